@@ -1,0 +1,168 @@
+//! The CLI through its real interface: the built binary, its stdout, stderr and exit codes.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_iothub-errors")).args(args).env_remove("NO_COLOR").output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn explain_prints_a_readable_entry_and_exits_0() {
+    let output = run(&["explain", "401003"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("401003 IotHubUnauthorized"), "{text}");
+    assert!(text.contains("Fixes, in order") && text.contains("Docs: https://learn.microsoft.com/"));
+    assert!(!text.contains('\x1b'), "no colour when stdout is not a terminal");
+}
+
+#[test]
+fn explain_accepts_the_forms_people_type() {
+    for query in
+        [&["Error", "401003"][..], &["iothubunauthorized"], &["aka.ms/iothub401003"], &["IoTHubUnauthorized"]]
+    {
+        let mut args = vec!["explain", "--json"];
+        args.extend_from_slice(query);
+        let output = run(&args);
+        assert_eq!(output.status.code(), Some(0), "{query:?}");
+        assert_eq!(json(&output)["code"], 401003, "{query:?}");
+    }
+}
+
+#[test]
+fn explain_json_has_the_documented_fields() {
+    let entry = json(&run(&["explain", "--json", "404103"]));
+    for key in [
+        "code",
+        "name",
+        "aliases",
+        "family",
+        "class",
+        "http_status",
+        "transient",
+        "retry",
+        "actor",
+        "severity",
+        "summary",
+        "causes",
+        "fixes",
+        "related",
+        "doc_url",
+    ] {
+        assert!(entry.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(entry["name"], "DeviceNotOnline");
+    assert_eq!(entry["alias_codes"][0], 404102);
+}
+
+#[test]
+fn alias_code_explains_the_target_with_a_note() {
+    let output = run(&["explain", "404102"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).starts_with("404103 DeviceNotOnline"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("alias"));
+}
+
+#[test]
+fn unlisted_code_is_classified_but_reported_not_found() {
+    let output = run(&["explain", "--json", "429999"]);
+    assert_eq!(output.status.code(), Some(1));
+    let classification = json(&output);
+    assert_eq!(classification["known"], false);
+    assert_eq!(classification["class"], "TooManyRequests");
+    assert_eq!(classification["transient"], true);
+    let text = stdout(&run(&["explain", "503150"]));
+    assert!(text.contains("not in the catalog") && text.contains("5031xx"), "{text}");
+}
+
+#[test]
+fn not_found_exits_1_and_usage_errors_exit_2() {
+    let unknown = run(&["explain", "NoSuchThing"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("iothub-errors search"));
+    assert!(unknown.stdout.is_empty());
+    assert_eq!(run(&["explain", "12"]).status.code(), Some(1));
+    assert_eq!(run(&["explain"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(run(&["catalog", "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(run(&["search", "zzzzqqq"]).status.code(), Some(1));
+}
+
+#[test]
+fn search_ranks_the_best_match_first() {
+    let output = run(&["search", "--json", "device", "not", "online"]);
+    assert_eq!(output.status.code(), Some(0));
+    let hits = json(&output);
+    assert_eq!(hits[0]["entry"]["name"], "DeviceNotOnline");
+    assert!(hits.as_array().unwrap().len() <= 10);
+    let text = stdout(&run(&["search", "--limit", "1", "throttling"]));
+    assert_eq!(text.lines().count(), 1);
+}
+
+#[test]
+fn catalog_json_lists_every_entry_with_the_documented_fields() {
+    let catalog = json(&run(&["catalog", "--format", "json"]));
+    let entries = catalog.as_array().unwrap();
+    assert_eq!(entries.len(), iothub_errors::entries().len());
+    assert!(entries.iter().any(|e| e["code"].is_null() && e["name"] == "InternalServerError"));
+    for entry in entries {
+        for key in ["code", "name", "family", "class", "transient", "retry", "actor", "severity", "doc_url"] {
+            assert!(entry.get(key).is_some(), "missing {key} in {}", entry["name"]);
+        }
+    }
+}
+
+#[test]
+fn catalog_csv_and_markdown_have_a_row_per_entry() {
+    let count = iothub_errors::entries().len();
+    let csv = stdout(&run(&["catalog", "--format", "csv"]));
+    assert_eq!(csv.split("\r\n").filter(|l| !l.is_empty()).count(), count + 1);
+    let markdown = stdout(&run(&["catalog", "--format", "markdown"]));
+    assert_eq!(markdown.lines().count(), count + 2);
+    assert!(markdown.contains("| 429001 | [ThrottlingException]("));
+}
+
+/// The resolve and by_name conformance cases, through `explain --json`.
+#[test]
+fn conformance_cases_for_names_and_codes_pass_through_the_cli() {
+    let text = include_str!("../../../testdata/conformance.tsv");
+    let mut checked = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let [op, input, expected] = line.split('\t').collect::<Vec<_>>()[..] else { panic!("{line}") };
+        if !matches!(op, "resolve" | "by_name") || input.contains('\\') || input.trim().is_empty() {
+            continue;
+        }
+        if op == "by_name" && input.trim().bytes().all(|b| b.is_ascii_digit()) {
+            continue; // `explain` resolves digits as a code, by design
+        }
+        let output = run(&["explain", "--json", input]);
+        let value = json_or_null(&output);
+        for pair in expected.split(';') {
+            let (key, want) = pair.split_once('=').unwrap();
+            match key {
+                "error" => assert_eq!(output.status.code(), Some(1), "{line}"),
+                "code" if want == "none" => assert!(value["code"].is_null(), "{line}"),
+                "code" => assert_eq!(value["code"].to_string(), want, "{line}"),
+                "known" if want == "false" => assert_eq!(output.status.code(), Some(1), "{line}"),
+                "class" | "name" => assert_eq!(value[key].as_str(), Some(want), "{line}"),
+                _ => {}
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 40, "only {checked} cases checked");
+}
+
+fn json_or_null(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
+}

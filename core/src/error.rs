@@ -1,0 +1,91 @@
+//! The one error type of the crate: every fallible call returns it, every binding maps it.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Longest input accepted by the functions that read a code or a name (`resolve`, `by_name`, `search`).
+pub const MAX_QUERY_LEN: usize = 4096;
+
+/// Why a lookup, resolution or search could not give an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was empty or only white space.
+    EmptyInput,
+    /// The input is longer than [`MAX_QUERY_LEN`] bytes.
+    InputTooLong {
+        /// Length of the input in bytes.
+        len: usize,
+        /// The largest accepted length.
+        max: usize,
+    },
+    /// The number is not an IoT Hub error code: codes have six digits and start with an HTTP error status.
+    InvalidCode {
+        /// The offending input (shortened when long).
+        input: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A well-formed code that the catalog does not list (it can still be classified by its family).
+    UnknownCode {
+        /// The code.
+        code: u32,
+    },
+    /// No entry has this name or alias.
+    UnknownName {
+        /// The name looked for (shortened when long).
+        name: String,
+    },
+}
+
+impl Error {
+    /// A stable identifier of the variant (`"unknown-code"`, ...), the same in every binding.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Error::EmptyInput => "empty-input",
+            Error::InputTooLong { .. } => "input-too-long",
+            Error::InvalidCode { .. } => "invalid-code",
+            Error::UnknownCode { .. } => "unknown-code",
+            Error::UnknownName { .. } => "unknown-name",
+        }
+    }
+
+    pub(crate) fn invalid_code(input: &str, reason: &'static str) -> Error {
+        Error::InvalidCode { input: shorten(input), reason }
+    }
+
+    pub(crate) fn unknown_name(name: &str) -> Error {
+        Error::UnknownName { name: shorten(name) }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::EmptyInput => write!(f, "the input is empty"),
+            Error::InputTooLong { len, max } => {
+                write!(f, "the input is {len} bytes long; at most {max} are accepted")
+            }
+            Error::InvalidCode { input, reason } => {
+                write!(f, "{input:?} is not an IoT Hub error code: {reason}")
+            }
+            Error::UnknownCode { code } => {
+                write!(f, "{code} is not in the catalog (it can still be classified by its family)")
+            }
+            Error::UnknownName { name } => write!(f, "no IoT Hub error is called {name:?}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Keeps at most 64 characters of an input for an error message.
+fn shorten(input: &str) -> String {
+    const KEEP: usize = 64;
+    match input.char_indices().nth(KEEP) {
+        Some((cut, _)) => format!("{}…", input.get(..cut).unwrap_or_default()),
+        None => input.to_owned(),
+    }
+}

@@ -1,0 +1,137 @@
+//! Ranked full-text search over names, aliases, summaries, causes and fixes.
+
+use serde::Serialize;
+
+use crate::catalog;
+use crate::error::{Error, MAX_QUERY_LEN};
+use crate::model::Entry;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct SearchHit {
+    /// The matching entry.
+    pub entry: &'static Entry,
+    /// Relevance; higher is better. Only the order is meaningful.
+    pub score: u32,
+}
+
+/// Words too common to rank by.
+const STOP_WORDS: [&str; 24] = [
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "i", "in", "is", "it", "my",
+    "not", "of", "on", "or", "the", "to", "what", "with",
+];
+
+/// Points for a query word found in each field, best field first.
+const WEIGHT_NAME: u32 = 12;
+const WEIGHT_ALIAS: u32 = 8;
+const WEIGHT_SUMMARY: u32 = 5;
+const WEIGHT_CAUSES: u32 = 3;
+const WEIGHT_OTHER: u32 = 1;
+/// Points for a query that is the whole name, alias or code.
+const WEIGHT_EXACT: u32 = 100;
+/// Points for each distinct query word an entry matches, so entries matching more words rank first.
+const WEIGHT_COVERAGE: u32 = 10;
+
+/// Entries matching `query`, best first. Words match whole words or, from four letters on, word stems
+/// ("throttle" finds "throttling"); CamelCase names count as separate words; digits match codes.
+pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
+    if query.len() > MAX_QUERY_LEN {
+        return Err(Error::InputTooLong { len: query.len(), max: MAX_QUERY_LEN });
+    }
+    let terms: Vec<String> = words(query)
+        .map(|word| word.to_ascii_lowercase())
+        .filter(|word| !STOP_WORDS.contains(&word.as_str()))
+        .collect();
+    if terms.is_empty() {
+        return Err(Error::EmptyInput);
+    }
+    let squeezed: String = query.chars().filter(|c| c.is_alphanumeric()).collect();
+    let mut hits: Vec<SearchHit> = catalog::entries()
+        .iter()
+        .filter_map(|entry| {
+            let score = score(entry, &terms, &squeezed);
+            (score > 0).then_some(SearchHit { entry, score })
+        })
+        .collect();
+    hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.entry.code.cmp(&b.entry.code)));
+    Ok(hits)
+}
+
+fn score(entry: &Entry, terms: &[String], squeezed: &str) -> u32 {
+    let mut total = 0;
+    if entry.name.eq_ignore_ascii_case(squeezed)
+        || entry.aliases.iter().any(|a| a.eq_ignore_ascii_case(squeezed))
+    {
+        total += WEIGHT_EXACT;
+    }
+    let code = entry.code.map(|c| c.to_string()).unwrap_or_default();
+    for term in terms {
+        let mut best = 0;
+        if !code.is_empty() && term.bytes().all(|b| b.is_ascii_digit()) {
+            if *term == code {
+                best = WEIGHT_EXACT;
+            } else if term.len() >= 3 && code.starts_with(term.as_str()) {
+                best = WEIGHT_NAME;
+            }
+        }
+        let fields: [(&[&str], u32); 5] = [
+            (std::slice::from_ref(&entry.name), WEIGHT_NAME),
+            (entry.aliases, WEIGHT_ALIAS),
+            (std::slice::from_ref(&entry.summary), WEIGHT_SUMMARY),
+            (entry.causes, WEIGHT_CAUSES),
+            (entry.fixes, WEIGHT_OTHER),
+        ];
+        for (texts, weight) in fields {
+            if weight > best && texts.iter().any(|text| contains_word(text, term)) {
+                best = weight;
+            }
+        }
+        let deep: [&[&str]; 3] = [entry.symptoms, entry.diagnosis, entry.messages];
+        if best == 0 && deep.iter().any(|texts| texts.iter().any(|text| contains_word(text, term))) {
+            best = WEIGHT_OTHER;
+        }
+        if best > 0 {
+            total += best + WEIGHT_COVERAGE;
+        }
+    }
+    total
+}
+
+/// True when `text` has a word equal to `term`, or sharing a stem with it: five letters in common, or the
+/// whole of the shorter word when it has at least four ("token" finds "tokens").
+fn contains_word(text: &str, term: &str) -> bool {
+    words(text).any(|word| word_matches(word, term))
+}
+
+fn word_matches(word: &str, term: &str) -> bool {
+    if word.eq_ignore_ascii_case(term) {
+        return true;
+    }
+    let shared = word.bytes().zip(term.bytes()).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count();
+    let shorter = word.len().min(term.len());
+    shared >= 5 || (shared == shorter && shorter >= 4)
+}
+
+/// Splits text into words: runs of letters and digits, with CamelCase humps as separate words.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).flat_map(camel_humps).filter(|w| !w.is_empty())
+}
+
+/// Splits "IotHubUnauthorized" into "Iot", "Hub", "Unauthorized" (and keeps runs like "SAS" or "C2D" whole).
+fn camel_humps(word: &str) -> impl Iterator<Item = &str> {
+    let bytes = word.as_bytes();
+    let mut cuts = vec![0];
+    for i in 1..bytes.len() {
+        let (prev, cur) = (bytes.get(i - 1).copied().unwrap_or(0), bytes.get(i).copied().unwrap_or(0));
+        let next_is_lower = bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        if cur.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_is_lower))
+        {
+            cuts.push(i);
+        }
+    }
+    cuts.push(bytes.len());
+    let spans: Vec<(usize, usize)> =
+        cuts.windows(2).filter_map(|w| Some((*w.first()?, *w.get(1)?))).collect();
+    spans.into_iter().filter_map(move |(start, end)| word.get(start..end))
+}
