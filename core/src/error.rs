@@ -38,6 +38,11 @@ pub enum Error {
         /// The name looked for (shortened when long).
         name: String,
     },
+    /// The text is not an IoT Hub error body (no code, name or known message in it).
+    NotAnErrorBody {
+        /// What was missing or wrong.
+        reason: &'static str,
+    },
 }
 
 impl Error {
@@ -49,6 +54,7 @@ impl Error {
             Error::InvalidCode { .. } => "invalid-code",
             Error::UnknownCode { .. } => "unknown-code",
             Error::UnknownName { .. } => "unknown-name",
+            Error::NotAnErrorBody { .. } => "not-an-error-body",
         }
     }
 
@@ -75,6 +81,7 @@ impl fmt::Display for Error {
                 write!(f, "{code} is not in the catalog (it can still be classified by its family)")
             }
             Error::UnknownName { name } => write!(f, "no IoT Hub error is called {name:?}"),
+            Error::NotAnErrorBody { reason } => write!(f, "not an IoT Hub error body: {reason}"),
         }
     }
 }

@@ -6,10 +6,12 @@
 pub mod catalog;
 mod classify;
 mod error;
+mod json;
 mod model;
 mod resolve;
 pub mod sdk;
 mod search;
+mod time;
 
 pub use catalog::{by_name, entries, families, family_of, lookup};
 pub use classify::{Classification, classify};

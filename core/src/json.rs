@@ -1,0 +1,339 @@
+//! A small zero-copy JSON reader: enough to pull a few fields out of log records and error bodies fast.
+//!
+//! It never builds a tree. [`Value`] is a slice of the source with its kind; objects and arrays are walked
+//! lazily with [`Value::fields`] and [`Value::items`], and strings are unescaped only when asked for. Nested
+//! values are skipped with a depth counter, not recursion, so deep nesting cannot exhaust the stack.
+//! Malformed input yields `None`, never a panic.
+
+use std::borrow::Cow;
+
+/// The kind of a JSON value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `{...}`
+    Object,
+    /// `[...]`
+    Array,
+    /// `"..."`
+    String,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// `null`.
+    Null,
+}
+
+/// One JSON value: its source text (for strings, including the quotes) and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Value<'a> {
+    /// The value's source text.
+    pub raw: &'a str,
+    /// The value's kind.
+    pub kind: Kind,
+}
+
+impl<'a> Value<'a> {
+    /// Parses `text` as one JSON value surrounded by optional white space.
+    pub fn parse(text: &'a str) -> Option<Value<'a>> {
+        let start = skip_ws(text.as_bytes(), 0);
+        let (value, end) = value_at(text, start)?;
+        (skip_ws(text.as_bytes(), end) == text.len()).then_some(value)
+    }
+
+    /// Parses the JSON value that starts `text` (after white space), returning it and the rest of the text.
+    pub fn parse_prefix(text: &'a str) -> Option<(Value<'a>, &'a str)> {
+        let start = skip_ws(text.as_bytes(), 0);
+        let (value, end) = value_at(text, start)?;
+        Some((value, text.get(end..)?))
+    }
+
+    /// The string's content, unescaped; `None` when this is not a string or holds a bad escape.
+    pub fn as_str(&self) -> Option<Cow<'a, str>> {
+        if self.kind != Kind::String {
+            return None;
+        }
+        let inner = self.raw.get(1..self.raw.len().checked_sub(1)?)?;
+        if inner.contains('\\') { unescape(inner).map(Cow::Owned) } else { Some(Cow::Borrowed(inner)) }
+    }
+
+    /// A number, or a string holding only a number, as an unsigned integer.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self.kind {
+            Kind::Number => self.raw.parse().ok(),
+            Kind::String => self.as_str()?.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// Text for any scalar: the string's content, or the literal of a number or boolean. `None` for null,
+    /// objects and arrays.
+    pub fn as_text(&self) -> Option<Cow<'a, str>> {
+        match self.kind {
+            Kind::String => self.as_str(),
+            Kind::Number | Kind::Bool => Some(Cow::Borrowed(self.raw)),
+            _ => None,
+        }
+    }
+
+    /// The members of an object, in order. Empty for anything else; stops at the first malformed member.
+    pub fn fields(&self) -> Fields<'a> {
+        let pos = if self.kind == Kind::Object { 1 } else { self.raw.len() };
+        Fields { text: self.raw, pos }
+    }
+
+    /// The value of the first member called `key` (compared after unescaping).
+    pub fn get(&self, key: &str) -> Option<Value<'a>> {
+        self.fields().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The value of the first member whose name equals `key` ignoring ASCII case.
+    pub fn get_ignore_case(&self, key: &str) -> Option<Value<'a>> {
+        self.fields().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    }
+
+    /// The elements of an array, in order. Empty for anything else; stops at the first malformed element.
+    pub fn items(&self) -> Items<'a> {
+        let pos = if self.kind == Kind::Array { 1 } else { self.raw.len() };
+        Items { text: self.raw, pos }
+    }
+}
+
+/// Iterator over an object's members: `(name, value)`.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = (Cow<'a, str>, Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        let mut pos = skip_ws(bytes, self.pos);
+        if bytes.get(pos) == Some(&b',') {
+            pos = skip_ws(bytes, pos + 1);
+        }
+        let result = (|| {
+            let (key, after_key) = value_at(self.text, pos)?;
+            let colon = skip_ws(bytes, after_key);
+            (bytes.get(colon) == Some(&b':')).then_some(())?;
+            let (value, end) = value_at(self.text, skip_ws(bytes, colon + 1))?;
+            Some(((key.as_str()?, value), end))
+        })();
+        match result {
+            Some((item, end)) => {
+                self.pos = end;
+                Some(item)
+            }
+            None => {
+                self.pos = self.text.len();
+                None
+            }
+        }
+    }
+}
+
+/// Iterator over an array's elements.
+#[derive(Debug, Clone)]
+pub struct Items<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Value<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        let mut pos = skip_ws(bytes, self.pos);
+        if bytes.get(pos) == Some(&b',') {
+            pos = skip_ws(bytes, pos + 1);
+        }
+        match value_at(self.text, pos) {
+            Some((value, end)) => {
+                self.pos = end;
+                Some(value)
+            }
+            None => {
+                self.pos = self.text.len();
+                None
+            }
+        }
+    }
+}
+
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while bytes.get(pos).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The value starting exactly at `start`, and the position just after it.
+fn value_at(text: &str, start: usize) -> Option<(Value<'_>, usize)> {
+    let bytes = text.as_bytes();
+    let (kind, end) = match *bytes.get(start)? {
+        b'"' => (Kind::String, string_end(bytes, start)?),
+        b'{' => (Kind::Object, container_end(bytes, start)?),
+        b'[' => (Kind::Array, container_end(bytes, start)?),
+        b't' => (Kind::Bool, literal_end(bytes, start, b"true")?),
+        b'f' => (Kind::Bool, literal_end(bytes, start, b"false")?),
+        b'n' => (Kind::Null, literal_end(bytes, start, b"null")?),
+        b'-' | b'0'..=b'9' => (Kind::Number, number_end(bytes, start)),
+        _ => return None,
+    };
+    Some((Value { raw: text.get(start..end)?, kind }, end))
+}
+
+/// Position after the closing quote of the string opening at `start`.
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start + 1;
+    loop {
+        // Jump to the next quote or backslash; everything between is plain content.
+        let offset = bytes.get(pos..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
+        pos += offset;
+        match bytes.get(pos)? {
+            b'"' => return Some(pos + 1),
+            _ => pos += 2,
+        }
+    }
+}
+
+/// Position after the bracket closing the object or array opening at `start` (strings respected).
+fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut pos = start;
+    while let Some(&byte) = bytes.get(pos) {
+        match byte {
+            b'"' => {
+                pos = string_end(bytes, pos)?;
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(pos + 1);
+                }
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+    None
+}
+
+fn literal_end(bytes: &[u8], start: usize, literal: &[u8]) -> Option<usize> {
+    let end = start + literal.len();
+    (bytes.get(start..end)? == literal).then_some(end)
+}
+
+fn number_end(bytes: &[u8], start: usize) -> usize {
+    let mut pos = start;
+    while bytes.get(pos).is_some_and(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// Decodes JSON string escapes, including `\uXXXX` surrogate pairs; lone surrogates become U+FFFD.
+pub fn unescape(inner: &str) -> Option<String> {
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '"' => out.push('"'),
+            '\\' => out.push('\\'),
+            '/' => out.push('/'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'u' => {
+                let high = hex4(&mut chars)?;
+                let decoded = if (0xD800..0xDC00).contains(&high) {
+                    let mut lookahead = chars.clone();
+                    match (lookahead.next(), lookahead.next()) {
+                        (Some('\\'), Some('u')) => {
+                            let low = hex4(&mut lookahead)?;
+                            if (0xDC00..0xE000).contains(&low) {
+                                chars = lookahead;
+                                char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                            } else {
+                                None
+                            }
+                        }
+                        _ => None,
+                    }
+                } else {
+                    char::from_u32(high)
+                };
+                out.push(decoded.unwrap_or('\u{FFFD}'));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
+    let mut value = 0;
+    for _ in 0..4 {
+        value = value * 16 + chars.next()?.to_digit(16)?;
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_fields_of_nested_and_escaped_objects() {
+        let text = r#" {"a": 1, "b": {"c": [1, {"d": "}"}]}, "p": "{\"deviceId\":\"x\\u00e9\"}", "n": null} "#;
+        let value = Value::parse(text).unwrap();
+        assert_eq!(value.get("a").unwrap().as_u64(), Some(1));
+        assert_eq!(value.get("b").unwrap().kind, Kind::Object);
+        assert_eq!(value.get("n").unwrap().kind, Kind::Null);
+        let properties = value.get("p").unwrap().as_str().unwrap();
+        let inner = Value::parse(&properties).unwrap();
+        assert_eq!(inner.get("deviceId").unwrap().as_str().unwrap(), "xé");
+        let keys: Vec<String> = value.fields().map(|(k, _)| k.into_owned()).collect();
+        assert_eq!(keys, ["a", "b", "p", "n"]);
+    }
+
+    #[test]
+    fn decodes_surrogate_pairs_and_replaces_lone_surrogates() {
+        assert_eq!(unescape(r"\ud834\udd1e").unwrap(), "𝄞");
+        assert_eq!(unescape(r"\ud834x").unwrap(), "\u{FFFD}x");
+        assert_eq!(unescape(r"\q"), None);
+    }
+
+    #[test]
+    fn malformed_input_gives_none_without_panicking() {
+        for text in ["", "{", "[1,2", "\"abc", "{\"a\" 1}", "tru", "{\"a\":}", "\\", "]", "{\"a\":\"\\", "-"] {
+            let parsed = Value::parse(text);
+            if let Some(value) = parsed {
+                let _ = value.fields().count();
+                let _ = value.items().count();
+            }
+        }
+        assert!(Value::parse("{").is_none());
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(Value::parse(&deep).unwrap().items().count(), 1);
+    }
+
+    #[test]
+    fn iterates_arrays() {
+        let value = Value::parse(r#"[{"x":1}, "s", 2, true, null]"#).unwrap();
+        let kinds: Vec<Kind> = value.items().map(|v| v.kind).collect();
+        assert_eq!(kinds, [Kind::Object, Kind::String, Kind::Number, Kind::Bool, Kind::Null]);
+    }
+}
