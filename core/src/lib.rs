@@ -5,8 +5,10 @@
 
 pub mod catalog;
 mod classify;
+pub mod diagnose;
 mod error;
 mod json;
+pub mod logs;
 mod model;
 mod resolve;
 pub mod sdk;

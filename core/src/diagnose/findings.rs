@@ -1,0 +1,511 @@
+//! Turns detected patterns into findings a person can act on: title, explanation, ordered actions, links.
+
+use std::collections::BTreeMap;
+
+use super::engine::{Device, Series};
+use super::summary::Summary;
+use super::{Details, EntryLink, FindingKind, FleetFinding, Report, TimelineEvent};
+use crate::logs::RecordRef;
+use crate::model::Severity;
+use crate::time::{self, Millis};
+
+/// Timeline events kept per finding.
+const MAX_TIMELINE: usize = 200;
+
+/// A detected pattern before it is put into words.
+#[derive(Debug, Clone)]
+pub(super) struct Draft {
+    pub kind: FindingKind,
+    pub devices: Vec<u32>,
+    pub codes: Vec<u32>,
+    pub code_counts: BTreeMap<u32, u64>,
+    pub first: Option<Millis>,
+    pub last: Option<Millis>,
+    pub count: u64,
+    pub evidence: Vec<RecordRef>,
+    /// (time, device, code)
+    pub timeline: Vec<(Millis, Option<u32>, Option<u32>)>,
+    pub details: Details,
+    /// A renewal seen only as error-free reconnects.
+    pub quiet: bool,
+    pub failed_reconnects: u64,
+    /// First and last disconnect of a mass disconnect.
+    pub drop_span: Option<(Millis, Millis)>,
+}
+
+impl Draft {
+    pub fn new(kind: FindingKind) -> Draft {
+        Draft {
+            kind,
+            devices: Vec::new(),
+            codes: Vec::new(),
+            code_counts: BTreeMap::new(),
+            first: None,
+            last: None,
+            count: 0,
+            evidence: Vec::new(),
+            timeline: Vec::new(),
+            details: Details::default(),
+            quiet: false,
+            failed_reconnects: 0,
+            drop_span: None,
+        }
+    }
+
+    /// A finding about one device, from one series of its events.
+    pub fn for_device(
+        kind: FindingKind,
+        index: u32,
+        device: &Device,
+        series: &Series,
+        codes: &[u32],
+    ) -> Draft {
+        let mut draft = Draft::new(kind);
+        draft.devices = vec![index];
+        draft.codes = codes.to_vec();
+        draft.first = series.first;
+        draft.last = series.last;
+        draft.count = series.count;
+        draft.evidence = series.refs.clone();
+        draft.timeline = series.times.iter().map(|&at| (at, Some(index), codes.first().copied())).collect();
+        draft.details.sdk = device.sdk.clone();
+        draft
+    }
+}
+
+/// Puts every draft into words and orders the findings: most severe first, then by time.
+pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> Report {
+    let mut findings: Vec<FleetFinding> = drafts.into_iter().map(|draft| finding(draft, names)).collect();
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.first.cmp(&b.first))
+            .then_with(|| a.devices.cmp(&b.devices))
+    });
+    Report { summary, findings }
+}
+
+fn finding(draft: Draft, names: &[String]) -> FleetFinding {
+    let name = |index: &u32| names.get(*index as usize).cloned().unwrap_or_default();
+    let devices: Vec<String> = draft.devices.iter().map(name).collect();
+    let device = devices.first().cloned().unwrap_or_default();
+    let words = Words::new(&draft, &device);
+    let (severity, title, explanation, actions) = match draft.kind {
+        FindingKind::SasTokenRenewal => words.renewal(),
+        FindingKind::NetworkDisconnect => words.network(),
+        FindingKind::MassDisconnect => words.mass(devices.len()),
+        FindingKind::LinkConflictSideEffect => words.link_conflict(),
+        FindingKind::DuplicateIdentity => words.duplicate_identity(),
+        FindingKind::TimeDrift => words.time_drift(),
+        FindingKind::ThrottlingBurst => words.throttling(),
+        FindingKind::QuotaExceeded => words.quota(),
+        FindingKind::FileUploadLimit => words.file_upload(),
+        FindingKind::C2dLockLost => words.lock_lost(),
+        FindingKind::C2dQueueFull => words.queue_full(),
+        FindingKind::DeviceOffline => words.offline(),
+        FindingKind::DeviceNotOnline => words.not_online(),
+    };
+    let entries = draft
+        .codes
+        .iter()
+        .filter_map(|&code| {
+            let entry = crate::catalog::find_code(code)?;
+            Some(EntryLink { code, name: entry.name, doc_url: entry.doc_url })
+        })
+        .collect();
+    let mut timeline: Vec<TimelineEvent> = draft
+        .timeline
+        .iter()
+        .take(MAX_TIMELINE)
+        .map(|&(at, device, code)| TimelineEvent {
+            time: time::format(at),
+            time_ms: at,
+            device: device.map(|d| name(&d)).unwrap_or_default(),
+            code,
+        })
+        .collect();
+    timeline.sort_by_key(|event| event.time_ms);
+    FleetFinding {
+        kind: draft.kind,
+        severity,
+        title,
+        devices,
+        codes: draft.codes,
+        first: draft.first.map(time::format),
+        last: draft.last.map(time::format),
+        count: draft.count,
+        evidence: draft.evidence,
+        explanation,
+        actions: actions.into_iter().map(str::to_owned).map(|a| a.replace("{device}", &device)).collect(),
+        entries,
+        details: draft.details,
+        timeline,
+    }
+}
+
+type Words4 = (Severity, String, String, Vec<&'static str>);
+
+/// The wording of each kind, filled with the draft's facts.
+struct Words<'a> {
+    draft: &'a Draft,
+    device: &'a str,
+}
+
+impl<'a> Words<'a> {
+    fn new(draft: &'a Draft, device: &'a str) -> Words<'a> {
+        Words { draft, device }
+    }
+
+    fn first(&self) -> String {
+        self.draft.first.map(time::format).unwrap_or_else(|| "an unknown time".into())
+    }
+
+    fn span_seconds(&self) -> i64 {
+        self.draft.last.zip(self.draft.first).map_or(0, |(last, first)| (last - first) / 1000)
+    }
+
+    fn renewal(&self) -> Words4 {
+        let period =
+            self.draft.details.period_minutes.map(|p| format!(" about every {p:.0} min")).unwrap_or_default();
+        let sdk = self.draft.details.sdk.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+        let (title, explanation) = if self.draft.quiet {
+            (
+                format!("{}{sdk}: routine reconnects{period}, most likely SAS token renewal", self.device),
+                format!(
+                    "The device closed and reopened its connection {} time(s){period}, each time back within a minute and \
+                     without any error. The Node.js, C and Python SDKs renew their SAS token this way, and Event Grid \
+                     shows the same quick reconnects (it gives no reason, so confirm in the Connections resource logs). \
+                     This is expected behaviour, not a fault.",
+                    self.draft.count
+                ),
+            )
+        } else {
+            (
+                format!("{}{sdk}: benign SAS token renewal cycle{period}", self.device),
+                format!(
+                    "{} time(s){period} the hub closed the device's MQTT connection when its SAS token expired \
+                     (401003 IotHubUnauthorized, then 404104 DeviceConnectionClosedRemotely) and the device was back \
+                     within a minute with a new token. The .NET and Java SDKs renew tokens this way: the period is the \
+                     token lifetime plus up to 10 minutes of grace. Nothing is wrong.",
+                    self.draft.count
+                ),
+            )
+        };
+        let actions = vec![
+            "No action needed: leave these cycles out of alerts (alert on a 404104 that has no 401003 just before it, or on devices that stay disconnected).",
+            "If the reconnects are too frequent, lengthen the SDK's token lifetime where it is configurable, or use AMQP, which renews tokens without dropping the connection.",
+        ];
+        (Severity::Info, title, explanation, actions)
+    }
+
+    fn network(&self) -> Words4 {
+        let back = self
+            .draft
+            .details
+            .reconnect_minutes
+            .map(|m| format!(" It was back after {m:.1} min on average."))
+            .unwrap_or_default();
+        let title = if self.draft.codes.is_empty() {
+            let outage =
+                self.draft.details.reconnect_minutes.map(|m| format!(" for {m:.1} min")).unwrap_or_default();
+            format!("{}: disconnected{outage} {} time(s), then back", self.device, self.draft.count)
+        } else {
+            format!("{}: {} unexpected disconnect(s) without token expiry", self.device, self.draft.count)
+        };
+        let explanation = if self.draft.codes.is_empty() {
+            format!(
+                "Event Grid shows the device disconnected and reconnecting only after more than a minute, starting at {}.{back} \
+                 Event Grid carries no reason: look up 404104 and other errors of the device in the Connections resource logs.",
+                self.first()
+            )
+        } else {
+            format!(
+                "The hub closed the connection with 404104 DeviceConnectionClosedRemotely and no token expiry (401003) \
+                 came before it, so this is not a renewal. The usual causes sit on the device's side: connectivity lost \
+                 for longer than 1.5 times the MQTT keep-alive, a TCP reset without an MQTT DISCONNECT, or the \
+                 application crashing or restarting.{back}"
+            )
+        };
+        let actions = vec![
+            "Check the device's network at those times (signal, gateway, firewall or NAT idle timeouts) and its application logs for crashes or restarts.",
+            "Run a current Azure IoT SDK: older versions had reconnect bugs that end in abrupt socket closes.",
+            "Keep the MQTT keep-alive at its default on unreliable networks; a longer one only delays detection.",
+            "Alert on devices that stay disconnected, not on every 404104.",
+        ];
+        (Severity::Warning, title, explanation, actions)
+    }
+
+    fn mass(&self, devices: usize) -> Words4 {
+        let codes: Vec<String> = self.draft.codes.iter().map(u32::to_string).collect();
+        let window =
+            self.draft.drop_span.map_or_else(|| self.span_seconds(), |(first, last)| (last - first) / 1000);
+        let title = format!(
+            "{devices} devices dropped within {window} s ({}): transient fault on the service side",
+            codes.join(", ")
+        );
+        let failed = match self.draft.failed_reconnects {
+            0 => String::new(),
+            n => format!(" {n} first reconnect attempt(s) failed as well."),
+        };
+        let back = self
+            .draft
+            .details
+            .reconnect_minutes
+            .map(|m| format!(" Devices were back after {m:.1} min on average."))
+            .unwrap_or_default();
+        let explanation = format!(
+            "Starting at {}, {devices} devices lost their connection at nearly the same moment with server errors \
+             (500xxx) and 404104. Faults on devices or their networks do not line up like this across a fleet; the \
+             cause is a transient fault inside IoT Hub, such as a node restarting or failing over.{failed}{back}",
+            self.first()
+        );
+        let actions = vec![
+            "Change nothing on the devices: SDK retries with exponential backoff and jitter bring them back. Make sure your devices add jitter so they do not reconnect in lockstep.",
+            "Check the hub's Resource Health and the Azure status page for an incident at that time; expect a dip in the Connected devices metric.",
+            "If it recurs or lasts, open a support case with these times and the tracking IDs; for long regional outages consider manual failover.",
+        ];
+        (Severity::Warning, title, explanation, actions)
+    }
+
+    fn link_conflict(&self) -> Words4 {
+        match self.draft.details.root_cause.as_deref() {
+            Some(cause) => {
+                let cause_words = if cause == "mass-disconnect" {
+                    "the mass disconnect at the same time".to_owned()
+                } else {
+                    let name = cause
+                        .parse()
+                        .ok()
+                        .and_then(crate::catalog::find_code)
+                        .map(|entry| format!(" {}", entry.name))
+                        .unwrap_or_default();
+                    format!("the earlier {cause}{name} of this device")
+                };
+                (
+                    Severity::Info,
+                    format!("{}: 409002 LinkCreationConflict, a side effect of {cause_words}", self.device),
+                    format!(
+                        "The device reconnected while the hub still held its previous link, so the hub closed the old \
+                         link with 409002 LinkCreationConflict. The root cause is {cause_words}; 409002 itself needs no \
+                         action."
+                    ),
+                    vec![
+                        "Follow the finding of the root cause instead of this one.",
+                        "Do not alert on 409002 that comes right after a disconnect.",
+                    ],
+                )
+            }
+            None => (
+                Severity::Warning,
+                format!("{}: 409002 LinkCreationConflict with no failure before it", self.device),
+                "The hub closed an existing link because the same device opened another one, and no disconnect error \
+                 came first. The device code probably connects again while its first connection is still open, or a \
+                 second client uses the identity."
+                    .to_owned(),
+                vec![
+                    "Open a new connection only after the current one has really dropped (watch the SDK's connection status callback).",
+                    "Make sure only one client instance runs per device identity; look for 400027 on {device}.",
+                ],
+            ),
+        }
+    }
+
+    fn duplicate_identity(&self) -> Words4 {
+        let ips = &self.draft.details.ip_addresses;
+        let from =
+            if ips.len() > 1 { format!(" Connects came from {}.", ips.join(", ")) } else { String::new() };
+        (
+            Severity::Error,
+            format!(
+                "{}: two clients share this device identity ({} forced closes)",
+                self.device, self.draft.count
+            ),
+            format!(
+                "IoT Hub keeps one connection per device identity. When another client connects with the same \
+                 identity the current connection is closed with 400027 ConnectionForcefullyClosedOnNewConnection, and \
+                 two clients keep pushing each other off.{from}"
+            ),
+            vec![
+                "Find the second client: compare the masked IP addresses and sdkVersion of the connects, and look for cloned images, copied credentials or a test tool using the production identity.",
+                "Give every client its own device or module identity (az iot hub device-identity create).",
+                "Renew the identity's keys (az iot hub device-identity renew-key) so that only the rightful client can connect.",
+            ],
+        )
+    }
+
+    fn time_drift(&self) -> Words4 {
+        (
+            Severity::Error,
+            format!(
+                "{}: every connect refused with 401003 since {}, while other devices connect",
+                self.device,
+                self.first()
+            ),
+            format!(
+                "The device had connected successfully before; since {} all {} connection attempts were refused as \
+                 unauthorized while other devices of the hub kept connecting. The most likely cause is a device clock \
+                 more than about five minutes off, which makes every SAS token it signs look expired or not yet valid. \
+                 A rotated or revoked key, an expired certificate or a disabled identity look the same: rule them out.",
+                self.first(),
+                self.draft.count
+            ),
+            vec![
+                "Sync the device clock with NTP, or reboot the device if it sets its clock at boot.",
+                "Schedule a periodic NTP sync (daily to monthly, depending on how fast the clock drifts), or a periodic reboot where NTP is not available.",
+                "If the clock is right, compare the device's key or certificate with the registry (az iot hub device-identity show) and check that the identity is enabled.",
+            ],
+        )
+    }
+
+    fn throttling(&self) -> Words4 {
+        let top = self.draft.details.top_offenders.first();
+        let share = top.map(|o| o.count * 100 / self.draft.count.max(1)).unwrap_or(0);
+        let codes: Vec<String> =
+            self.draft.code_counts.iter().map(|(code, n)| format!("{n} × {code}")).collect();
+        let title = match top {
+            Some(top) => format!(
+                "{} throttling errors in {} s ({}); top offender {} ({}%)",
+                self.draft.count,
+                self.span_seconds(),
+                codes.join(", "),
+                top.device,
+                share
+            ),
+            None => format!(
+                "{} throttling errors in {} s ({})",
+                self.draft.count,
+                self.span_seconds(),
+                codes.join(", ")
+            ),
+        };
+        let backlog = if self.draft.code_counts.keys().any(|&c| c == 429002 || c == 429003) {
+            " Requests that waited behind the throttle also overflowed or timed out in the hub's backlog (429002/429003)."
+        } else {
+            ""
+        };
+        let explanation = format!(
+            "Starting at {}, the hub rejected operations because they exceeded what its tier and number of units \
+             allow. The hub absorbs short bursts first, so these errors mean the excess lasted.{backlog}{}",
+            self.first(),
+            top.map(|t| format!(" {} caused {share}% of them.", t.device)).unwrap_or_default()
+        );
+        (
+            Severity::Warning,
+            title,
+            explanation,
+            vec![
+                "Slow down or batch the top offenders' sends (several readings per message) and spread traffic over time.",
+                "Compare the Telemetry message send attempts metric with your tier's limit; only 429001 has a metric (Number of throttling errors), the other 429xxx codes show only in logs.",
+                "If the load is legitimate, add units or move the hub to a higher tier.",
+                "Retry throttled operations with exponential backoff and jitter, starting around 10 s.",
+            ],
+        )
+    }
+
+    fn quota(&self) -> Words4 {
+        (
+            Severity::Critical,
+            format!("Daily message quota exhausted: {} operations refused with 403002 from {}", self.draft.count, self.first()),
+            "The hub used up its daily message allowance, so it refuses messages and many other operations until the \
+             quota resets at 00:00 UTC. The portal's device list may not load meanwhile."
+                .to_owned(),
+            vec![
+                "To restore service now, add units or move the hub to a higher tier; otherwise wait for 00:00 UTC.",
+                "Find what consumed the quota: the devices listed as top offenders, chatty twin queries or direct methods (each counts as messages).",
+                "Set an alert on the Total number of messages used metric well below the daily limit.",
+            ],
+        )
+    }
+
+    fn file_upload(&self) -> Words4 {
+        (
+            Severity::Error,
+            format!("{}: more than 10 file uploads open at once (403006, {} times)", self.device, self.draft.count),
+            "A device may have at most 10 file uploads in progress. An upload stays open until the device sends the \
+             completion notification or its SAS URI expires, so a device that starts uploads without notifying \
+             completion (often after network failures) runs into the limit."
+                .to_owned(),
+            vec![
+                "Always send the file-upload completion notification, with a failure status when the upload failed.",
+                "Shorten the file-upload SAS TTL of the hub so abandoned uploads expire sooner.",
+                "Queue uploads on the device and keep fewer than 10 in flight.",
+            ],
+        )
+    }
+
+    fn lock_lost(&self) -> Words4 {
+        let ids = &self.draft.details.message_ids;
+        let which = if ids.is_empty() {
+            "C2D messages".to_owned()
+        } else {
+            format!("C2D message(s) {}", ids.join(", "))
+        };
+        let deliveries = self
+            .draft
+            .details
+            .max_delivery_count
+            .map(|n| format!(" The delivery count reached {n}."))
+            .unwrap_or_default();
+        (
+            Severity::Warning,
+            format!(
+                "{}: {which} completed too late and redelivered (412002, {} times)",
+                self.device, self.draft.count
+            ),
+            format!(
+                "A received cloud-to-device message is locked for one minute. The device completed it after the lock \
+                 had expired, so the hub had already put it back in the queue and delivered it again.{deliveries} The \
+                 one-minute lock cannot be changed."
+            ),
+            vec![
+                "Complete, reject or abandon each C2D message within a minute of receiving it; persist it first and do long work afterwards.",
+                "Make message handling idempotent: the same message can arrive more than once.",
+            ],
+        )
+    }
+
+    fn queue_full(&self) -> Words4 {
+        (
+            Severity::Error,
+            format!("{}: cloud-to-device queue full (403004, {} times)", self.device, self.draft.count),
+            "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
+             messages off it. Usually the device polls rarely over HTTPS, is offline, or never completes messages."
+                .to_owned(),
+            vec![
+                "Receive C2D messages over MQTT or AMQP so they are delivered as they arrive.",
+                "Complete, reject or abandon messages promptly on the device.",
+                "Send fewer C2D messages or give them a shorter expiry; purge a stale queue (az iot device c2d-message purge).",
+            ],
+        )
+    }
+
+    fn offline(&self) -> Words4 {
+        (
+            Severity::Error,
+            format!("{}: disconnected at {} and not back", self.device, self.first()),
+            "The last connection event of this device is a disconnect, and no connect follows in the data. If the \
+             device should be online, it needs attention."
+                .to_owned(),
+            vec![
+                "Check the device's power, network and application (a crash loop or a hung process).",
+                "Find the reason of the last disconnect in the Connections resource logs: 404104 points at the network or a crash, 401003 at credentials or the clock.",
+                "Alert on devices that stay disconnected longer than their normal reconnect time.",
+            ],
+        )
+    }
+
+    fn not_online(&self) -> Words4 {
+        (
+            Severity::Warning,
+            format!("{}: {} direct method call(s) failed with 404103 DeviceNotOnline", self.device, self.draft.count),
+            "The back end invoked direct methods while the device was not connected, or while it was connected but had \
+             not subscribed to direct methods."
+                .to_owned(),
+            vec![
+                "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
+                "On the device, register the direct-method handler right after connecting.",
+                "Retry with backoff only to ride out short disconnects; do not retry for long.",
+            ],
+        )
+    }
+}

@@ -1,0 +1,265 @@
+//! Fleet diagnosis: from a stream of log records to the patterns behind them.
+//!
+//! [`Diagnoser`] takes bytes (any export shape, any chunking) or already-read records, keeps a summary and a
+//! small state per device, and on [`Diagnoser::finish`] returns a [`Report`]: the summary and the
+//! [`FleetFinding`]s (token-renewal cycles, mass disconnects, throttling bursts, clock drift, ...).
+//!
+//! Logs arrive out of order and with duplicates, so records pass through a reorder buffer that holds the
+//! last [`REORDER_WINDOW_MS`] of event time; events are then processed in time order. Memory grows with the
+//! number of devices and the event rate, never with the length of the input.
+
+mod engine;
+mod findings;
+mod hash;
+mod summary;
+
+use serde::Serialize;
+
+pub use summary::{CodeCount, Count, Summary};
+
+use crate::logs::{LogDecoder, LogRecord, ReadItem, RecordRef, Skipped};
+use crate::model::Severity;
+
+/// How far back in event time a late record is still put in order (5 minutes).
+pub const REORDER_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+/// The patterns diagnosis looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// The benign SAS-token renewal cycle (401003 → 404104 → reconnect, or quiet renewal reconnects).
+    SasTokenRenewal,
+    /// 404104 without a token expiry before it: network loss, keep-alive timeout, reset or crash.
+    NetworkDisconnect,
+    /// Many devices dropped at once with 500xxx/404104: a transient fault on the service side.
+    MassDisconnect,
+    /// 409002 caused by a reconnect; the finding names the root cause.
+    LinkConflictSideEffect,
+    /// Two clients share one device identity (400027, alternating connects).
+    DuplicateIdentity,
+    /// A device with a healthy history whose every connect is now refused with 401003 while peers are fine.
+    TimeDrift,
+    /// A burst of 429xxx throttling errors.
+    ThrottlingBurst,
+    /// The daily message quota is exhausted (403002).
+    QuotaExceeded,
+    /// A device hit the limit of concurrent file uploads (403006).
+    FileUploadLimit,
+    /// C2D messages completed after their lock expired and were redelivered (412002).
+    C2dLockLost,
+    /// A device's C2D queue is full (403004).
+    C2dQueueFull,
+    /// A device disconnected and did not come back.
+    DeviceOffline,
+    /// Direct methods were sent to a device that was not connected (404103).
+    DeviceNotOnline,
+}
+
+impl FindingKind {
+    /// Every kind.
+    pub const ALL: [FindingKind; 13] = [
+        FindingKind::SasTokenRenewal,
+        FindingKind::NetworkDisconnect,
+        FindingKind::MassDisconnect,
+        FindingKind::LinkConflictSideEffect,
+        FindingKind::DuplicateIdentity,
+        FindingKind::TimeDrift,
+        FindingKind::ThrottlingBurst,
+        FindingKind::QuotaExceeded,
+        FindingKind::FileUploadLimit,
+        FindingKind::C2dLockLost,
+        FindingKind::C2dQueueFull,
+        FindingKind::DeviceOffline,
+        FindingKind::DeviceNotOnline,
+    ];
+
+    /// The kind's name as it appears in JSON (`"sas-token-renewal"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::SasTokenRenewal => "sas-token-renewal",
+            FindingKind::NetworkDisconnect => "network-disconnect",
+            FindingKind::MassDisconnect => "mass-disconnect",
+            FindingKind::LinkConflictSideEffect => "link-conflict-side-effect",
+            FindingKind::DuplicateIdentity => "duplicate-identity",
+            FindingKind::TimeDrift => "time-drift",
+            FindingKind::ThrottlingBurst => "throttling-burst",
+            FindingKind::QuotaExceeded => "quota-exceeded",
+            FindingKind::FileUploadLimit => "file-upload-limit",
+            FindingKind::C2dLockLost => "c2d-lock-lost",
+            FindingKind::C2dQueueFull => "c2d-queue-full",
+            FindingKind::DeviceOffline => "device-offline",
+            FindingKind::DeviceNotOnline => "device-not-online",
+        }
+    }
+
+    /// The kind with this JSON name.
+    pub fn from_name(name: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+/// A link to the catalog entry of a code involved in a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryLink {
+    /// The code.
+    pub code: u32,
+    /// Its catalog name.
+    pub name: &'static str,
+    /// Its documentation link.
+    pub doc_url: &'static str,
+}
+
+/// One event on a finding's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEvent {
+    /// When (ISO 8601 UTC).
+    pub time: String,
+    /// Milliseconds since the Unix epoch, for plotting.
+    pub time_ms: i64,
+    /// The device.
+    pub device: String,
+    /// The error code, if the event had one.
+    pub code: Option<u32>,
+}
+
+/// A device and how many of a finding's events it caused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Offender {
+    /// The device.
+    pub device: String,
+    /// Its events in the finding.
+    pub count: u64,
+}
+
+/// Facts specific to a kind of finding; absent fields do not apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Details {
+    /// Typical minutes between renewal cycles (sas-token-renewal).
+    pub period_minutes: Option<f64>,
+    /// Typical minutes until the device was back (network-disconnect, mass-disconnect).
+    pub reconnect_minutes: Option<f64>,
+    /// What caused the finding (link-conflict-side-effect: "mass-disconnect", "404104", ...).
+    pub root_cause: Option<String>,
+    /// Devices by number of events, most first (throttling-burst, mass-disconnect, quota-exceeded).
+    pub top_offenders: Vec<Offender>,
+    /// C2D message ids involved (c2d-lock-lost).
+    pub message_ids: Vec<String>,
+    /// Highest delivery count seen (c2d-lock-lost).
+    pub max_delivery_count: Option<u32>,
+    /// Client IP addresses seen on the identity (duplicate-identity).
+    pub ip_addresses: Vec<String>,
+    /// The SDK named in the device's `sdkVersion`, when known.
+    pub sdk: Option<String>,
+}
+
+/// One pattern found in the logs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FleetFinding {
+    /// What kind of pattern.
+    pub kind: FindingKind,
+    /// How bad it is; benign patterns are `info`.
+    pub severity: Severity,
+    /// One line for a person.
+    pub title: String,
+    /// The devices involved (empty for hub-wide findings).
+    pub devices: Vec<String>,
+    /// The error codes involved.
+    pub codes: Vec<u32>,
+    /// First event (ISO 8601 UTC).
+    pub first: Option<String>,
+    /// Last event (ISO 8601 UTC).
+    pub last: Option<String>,
+    /// How many records make up the finding.
+    pub count: u64,
+    /// Where some of those records are in the input.
+    pub evidence: Vec<RecordRef>,
+    /// What is going on, in plain words.
+    pub explanation: String,
+    /// What to do, in order.
+    pub actions: Vec<String>,
+    /// Catalog entries of the codes involved.
+    pub entries: Vec<EntryLink>,
+    /// Kind-specific facts.
+    pub details: Details,
+    /// Up to 200 events, for a timeline.
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// The result of a diagnosis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Counts over the whole input.
+    pub summary: Summary,
+    /// The patterns found, most severe first.
+    pub findings: Vec<FleetFinding>,
+}
+
+impl Report {
+    /// The findings of one kind.
+    pub fn of_kind(&self, kind: FindingKind) -> impl Iterator<Item = &FleetFinding> {
+        self.findings.iter().filter(move |finding| finding.kind == kind)
+    }
+
+    /// The most severe level among the findings (`None` when there are none).
+    pub fn worst_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|finding| finding.severity).max()
+    }
+}
+
+/// Streaming diagnosis: push bytes or records, then [`finish`](Diagnoser::finish).
+#[derive(Debug, Default)]
+pub struct Diagnoser {
+    decoder: LogDecoder,
+    engine: engine::Engine,
+}
+
+impl Diagnoser {
+    /// An empty diagnoser.
+    pub fn new() -> Diagnoser {
+        Diagnoser::default()
+    }
+
+    /// Feeds raw export bytes in any chunking; the format is detected from the first bytes.
+    pub fn push_bytes(&mut self, chunk: &[u8]) {
+        let engine = &mut self.engine;
+        self.decoder.push(chunk, &mut |item| engine.ingest(item));
+    }
+
+    /// Feeds one record read elsewhere.
+    pub fn push_record(&mut self, record: &LogRecord) {
+        self.engine.ingest_record(record);
+    }
+
+    /// Counts a part of the input that could not be read.
+    pub fn push_skipped(&mut self, skipped: Skipped) {
+        self.engine.ingest(ReadItem::Skipped(skipped));
+    }
+
+    /// Records read so far.
+    pub fn records_read(&self) -> u64 {
+        self.engine.records_read()
+    }
+
+    /// Ends the input and returns the report.
+    pub fn finish(mut self) -> Report {
+        let engine = &mut self.engine;
+        self.decoder.finish(&mut |item| engine.ingest(item));
+        self.engine.finish()
+    }
+}
+
+/// Diagnoses a complete text in one call.
+pub fn diagnose_text(text: &str) -> Report {
+    let mut diagnoser = Diagnoser::new();
+    diagnoser.push_bytes(text.as_bytes());
+    diagnoser.finish()
+}
+
+/// Diagnoses items already read (for example by a [`crate::logs::LogReader`]).
+pub fn diagnose(items: impl IntoIterator<Item = ReadItem>) -> Report {
+    let mut engine = engine::Engine::default();
+    for item in items {
+        engine.ingest(item);
+    }
+    engine.finish()
+}

@@ -1,0 +1,195 @@
+//! Counts over the whole input: by code, category, device, operation and hour.
+
+use serde::Serialize;
+
+use super::hash::FxHashMap;
+use crate::logs::{Format, LogRecord, Skipped};
+use crate::time::{self, Millis};
+
+/// Positions of skipped input kept in the summary (all are counted).
+const MAX_SKIPPED_KEPT: usize = 100;
+/// Devices listed in `by_device` (all are counted in `devices`).
+const MAX_DEVICES_LISTED: usize = 1000;
+/// Devices listed in `top_devices`.
+const TOP_DEVICES: usize = 10;
+
+/// A key and how often it occurred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// What was counted (a category, an operation, a device, an hour like `2024-05-14T09:00:00Z`).
+    pub key: String,
+    /// How often.
+    pub count: u64,
+}
+
+/// An error code and how often it occurred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeCount {
+    /// The six-digit code.
+    pub code: u32,
+    /// Its catalog name, when listed.
+    pub name: Option<&'static str>,
+    /// How often.
+    pub count: u64,
+}
+
+/// Counts over the whole input.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Records read.
+    pub records_read: u64,
+    /// Parts of the input that could not be read.
+    pub records_skipped: u64,
+    /// Records seen twice (counted in `records_read`, left out of the diagnosis and the other counts).
+    pub duplicates: u64,
+    /// Where the first skipped parts are, and why.
+    pub skipped: Vec<Skipped>,
+    /// Export shapes found.
+    pub formats: Vec<Format>,
+    /// Earliest event (ISO 8601 UTC).
+    pub first: Option<String>,
+    /// Latest event.
+    pub last: Option<String>,
+    /// Distinct devices.
+    pub devices: u64,
+    /// Records that report an error.
+    pub errors: u64,
+    /// Error records by code, most frequent first.
+    pub by_code: Vec<CodeCount>,
+    /// Records by category.
+    pub by_category: Vec<Count>,
+    /// Records by operation.
+    pub by_operation: Vec<Count>,
+    /// Records by hour (UTC).
+    pub by_hour: Vec<Count>,
+    /// Error records by device, most first (at most 1000 devices listed).
+    pub by_device: Vec<Count>,
+    /// The devices with the most error records.
+    pub top_devices: Vec<Count>,
+}
+
+/// Accumulates a [`Summary`].
+#[derive(Debug, Default)]
+pub(super) struct SummaryBuilder {
+    records_read: u64,
+    records_skipped: u64,
+    duplicates: u64,
+    skipped: Vec<Skipped>,
+    formats: Vec<Format>,
+    first: Option<Millis>,
+    last: Option<Millis>,
+    errors: u64,
+    by_code: FxHashMap<u32, u64>,
+    by_category: FxHashMap<String, u64>,
+    by_operation: FxHashMap<String, u64>,
+    by_hour: FxHashMap<i64, u64>,
+    /// Error records per device index (devices are interned by the engine).
+    device_errors: Vec<u64>,
+}
+
+impl SummaryBuilder {
+    pub fn record(&mut self, record: &LogRecord, device: Option<usize>) {
+        self.records_read += 1;
+        if !self.formats.contains(&record.format) {
+            self.formats.push(record.format);
+        }
+        if let Some(at) = record.time {
+            self.first = Some(self.first.map_or(at, |first| first.min(at)));
+            self.last = Some(self.last.map_or(at, |last| last.max(at)));
+            *self.by_hour.entry(at.div_euclid(3_600_000)).or_default() += 1;
+        }
+        bump(&mut self.by_category, &record.category);
+        bump(&mut self.by_operation, &record.operation);
+        if let Some(index) = device {
+            if self.device_errors.len() <= index {
+                self.device_errors.resize(index + 1, 0);
+            }
+        }
+        if record.is_error() {
+            self.errors += 1;
+            if let Some(code) = record.code {
+                *self.by_code.entry(code).or_default() += 1;
+            }
+            if let Some(slot) = device.and_then(|index| self.device_errors.get_mut(index)) {
+                *slot += 1;
+            }
+        }
+    }
+
+    /// Counts a record seen before: read, but left out of every other count.
+    pub fn duplicate(&mut self) {
+        self.records_read += 1;
+        self.duplicates += 1;
+    }
+
+    pub fn skipped(&mut self, skipped: Skipped) {
+        self.records_skipped += 1;
+        if self.skipped.len() < MAX_SKIPPED_KEPT {
+            self.skipped.push(skipped);
+        }
+    }
+
+    pub fn records_read(&self) -> u64 {
+        self.records_read
+    }
+
+    pub fn build(self, device_names: &[String]) -> Summary {
+        let mut by_code: Vec<CodeCount> = self
+            .by_code
+            .into_iter()
+            .map(|(code, count)| CodeCount {
+                code,
+                name: crate::catalog::find_code(code).map(|e| e.name),
+                count,
+            })
+            .collect();
+        by_code.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+        let mut by_device: Vec<Count> = self
+            .device_errors
+            .iter()
+            .zip(device_names)
+            .filter(|(count, _)| **count > 0)
+            .map(|(count, name)| Count { key: name.clone(), count: *count })
+            .collect();
+        by_device.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        by_device.truncate(MAX_DEVICES_LISTED);
+        let top_devices = by_device.iter().take(TOP_DEVICES).cloned().collect();
+        let mut by_hour: Vec<(i64, u64)> = self.by_hour.into_iter().collect();
+        by_hour.sort();
+        Summary {
+            records_read: self.records_read,
+            records_skipped: self.records_skipped,
+            duplicates: self.duplicates,
+            skipped: self.skipped,
+            formats: self.formats,
+            first: self.first.map(time::format),
+            last: self.last.map(time::format),
+            devices: device_names.len() as u64,
+            errors: self.errors,
+            by_code,
+            by_category: sorted(self.by_category),
+            by_operation: sorted(self.by_operation),
+            by_hour: by_hour
+                .into_iter()
+                .map(|(hour, count)| Count { key: time::format(hour * 3_600_000), count })
+                .collect(),
+            by_device,
+            top_devices,
+        }
+    }
+}
+
+fn bump(map: &mut FxHashMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(count) => *count += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
+}
+
+fn sorted(map: FxHashMap<String, u64>) -> Vec<Count> {
+    let mut counts: Vec<Count> = map.into_iter().map(|(key, count)| Count { key, count }).collect();
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    counts
+}

@@ -1,0 +1,656 @@
+//! The push-based decoder: splits a byte stream into records, whatever its shape, in bounded memory.
+//!
+//! JSON input is split by a byte-level state machine that tracks nesting and strings, so a record is
+//! emitted as soon as its closing brace arrives, whether records come one per line, inside a
+//! `{"records":[...]}` wrapper, or in a top-level array, and however the input is chunked. Two resync
+//! rules keep one broken record from swallowing the next: a raw line break inside a string ends the
+//! record as malformed, and a `{` in the first column while a record is open starts a new one.
+
+use super::normalize::{self, Shape};
+use super::{Format, MAX_RECORD_BYTES, ReadItem, SkipReason, Skipped};
+
+/// Bytes of a line kept for [`Skipped::excerpt`].
+const EXCERPT_LEN: usize = 80;
+/// Longest first line examined to recognise a CSV header.
+const MAX_HEADER_PROBE: usize = 64 << 10;
+/// Lines one quoted CSV cell may span before the row is declared malformed.
+const MAX_CSV_ROW_LINES: u64 = 100;
+
+/// Splits pushed bytes into [`ReadItem`]s. Feed chunks with [`LogDecoder::push`], then call
+/// [`LogDecoder::finish`] once.
+#[derive(Debug)]
+pub struct LogDecoder {
+    mode: Mode,
+    /// Line of the next byte (1-based).
+    line: u64,
+    /// True when the next byte starts a line.
+    line_start: bool,
+    bytes: u64,
+    records: u64,
+    format: Option<Format>,
+    /// Leading bytes kept while the format is not known yet.
+    probe: Vec<u8>,
+}
+
+#[derive(Debug)]
+enum Mode {
+    Detecting,
+    Json(JsonState),
+    Csv(CsvState),
+    Unknown(LineSkipper),
+}
+
+impl Default for LogDecoder {
+    fn default() -> Self {
+        LogDecoder::new()
+    }
+}
+
+impl LogDecoder {
+    /// A decoder that has seen nothing yet.
+    pub fn new() -> LogDecoder {
+        LogDecoder {
+            mode: Mode::Detecting,
+            line: 1,
+            line_start: true,
+            bytes: 0,
+            records: 0,
+            format: None,
+            probe: Vec::new(),
+        }
+    }
+
+    /// The format detected so far (refined by the first record for JSON inputs).
+    pub fn format(&self) -> Option<Format> {
+        self.format
+    }
+
+    /// Total bytes pushed.
+    pub fn bytes_pushed(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Feeds the next chunk; every complete record or skipped part is passed to `emit`.
+    pub fn push(&mut self, chunk: &[u8], emit: &mut dyn FnMut(ReadItem)) {
+        self.bytes += chunk.len() as u64;
+        if matches!(self.mode, Mode::Detecting) {
+            self.probe.extend_from_slice(chunk);
+            let Some(mode) = self.detect(false) else { return };
+            self.mode = mode;
+            let probe = std::mem::take(&mut self.probe);
+            self.feed(&probe, emit);
+            return;
+        }
+        self.feed(chunk, emit);
+    }
+
+    /// Ends the input: emits what remains (a cut-off record is reported as skipped).
+    pub fn finish(&mut self, emit: &mut dyn FnMut(ReadItem)) {
+        if matches!(self.mode, Mode::Detecting) {
+            match self.detect(true) {
+                Some(mode) => {
+                    self.mode = mode;
+                    let probe = std::mem::take(&mut self.probe);
+                    self.feed(&probe, emit);
+                }
+                None => return,
+            }
+        }
+        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format };
+        match &mut self.mode {
+            Mode::Detecting => {}
+            Mode::Json(state) => state.finish(&mut sink),
+            Mode::Csv(state) => state.finish(&mut sink),
+            Mode::Unknown(skipper) => skipper.finish(&mut sink),
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8], emit: &mut dyn FnMut(ReadItem)) {
+        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format };
+        let position = Position { line: &mut self.line, line_start: &mut self.line_start };
+        match &mut self.mode {
+            Mode::Detecting => {}
+            Mode::Json(state) => state.feed(bytes, position, &mut sink),
+            Mode::Csv(state) => state.feed(bytes, position, &mut sink),
+            Mode::Unknown(skipper) => skipper.feed(bytes, position, &mut sink),
+        }
+    }
+
+    /// Decides the mode from the probe; `None` while more bytes are needed.
+    fn detect(&mut self, at_end: bool) -> Option<Mode> {
+        let text = self.probe.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&self.probe);
+        let first = text.iter().position(|b| !b.is_ascii_whitespace());
+        match first.and_then(|i| text.get(i)) {
+            Some(b'{' | b'[') => return Some(Mode::Json(JsonState::default())),
+            None if !at_end => return None,
+            None => return Some(Mode::Unknown(LineSkipper::new(SkipReason::UnknownFormat))),
+            Some(_) => {}
+        }
+        let line_end = text.iter().position(|&b| b == b'\n');
+        if line_end.is_none() && !at_end && text.len() < MAX_HEADER_PROBE {
+            return None;
+        }
+        let header = text.get(..line_end.unwrap_or(text.len())).unwrap_or_default();
+        let header = String::from_utf8_lossy(header);
+        if CsvState::looks_like_header(&header) {
+            self.format = Some(Format::AzureDiagnosticsCsv);
+            Some(Mode::Csv(CsvState::default()))
+        } else {
+            Some(Mode::Unknown(LineSkipper::new(SkipReason::UnknownFormat)))
+        }
+    }
+}
+
+/// Where emitted items go, with the counters they update.
+struct Sink<'a> {
+    emit: &'a mut dyn FnMut(ReadItem),
+    records: &'a mut u64,
+    format: &'a mut Option<Format>,
+}
+
+impl Sink<'_> {
+    fn skipped(&mut self, line: u64, reason: SkipReason, excerpt: &[u8]) {
+        (self.emit)(ReadItem::Skipped(Skipped { line, reason, excerpt: excerpt_of(excerpt) }));
+    }
+
+    fn json_record(&mut self, line: u64, bytes: &[u8], container: Container) {
+        let text = String::from_utf8_lossy(bytes);
+        let Some(value) = crate::json::Value::parse(&text) else {
+            return self.skipped(line, SkipReason::MalformedJson, bytes);
+        };
+        let index = *self.records;
+        match normalize::from_json(&value, super::RecordRef { line, index }) {
+            Some((mut record, shape)) => {
+                let format = match (shape, container) {
+                    (Shape::EventGrid, _) => Format::EventGrid,
+                    (Shape::Legacy, _) => Format::OperationsMonitoring,
+                    (Shape::LogAnalyticsRow, _) => Format::LogAnalyticsJson,
+                    (Shape::ResourceLog, Container::Records) => Format::EventHubsRecords,
+                    (Shape::ResourceLog, _) => Format::StorageJsonLines,
+                };
+                record.format = format;
+                self.format.get_or_insert(format);
+                *self.records += 1;
+                (self.emit)(ReadItem::Record(Box::new(record)));
+            }
+            None => self.skipped(line, SkipReason::NotALogRecord, bytes),
+        }
+    }
+
+    fn csv_record(&mut self, line: u64, header: &[String], cells: &[String], raw: &[u8]) {
+        let index = *self.records;
+        match normalize::from_csv_row(header, cells, super::RecordRef { line, index }) {
+            Some(record) => {
+                *self.records += 1;
+                (self.emit)(ReadItem::Record(Box::new(record)));
+            }
+            None => self.skipped(line, SkipReason::NotALogRecord, raw),
+        }
+    }
+}
+
+fn excerpt_of(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes.get(..EXCERPT_LEN.min(bytes.len())).unwrap_or_default());
+    text.trim_end_matches('\u{FFFD}').trim().to_owned()
+}
+
+/// The decoder's line bookkeeping, lent to the mode that consumes bytes.
+struct Position<'a> {
+    line: &'a mut u64,
+    line_start: &'a mut bool,
+}
+
+/// Where records sit in the JSON structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Container {
+    /// Objects at the top level (JSON lines, concatenated objects).
+    #[default]
+    TopLevel,
+    /// Elements of a top-level array.
+    Array,
+    /// Elements of the `records` array of a `{"records":[...]}` wrapper.
+    Records,
+}
+
+impl Container {
+    fn item_depth(self) -> usize {
+        match self {
+            Container::TopLevel => 0,
+            Container::Array => 1,
+            Container::Records => 2,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct JsonState {
+    depth: usize,
+    in_string: bool,
+    escaped: bool,
+    container: Container,
+    /// Inside a scalar element of a record array (already reported).
+    in_scalar: bool,
+    record: Option<OpenRecord>,
+    /// A line of text outside any record that is not JSON: (line, reason, excerpt).
+    garbage: Option<(u64, SkipReason, Vec<u8>)>,
+}
+
+#[derive(Debug)]
+struct OpenRecord {
+    line: u64,
+    depth: usize,
+    bytes: Vec<u8>,
+    too_large: bool,
+}
+
+impl OpenRecord {
+    fn append(&mut self, bytes: &[u8]) {
+        if self.too_large {
+            return;
+        }
+        if self.bytes.len() + bytes.len() > MAX_RECORD_BYTES {
+            self.too_large = true;
+            self.bytes.truncate(EXCERPT_LEN);
+        } else {
+            self.bytes.extend_from_slice(bytes);
+        }
+    }
+}
+
+impl JsonState {
+    fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+        // Bytes from `copy_from` up to the current index still have to be appended to the open record.
+        let mut copy_from = 0;
+        let mut i = 0;
+        while let Some(&byte) = bytes.get(i) {
+            let line_start = *position.line_start;
+            *position.line_start = byte == b'\n';
+            if byte == b'\n' {
+                *position.line += 1;
+            }
+            if let Some((_, _, excerpt)) = &mut self.garbage {
+                if byte == b'\n' {
+                    self.flush_garbage(sink);
+                } else if excerpt.len() < EXCERPT_LEN {
+                    excerpt.push(byte);
+                }
+                i += 1;
+                copy_from = i;
+                continue;
+            }
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if byte == b'\\' {
+                    self.escaped = true;
+                } else if byte == b'"' {
+                    self.in_string = false;
+                } else if byte == b'\n' {
+                    // JSON strings never hold raw line breaks: the record was cut off on this line.
+                    self.in_string = false;
+                    self.abandon_record(sink, SkipReason::MalformedJson);
+                    copy_from = i + 1;
+                } else if self.record.is_none() {
+                    // A string outside any record: skip quickly to its end.
+                }
+                i += 1;
+                continue;
+            }
+            match byte {
+                b'"' => {
+                    if self.record.is_none() && self.depth == 0 {
+                        self.start_garbage(*position.line, SkipReason::NotJson, byte);
+                    } else {
+                        if self.record.is_none() && self.depth == self.container.item_depth() {
+                            sink.skipped(*position.line, SkipReason::NotAnObject, b"\"");
+                        }
+                        self.in_string = true;
+                    }
+                }
+                b'{' => {
+                    if self.record.is_some() && line_start && self.depth > self.record_depth() {
+                        // A new record in the first column while one is open: the open one was cut off.
+                        self.abandon_record(sink, SkipReason::MalformedJson);
+                        copy_from = i;
+                    }
+                    if self.record.is_none() && self.depth == self.container.item_depth() {
+                        self.record = Some(OpenRecord {
+                            line: *position.line,
+                            depth: self.depth,
+                            bytes: Vec::new(),
+                            too_large: false,
+                        });
+                        copy_from = i;
+                    }
+                    self.depth += 1;
+                }
+                b'[' => {
+                    if self.record.is_none() && self.depth == 0 {
+                        self.container = Container::Array;
+                    } else if let Some(record) = &mut self.record {
+                        if record.depth == 0 && self.depth == 1 && self.container == Container::TopLevel {
+                            record.append(bytes.get(copy_from..i).unwrap_or_default());
+                            copy_from = i;
+                            if ends_with_records_key(&record.bytes) {
+                                // `{"records":[`: the wrapper is not a record; its elements are.
+                                self.record = None;
+                                self.container = Container::Records;
+                                copy_from = i + 1;
+                            }
+                        }
+                    }
+                    self.depth += 1;
+                }
+                b'}' | b']' => {
+                    self.in_scalar = false;
+                    if self.depth == 0 {
+                        self.start_garbage(*position.line, SkipReason::NotJson, byte);
+                    } else {
+                        self.depth -= 1;
+                        if self.record.as_ref().is_some_and(|r| r.depth == self.depth) {
+                            if let Some(mut record) = self.record.take() {
+                                record.append(bytes.get(copy_from..=i).unwrap_or_default());
+                                Self::emit_record(record, self.container, sink);
+                            }
+                            copy_from = i + 1;
+                        }
+                        if self.record.is_none() && self.depth < self.container.item_depth() {
+                            // The record array closed; what follows (the wrapper's `}`) is at the top level.
+                            self.container = Container::TopLevel;
+                        }
+                    }
+                }
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b':' => self.in_scalar = false,
+                _ if self.record.is_none() && self.depth == 0 => {
+                    self.start_garbage(*position.line, SkipReason::NotJson, byte);
+                }
+                _ if self.record.is_none() && self.depth == self.container.item_depth() => {
+                    // A number, boolean or null where a record object was expected: report it once.
+                    if !std::mem::replace(&mut self.in_scalar, true) {
+                        sink.skipped(*position.line, SkipReason::NotAnObject, &[byte]);
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        if let Some(record) = &mut self.record {
+            record.append(bytes.get(copy_from..).unwrap_or_default());
+        }
+    }
+
+    fn record_depth(&self) -> usize {
+        self.record.as_ref().map_or(0, |r| r.depth)
+    }
+
+    fn emit_record(record: OpenRecord, container: Container, sink: &mut Sink<'_>) {
+        if record.too_large {
+            sink.skipped(record.line, SkipReason::TooLarge, &record.bytes);
+        } else {
+            sink.json_record(record.line, &record.bytes, container);
+        }
+    }
+
+    fn abandon_record(&mut self, sink: &mut Sink<'_>, reason: SkipReason) {
+        if let Some(record) = self.record.take() {
+            sink.skipped(record.line, reason, &record.bytes);
+            self.depth = record.depth;
+        } else {
+            self.depth = self.depth.min(self.container.item_depth());
+        }
+    }
+
+    fn start_garbage(&mut self, line: u64, reason: SkipReason, byte: u8) {
+        self.garbage = Some((line, reason, vec![byte]));
+    }
+
+    fn flush_garbage(&mut self, sink: &mut Sink<'_>) {
+        if let Some((line, reason, excerpt)) = self.garbage.take() {
+            sink.skipped(line, reason, &excerpt);
+        }
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) {
+        self.flush_garbage(sink);
+        if let Some(record) = self.record.take() {
+            let reason = if record.too_large { SkipReason::TooLarge } else { SkipReason::MalformedJson };
+            sink.skipped(record.line, reason, &record.bytes);
+        }
+    }
+}
+
+/// True when `bytes` (the start of a top-level object) ends with `"records"` and a colon.
+fn ends_with_records_key(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_end();
+    let Some(before_colon) = text.strip_suffix(':') else { return false };
+    before_colon.trim_end().ends_with("\"records\"")
+}
+
+#[derive(Debug, Default)]
+struct CsvState {
+    header: Option<Vec<String>>,
+    row: Vec<u8>,
+    row_line: u64,
+    in_quotes: bool,
+    too_large: bool,
+}
+
+impl CsvState {
+    /// A header row of an `AzureDiagnostics` export.
+    fn looks_like_header(line: &str) -> bool {
+        line.contains(',')
+            && ["OperationName", "properties_s", "TimeGenerated", "ResultType"]
+                .iter()
+                .any(|name| line.contains(name))
+    }
+
+    fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+        for &byte in bytes {
+            if self.row.is_empty() && !self.too_large {
+                self.row_line = *position.line;
+            }
+            *position.line_start = byte == b'\n';
+            if byte == b'\n' {
+                *position.line += 1;
+                if !self.in_quotes {
+                    self.end_row(sink);
+                    continue;
+                }
+                if *position.line - self.row_line > MAX_CSV_ROW_LINES {
+                    // An unclosed quote: give the row up and read on from the next line.
+                    sink.skipped(self.row_line, SkipReason::MalformedCsv, &self.row);
+                    self.row.clear();
+                    self.in_quotes = false;
+                    self.too_large = false;
+                    continue;
+                }
+            }
+            if byte == b'"' {
+                self.in_quotes = !self.in_quotes;
+            }
+            if self.row.len() < MAX_RECORD_BYTES {
+                self.row.push(byte);
+            } else if !self.too_large {
+                self.too_large = true;
+            }
+        }
+    }
+
+    fn end_row(&mut self, sink: &mut Sink<'_>) {
+        let row = std::mem::take(&mut self.row);
+        if std::mem::take(&mut self.too_large) {
+            return sink.skipped(self.row_line, SkipReason::TooLarge, &row);
+        }
+        let text = String::from_utf8_lossy(&row);
+        let text = text.trim_end_matches('\r');
+        if text.trim().is_empty() {
+            return;
+        }
+        let cells = split_csv(text);
+        match &self.header {
+            None => self.header = Some(cells.into_iter().map(|c| c.trim().to_owned()).collect()),
+            Some(header) if header.len() == cells.len() => {
+                sink.csv_record(self.row_line, header, &cells, &row)
+            }
+            Some(_) => sink.skipped(self.row_line, SkipReason::MalformedCsv, &row),
+        }
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) {
+        if self.in_quotes {
+            let row = std::mem::take(&mut self.row);
+            sink.skipped(self.row_line, SkipReason::MalformedCsv, &row);
+        } else {
+            self.end_row(sink);
+        }
+    }
+}
+
+/// Splits one CSV row (RFC 4180: quoted cells, doubled quotes).
+fn split_csv(row: &str) -> Vec<String> {
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let mut in_quotes = false;
+    let mut chars = row.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, in_quotes) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', _) => in_quotes = !in_quotes,
+            (',', false) => cells.push(std::mem::take(&mut cell)),
+            _ => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+/// Reports every line of an unrecognised input as skipped.
+#[derive(Debug)]
+struct LineSkipper {
+    reason: SkipReason,
+    current: Option<(u64, Vec<u8>)>,
+}
+
+impl LineSkipper {
+    fn new(reason: SkipReason) -> LineSkipper {
+        LineSkipper { reason, current: None }
+    }
+
+    fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+        for &byte in bytes {
+            *position.line_start = byte == b'\n';
+            if byte == b'\n' {
+                *position.line += 1;
+                self.flush(sink);
+                continue;
+            }
+            let (_, excerpt) = self.current.get_or_insert_with(|| (*position.line, Vec::new()));
+            if excerpt.len() < EXCERPT_LEN {
+                excerpt.push(byte);
+            }
+        }
+    }
+
+    fn flush(&mut self, sink: &mut Sink<'_>) {
+        if let Some((line, excerpt)) = self.current.take() {
+            if !excerpt.iter().all(u8::is_ascii_whitespace) {
+                sink.skipped(line, self.reason, &excerpt);
+            }
+        }
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) {
+        self.flush(sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logs::read_text;
+
+    fn counts(text: &str) -> (usize, Vec<(u64, SkipReason)>) {
+        let items = read_text(text);
+        let records = items.iter().filter(|i| matches!(i, ReadItem::Record(_))).count();
+        let skipped = items
+            .iter()
+            .filter_map(|i| match i {
+                ReadItem::Skipped(s) => Some((s.line, s.reason)),
+                ReadItem::Record(_) => None,
+            })
+            .collect();
+        (records, skipped)
+    }
+
+    const REC: &str = r#"{"time":"2024-05-14T08:00:05Z","operationName":"deviceConnect","category":"Connections","level":"Information","properties":"{\"deviceId\":\"d1\"}"}"#;
+
+    #[test]
+    fn splits_json_lines_wrappers_and_arrays_alike() {
+        let lines = format!("{REC}\n{REC}\n");
+        assert_eq!(counts(&lines), (2, vec![]));
+        let wrapper = format!("{{\"records\":[\n{REC},\n{REC}\n]}}\n{{\"records\":[{REC}]}}");
+        assert_eq!(counts(&wrapper), (3, vec![]));
+        let array = format!("[\n  {REC},\n  {REC}\n]");
+        assert_eq!(counts(&array), (2, vec![]));
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_records() {
+        let text = format!("{{\"records\":[\n{REC},\n{REC}\n]}}\n{REC}\n");
+        let whole = read_text(&text);
+        for size in [1, 2, 3, 7, 64] {
+            let mut items = Vec::new();
+            let mut decoder = LogDecoder::new();
+            for chunk in text.as_bytes().chunks(size) {
+                decoder.push(chunk, &mut |item| items.push(item));
+            }
+            decoder.finish(&mut |item| items.push(item));
+            assert_eq!(items, whole, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn a_broken_line_is_reported_and_the_next_record_still_read() {
+        let cut = &REC[..60];
+        let text = format!("{REC}\n{cut}\n{REC}\nnot json at all\n{REC}\n");
+        let (records, skipped) = counts(&text);
+        assert_eq!(records, 3);
+        assert_eq!(skipped, vec![(2, SkipReason::MalformedJson), (4, SkipReason::NotJson)]);
+        let unbalanced = format!("{REC}\n{{\"a\":{{\"b\":1}}\n{REC}\n");
+        assert_eq!(counts(&unbalanced), (2, vec![(2, SkipReason::MalformedJson)]));
+    }
+
+    #[test]
+    fn truncated_input_and_non_records_are_counted() {
+        assert_eq!(counts(&REC[..40]), (0, vec![(1, SkipReason::MalformedJson)]));
+        assert_eq!(counts("[1, 2]"), (0, vec![(1, SkipReason::NotAnObject), (1, SkipReason::NotAnObject)]));
+        let mixed = format!("[{REC}, 5, \"s\", {REC}]");
+        assert_eq!(counts(&mixed), (2, vec![(1, SkipReason::NotAnObject), (1, SkipReason::NotAnObject)]));
+        assert_eq!(counts("{\"hello\":1}"), (0, vec![(1, SkipReason::NotALogRecord)]));
+        assert_eq!(
+            counts("plain text\nmore text\n"),
+            (0, vec![(1, SkipReason::UnknownFormat), (2, SkipReason::UnknownFormat)])
+        );
+        assert_eq!(counts(""), (0, vec![]));
+    }
+
+    #[test]
+    fn csv_rows_are_read_by_header_name() {
+        let text = "Level,OperationName,Category,TimeGenerated [UTC],properties_s,ResultType\n\
+                    Error,deviceConnect,Connections,\"5/13/2024, 10:01:10.000 PM\",\"{\"\"deviceId\"\":\"\"gw\"\"}\",401003\n\
+                    bad,row\n\
+                    Error,deviceConnect,Connections,\"5/13/2024, 10:01:10.000 PM\",\"{\"\"deviceId\"\":\"\"gw\"\"}\",401003\n";
+        let items = read_text(text);
+        let ReadItem::Record(record) = &items[0] else { panic!("{items:?}") };
+        assert_eq!((record.code, record.device_id.as_deref()), (Some(401003), Some("gw")));
+        assert_eq!(counts(text), (2, vec![(3, SkipReason::MalformedCsv)]));
+        let unclosed = "OperationName,properties_s\ndeviceConnect,\"{\n".to_owned() + &"x\n".repeat(200);
+        let (records, skipped) = counts(&unclosed);
+        assert_eq!(records, 0);
+        assert!(skipped.iter().all(|(_, r)| *r == SkipReason::MalformedCsv) && !skipped.is_empty());
+    }
+}

@@ -1,0 +1,263 @@
+//! Reading IoT Hub log exports in every shape Azure produces, as a stream of normalized [`LogRecord`]s.
+//!
+//! Shapes (detected from the first bytes, see [`Format`]): storage-account `PT1H.json` lines, Event Hubs
+//! `{"records":[...]}` documents, Log Analytics `AzureDiagnostics` CSV exports, Log Analytics JSON exports,
+//! Event Grid connection-state events and the legacy operations-monitoring objects.
+//!
+//! [`LogDecoder`] is push-based (feed it chunks of bytes of any size) so that browsers and language
+//! bindings can stream; [`LogReader`] wraps it for any [`std::io::BufRead`]. Memory is bounded by the largest
+//! single record, whatever the input size. Input that cannot be read is reported as [`Skipped`] with its
+//! line number, never dropped silently and never fatal.
+
+mod decoder;
+mod normalize;
+
+use std::io::BufRead;
+
+use serde::Serialize;
+
+pub use decoder::LogDecoder;
+
+use crate::time::Millis;
+
+/// The export shapes the readers understand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Storage account `PT1H.json` blobs: one JSON record per line.
+    StorageJsonLines,
+    /// Event Hubs (and the docs' samples): `{"records":[...]}` documents.
+    EventHubsRecords,
+    /// Log Analytics portal export of the `AzureDiagnostics` table as CSV.
+    AzureDiagnosticsCsv,
+    /// Log Analytics query results as JSON (an array of rows with `TimeGenerated`, `properties_s`, ...).
+    LogAnalyticsJson,
+    /// Event Grid `Microsoft.Devices.DeviceConnected` / `DeviceDisconnected` events.
+    EventGrid,
+    /// The legacy operations-monitoring objects (flat, with `statusType`).
+    OperationsMonitoring,
+}
+
+impl Format {
+    /// The format's name as it appears in JSON (`"storage-json-lines"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::StorageJsonLines => "storage-json-lines",
+            Format::EventHubsRecords => "event-hubs-records",
+            Format::AzureDiagnosticsCsv => "azure-diagnostics-csv",
+            Format::LogAnalyticsJson => "log-analytics-json",
+            Format::EventGrid => "event-grid",
+            Format::OperationsMonitoring => "operations-monitoring",
+        }
+    }
+}
+
+/// A record's log level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// `Information` (or `Informational`).
+    Information,
+    /// `Warning`.
+    Warning,
+    /// `Error`.
+    Error,
+    /// `Critical`.
+    Critical,
+    /// Absent or unrecognised (Event Grid events have none).
+    Unknown,
+}
+
+/// Where a record came from in the input, for evidence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct RecordRef {
+    /// 1-based line on which the record starts (counted over everything pushed into the decoder).
+    pub line: u64,
+    /// 0-based index of the record among all records read.
+    pub index: u64,
+}
+
+/// One log record, whatever shape it came in, reduced to the fields diagnosis needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogRecord {
+    /// The shape it was read from.
+    pub format: Format,
+    /// Where it is in the input.
+    pub source: RecordRef,
+    /// Event time, when present and readable.
+    pub time: Option<Millis>,
+    /// The category (`Connections`, `DeviceTelemetry`, ...), legacy names mapped to current ones.
+    pub category: String,
+    /// The operation (`deviceConnect`, `ingress`, ...), as written.
+    pub operation: String,
+    /// The level.
+    pub level: Level,
+    /// The six-digit error code, when the record carries one.
+    pub code: Option<u32>,
+    /// The HTTP status, from a three-digit result or the `statusCode` property.
+    pub http_status: Option<u16>,
+    /// The error name (`resultDescription`), when present.
+    pub error_name: Option<String>,
+    /// The device the record is about.
+    pub device_id: Option<String>,
+    /// The module, for module identities.
+    pub module_id: Option<String>,
+    /// `Mqtt`, `Amqp`, `Http`, ... when known.
+    pub protocol: Option<String>,
+    /// The client's `sdkVersion` string, when known.
+    pub sdk_version: Option<String>,
+    /// The masked client IP address (`24.9.142.XXX`).
+    pub ip: Option<String>,
+    /// The C2D or routed message id.
+    pub message_id: Option<String>,
+    /// The C2D delivery count.
+    pub delivery_count: Option<u32>,
+    /// Message size in bytes.
+    pub size_bytes: Option<u64>,
+    /// The routing endpoint, for Routes records.
+    pub endpoint: Option<String>,
+    /// The error message text, when present.
+    pub error_message: Option<String>,
+    /// Event Grid's per-device sequence number.
+    pub sequence_number: Option<String>,
+}
+
+impl LogRecord {
+    /// True for a device connect (successful or not).
+    pub fn is_connect(&self) -> bool {
+        self.operation.eq_ignore_ascii_case("deviceConnect")
+    }
+
+    /// True for a device disconnect.
+    pub fn is_disconnect(&self) -> bool {
+        self.operation.eq_ignore_ascii_case("deviceDisconnect")
+    }
+
+    /// True when the record reports a failure (an error level or an error code).
+    pub fn is_error(&self) -> bool {
+        matches!(self.level, Level::Error | Level::Critical) || self.code.is_some()
+    }
+}
+
+/// Why part of the input could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipReason {
+    /// The text is not JSON (or CSV) where a record was expected.
+    NotJson,
+    /// The JSON record is cut off or malformed.
+    MalformedJson,
+    /// A JSON value that is not an object where records are expected.
+    NotAnObject,
+    /// An object without any of the fields of a log record.
+    NotALogRecord,
+    /// A record larger than [`MAX_RECORD_BYTES`].
+    TooLarge,
+    /// A CSV row with a different number of cells than the header, or an unclosed quote.
+    MalformedCsv,
+    /// Text in a shape none of the readers know.
+    UnknownFormat,
+}
+
+/// Largest single record the readers accept; larger ones are skipped and reported.
+pub const MAX_RECORD_BYTES: usize = 4 << 20;
+
+/// A part of the input that could not be read as a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// 1-based line where it starts.
+    pub line: u64,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+    /// Its first characters, for a person to recognise it.
+    pub excerpt: String,
+}
+
+/// What the decoder produces, in input order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadItem {
+    /// A record.
+    Record(Box<LogRecord>),
+    /// A part of the input that could not be read.
+    Skipped(Skipped),
+}
+
+/// Reads records from any buffered reader, detecting the format. I/O errors end the stream and are
+/// returned by [`LogReader::io_error`].
+pub struct LogReader<R> {
+    input: R,
+    decoder: LogDecoder,
+    pending: std::collections::VecDeque<ReadItem>,
+    done: bool,
+    io_error: Option<std::io::Error>,
+}
+
+impl<R: BufRead> LogReader<R> {
+    /// A reader over `input`.
+    pub fn new(input: R) -> LogReader<R> {
+        LogReader {
+            input,
+            decoder: LogDecoder::new(),
+            pending: std::collections::VecDeque::new(),
+            done: false,
+            io_error: None,
+        }
+    }
+
+    /// The detected format, once the first bytes have been read.
+    pub fn format(&self) -> Option<Format> {
+        self.decoder.format()
+    }
+
+    /// The I/O error that ended the stream early, if any.
+    pub fn io_error(&self) -> Option<&std::io::Error> {
+        self.io_error.as_ref()
+    }
+
+    /// Total bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.decoder.bytes_pushed()
+    }
+}
+
+impl<R: BufRead> Iterator for LogReader<R> {
+    type Item = ReadItem;
+
+    fn next(&mut self) -> Option<ReadItem> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            if self.done {
+                return None;
+            }
+            let pending = &mut self.pending;
+            match self.input.fill_buf() {
+                Ok([]) => {
+                    self.decoder.finish(&mut |item| pending.push_back(item));
+                    self.done = true;
+                }
+                Ok(chunk) => {
+                    let len = chunk.len();
+                    self.decoder.push(chunk, &mut |item| pending.push_back(item));
+                    self.input.consume(len);
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    self.io_error = Some(error);
+                    self.decoder.finish(&mut |item| pending.push_back(item));
+                    self.done = true;
+                }
+            }
+        }
+    }
+}
+
+/// Reads every record of a complete text (convenience for small inputs and tests).
+pub fn read_text(text: &str) -> Vec<ReadItem> {
+    let mut items = Vec::new();
+    let mut decoder = LogDecoder::new();
+    decoder.push(text.as_bytes(), &mut |item| items.push(item));
+    decoder.finish(&mut |item| items.push(item));
+    items
+}

@@ -1,0 +1,360 @@
+//! Maps one record, in any of the export shapes, to a [`LogRecord`].
+//!
+//! Field names are matched as Azure writes them (`operationName` in resource logs, `OperationName` in Log
+//! Analytics), `properties` is parsed a second time when it is a JSON string, and legacy category names are
+//! mapped to current ones.
+
+use crate::json::{Kind, Value};
+use crate::time;
+
+use super::{Format, Level, LogRecord, RecordRef};
+
+/// The shape a JSON record was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// An Azure Monitor resource log record (`time`, `operationName`, `properties`).
+    ResourceLog,
+    /// A Log Analytics row (`TimeGenerated`, `properties_s`).
+    LogAnalyticsRow,
+    /// An Event Grid connection-state event.
+    EventGrid,
+    /// A legacy operations-monitoring object.
+    Legacy,
+}
+
+/// Fields gathered from wherever a shape keeps them.
+#[derive(Default)]
+struct Draft {
+    time: Option<String>,
+    category: Option<String>,
+    operation: Option<String>,
+    level: Option<String>,
+    result_type: Option<String>,
+    result_description: Option<String>,
+    status_code: Option<String>,
+    properties: Option<String>,
+}
+
+/// Reads a JSON object of any supported shape. `None` when it has none of a log record's fields.
+pub(super) fn from_json(value: &Value<'_>, source: RecordRef) -> Option<(LogRecord, Shape)> {
+    if value.kind != Kind::Object {
+        return None;
+    }
+    if let Some(event) = event_grid(value, source) {
+        return Some((event, Shape::EventGrid));
+    }
+    let mut draft = Draft::default();
+    let mut shape = Shape::ResourceLog;
+    let mut flat = Properties::default();
+    let mut properties_value = None;
+    for (key, field) in value.fields() {
+        let text = || field.as_text().map(|t| t.into_owned());
+        match key.as_ref() {
+            "time" | "Time" | "timestamp" => draft.time = text(),
+            "TimeGenerated" | "TimeGenerated [UTC]" => {
+                draft.time = text();
+                shape = Shape::LogAnalyticsRow;
+            }
+            "category" | "Category" => draft.category = text(),
+            "operationName" | "OperationName" => draft.operation = text(),
+            "level" | "Level" => draft.level = text(),
+            "resultType" | "ResultType" => draft.result_type = text(),
+            "resultDescription" | "ResultDescription" | "statusDescription" => {
+                draft.result_description = text()
+            }
+            "statusType" => {
+                draft.result_type = text();
+                shape = Shape::Legacy;
+            }
+            "statusCode" => draft.status_code = text(),
+            "properties" | "properties_s" | "Properties" => properties_value = Some(field),
+            _ => flat.take(&key, &field),
+        }
+    }
+    if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
+        return None;
+    }
+    if let Some(field) = properties_value {
+        match field.kind {
+            Kind::String => draft.properties = field.as_str().map(|t| t.into_owned()),
+            Kind::Object => draft.properties = Some(field.raw.to_owned()),
+            _ => {}
+        }
+    }
+    let mut properties = Properties::default();
+    if let Some(text) = &draft.properties {
+        if let Some(parsed) = Value::parse(text) {
+            for (key, field) in parsed.fields() {
+                properties.take(&key, &field);
+            }
+        }
+    }
+    properties.fill_from(flat);
+    Some((build(draft, properties, source), shape))
+}
+
+/// Reads one row of an `AzureDiagnostics` CSV export, cells matched to the header by name.
+pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRef) -> Option<LogRecord> {
+    let mut draft = Draft::default();
+    let mut flat = Properties::default();
+    for (name, cell) in header.iter().zip(cells) {
+        let value = (!cell.is_empty()).then(|| cell.clone());
+        match name.as_str() {
+            "TimeGenerated [UTC]" | "TimeGenerated" | "time" => draft.time = value,
+            "Category" | "category" => draft.category = value,
+            "OperationName" | "operationName" => draft.operation = value,
+            "Level" | "level" => draft.level = value,
+            "ResultType" | "resultType" => draft.result_type = value,
+            "ResultDescription" | "resultDescription" => draft.result_description = value,
+            "properties_s" | "properties" => draft.properties = value,
+            "deviceId_s" | "DeviceId" => flat.device_id = value,
+            _ => {}
+        }
+    }
+    if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
+        return None;
+    }
+    let mut properties = Properties::default();
+    if let Some(parsed) = draft.properties.as_deref().and_then(Value::parse) {
+        for (key, field) in parsed.fields() {
+            properties.take(&key, &field);
+        }
+    }
+    properties.fill_from(flat);
+    let mut record = build(draft, properties, source);
+    record.format = Format::AzureDiagnosticsCsv;
+    Some(record)
+}
+
+/// The fields of `properties` (or of a flat legacy object) that diagnosis uses.
+#[derive(Default)]
+struct Properties {
+    device_id: Option<String>,
+    module_id: Option<String>,
+    protocol: Option<String>,
+    sdk_version: Option<String>,
+    ip: Option<String>,
+    message_id: Option<String>,
+    delivery_count: Option<u32>,
+    size_bytes: Option<u64>,
+    endpoint: Option<String>,
+    error_message: Option<String>,
+    status_code: Option<String>,
+}
+
+impl Properties {
+    fn take(&mut self, key: &str, field: &Value<'_>) {
+        let text = || field.as_text().map(|t| t.into_owned()).filter(|t| !t.is_empty());
+        match key {
+            "deviceId" | "DeviceId" => self.device_id = text(),
+            "moduleId" | "ModuleId" => self.module_id = text(),
+            "protocol" | "Protocol" => self.protocol = text(),
+            "sdkVersion" | "SdkVersion" => self.sdk_version = text(),
+            "maskedIpAddress" => self.ip = text(),
+            "messageId" | "MessageId" => self.message_id = text(),
+            "deliveryCount" => self.delivery_count = field.as_u64().and_then(|n| u32::try_from(n).ok()),
+            "messageSizeInBytes" | "messageSize" | "MessageSize" => self.size_bytes = field.as_u64(),
+            "endpointName" => self.endpoint = text(),
+            "errorMessage" | "details" => self.error_message = text(),
+            "statusCode" => self.status_code = text(),
+            _ => {}
+        }
+    }
+
+    /// Fills gaps from fields found outside `properties` (legacy flat objects).
+    fn fill_from(&mut self, flat: Properties) {
+        macro_rules! fill {
+            ($($field:ident),*) => { $( if self.$field.is_none() { self.$field = flat.$field; } )* };
+        }
+        fill!(
+            device_id,
+            module_id,
+            protocol,
+            sdk_version,
+            ip,
+            message_id,
+            delivery_count,
+            size_bytes,
+            endpoint,
+            error_message,
+            status_code
+        );
+    }
+}
+
+fn build(draft: Draft, properties: Properties, source: RecordRef) -> LogRecord {
+    let result = draft.result_type.as_deref().map(str::trim).unwrap_or_default();
+    let digits = result.bytes().all(|b| b.is_ascii_digit());
+    let code = (digits && result.len() == 6).then(|| result.parse().ok()).flatten();
+    let status_from_result = (digits && result.len() == 3).then(|| result.parse().ok()).flatten();
+    let http_status = status_from_result
+        .or_else(|| draft.status_code.as_deref().and_then(parse_status))
+        .or_else(|| properties.status_code.as_deref().and_then(parse_status))
+        .or_else(|| code.map(|c: u32| u16::try_from(c / 1000).unwrap_or(0)));
+    let error_name =
+        draft.result_description.filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric()));
+    LogRecord {
+        format: Format::StorageJsonLines,
+        source,
+        time: draft.time.as_deref().and_then(time::parse),
+        category: canonical_category(draft.category.as_deref().unwrap_or_default()),
+        operation: draft.operation.unwrap_or_default(),
+        level: parse_level(draft.level.as_deref()),
+        code,
+        http_status,
+        error_name,
+        device_id: properties.device_id,
+        module_id: properties.module_id,
+        protocol: properties.protocol,
+        sdk_version: properties.sdk_version,
+        ip: properties.ip,
+        message_id: properties.message_id,
+        delivery_count: properties.delivery_count,
+        size_bytes: properties.size_bytes,
+        endpoint: properties.endpoint,
+        error_message: properties.error_message,
+        sequence_number: None,
+    }
+}
+
+/// An Event Grid (or CloudEvents) `Microsoft.Devices.DeviceConnected`/`DeviceDisconnected` event.
+fn event_grid(value: &Value<'_>, source: RecordRef) -> Option<LogRecord> {
+    let event_type = value.get("eventType").or_else(|| value.get("type"))?.as_str()?;
+    let operation = match event_type.strip_prefix("Microsoft.Devices.")? {
+        "DeviceConnected" => "deviceConnect",
+        "DeviceDisconnected" => "deviceDisconnect",
+        _ => return None,
+    };
+    let data = value.get("data")?;
+    let text =
+        |v: Option<Value<'_>>| v.and_then(|v| v.as_str()).map(|t| t.into_owned()).filter(|t| !t.is_empty());
+    let time_text = text(value.get("eventTime").or_else(|| value.get("time")));
+    Some(LogRecord {
+        format: Format::EventGrid,
+        source,
+        time: time_text.as_deref().and_then(time::parse),
+        category: "Connections".to_owned(),
+        operation: operation.to_owned(),
+        level: Level::Unknown,
+        code: None,
+        http_status: None,
+        error_name: None,
+        device_id: text(data.get("deviceId")),
+        module_id: text(data.get("moduleId")),
+        protocol: None,
+        sdk_version: None,
+        ip: None,
+        message_id: None,
+        delivery_count: None,
+        size_bytes: None,
+        endpoint: None,
+        error_message: None,
+        sequence_number: text(
+            data.get("deviceConnectionStateEventInfo").and_then(|i| i.get("sequenceNumber")),
+        ),
+    })
+}
+
+fn parse_status(text: &str) -> Option<u16> {
+    let text = text.trim();
+    (text.len() == 3).then(|| text.parse().ok()).flatten()
+}
+
+fn parse_level(level: Option<&str>) -> Level {
+    match level.map(str::trim) {
+        Some(l) if l.eq_ignore_ascii_case("Information") || l.eq_ignore_ascii_case("Informational") => {
+            Level::Information
+        }
+        Some(l) if l.eq_ignore_ascii_case("Warning") => Level::Warning,
+        Some(l) if l.eq_ignore_ascii_case("Error") => Level::Error,
+        Some(l) if l.eq_ignore_ascii_case("Critical") => Level::Critical,
+        _ => Level::Unknown,
+    }
+}
+
+/// Current category names for the legacy operations-monitoring ones (`fileUpload`, `routes`, ...).
+fn canonical_category(category: &str) -> String {
+    const NAMES: [&str; 14] = [
+        "C2DCommands",
+        "C2DTwinOperations",
+        "Configurations",
+        "Connections",
+        "D2CTwinOperations",
+        "DeviceIdentityOperations",
+        "DeviceStreams",
+        "DeviceTelemetry",
+        "DirectMethods",
+        "DistributedTracing",
+        "FileUploadOperations",
+        "JobsOperations",
+        "Routes",
+        "TwinQueries",
+    ];
+    let category = category.trim();
+    if let Some(name) = NAMES.iter().find(|name| name.eq_ignore_ascii_case(category)) {
+        return (*name).to_owned();
+    }
+    match category.to_ascii_lowercase().as_str() {
+        "fileupload" => "FileUploadOperations".to_owned(),
+        "deviceidentityoperations" | "deviceidentity" => "DeviceIdentityOperations".to_owned(),
+        "c2dcommands" | "cloudtodevicecommands" => "C2DCommands".to_owned(),
+        _ => category.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> LogRecord {
+        let value = Value::parse(json).unwrap();
+        from_json(&value, RecordRef { line: 1, index: 0 }).unwrap().0
+    }
+
+    #[test]
+    fn resource_log_with_double_encoded_properties() {
+        let record = read(
+            r#"{"time":"2023-09-21T22:33:34Z","operationName":"deviceDisconnect","category":"Connections","level":"Error","resultType":"404104","resultDescription":"DeviceConnectionClosedRemotely","properties":"{\"deviceId\":\"sensor-th-2001\",\"protocol\":\"Mqtt\",\"authType\":null,\"maskedIpAddress\":\"24.9.142.XXX\",\"statusCode\":\"404\",\"errorMessage\":\"Device disconnected\"}","location":"centralus"}"#,
+        );
+        assert_eq!(record.code, Some(404104));
+        assert_eq!(record.http_status, Some(404));
+        assert_eq!(record.device_id.as_deref(), Some("sensor-th-2001"));
+        assert_eq!(record.ip.as_deref(), Some("24.9.142.XXX"));
+        assert_eq!(record.level, Level::Error);
+        assert!(record.is_disconnect() && record.time.is_some());
+    }
+
+    #[test]
+    fn legacy_flat_object() {
+        let (record, shape) = from_json(
+            &Value::parse(r#"{"durationMs": 1234, "protocol": "Amqp", "time": "2024-01-01T00:00:00Z", "operationName": "deviceConnect", "category": "fileUpload", "level": "Error", "statusCode": 403, "statusType": 403006, "statusDescription": "DeviceMaximumActiveFileUploadLimitExceeded", "deviceId": "device-ID"}"#).unwrap(),
+            RecordRef { line: 1, index: 0 },
+        )
+        .unwrap();
+        assert_eq!(shape, Shape::Legacy);
+        assert_eq!((record.code, record.http_status), (Some(403006), Some(403)));
+        assert_eq!(record.category, "FileUploadOperations");
+        assert_eq!(record.device_id.as_deref(), Some("device-ID"));
+    }
+
+    #[test]
+    fn event_grid_event() {
+        let record = read(
+            r#"{"id":"x","subject":"devices/d","eventType":"Microsoft.Devices.DeviceDisconnected","eventTime":"2024-05-14T10:23:12.6021877Z","data":{"deviceConnectionStateEventInfo":{"sequenceNumber":"0A"},"hubName":"h","deviceId":"pump-22","moduleId":""}}"#,
+        );
+        assert!(record.is_disconnect());
+        assert_eq!(record.format, Format::EventGrid);
+        assert_eq!(record.device_id.as_deref(), Some("pump-22"));
+        assert_eq!(record.module_id, None);
+        assert_eq!(record.sequence_number.as_deref(), Some("0A"));
+    }
+
+    #[test]
+    fn three_digit_result_is_a_status_and_placeholders_are_ignored() {
+        let record = read(
+            r#"{"time":" UTC timestamp","operationName":"DroppedMessage","category":"Routes","level":"Error","resultType":"503","resultDescription":"MessageDescription","properties":"{\"deviceId\":<messageSize>}"}"#,
+        );
+        assert_eq!((record.code, record.http_status, record.time), (None, Some(503), None));
+        assert_eq!(record.device_id, None);
+    }
+}
