@@ -611,6 +611,7 @@ impl Engine {
 
     pub fn finish(mut self) -> Report {
         self.drain(Millis::MAX);
+        self.cluster_outages();
         let mut drafts = Vec::new();
         self.device_findings(&mut drafts);
         self.hub_findings(&mut drafts);
@@ -625,9 +626,17 @@ impl Engine {
             let index = index as u32;
             let one =
                 |kind, series: &Series, codes: &[u32]| Draft::for_device(kind, index, device, series, codes);
-            if !device.renewals.is_empty() || !device.quick_reconnects.is_empty() {
+            // Quick reconnects during an incident are part of the incident, not renewals.
+            let mut quick = Series::default();
+            for (i, &at) in device.quick_reconnects.times.iter().enumerate() {
+                if !self.during_incident(at) {
+                    quick.add(at, device.quick_reconnects.refs.get(i).copied().unwrap_or_default());
+                }
+            }
+            quick.count += device.quick_reconnects.count.saturating_sub(device.quick_reconnects.times.len() as u64);
+            if !device.renewals.is_empty() || !quick.is_empty() {
                 let mut draft = if device.renewals.is_empty() {
-                    one(FindingKind::SasTokenRenewal, &device.quick_reconnects, &[])
+                    one(FindingKind::SasTokenRenewal, &quick, &[])
                 } else {
                     one(FindingKind::SasTokenRenewal, &device.renewals, &[401003, 404104])
                 };
@@ -638,16 +647,22 @@ impl Engine {
                 draft.quiet = device.renewals.is_empty();
                 drafts.push(draft);
             }
+            // The final disconnect of a device that never came back is reported as device-offline.
+            let offline_at = match device.state {
+                State::Disconnected(at, _, event_grid) if event_grid || end - at >= OFFLINE_AFTER_MS => Some(at),
+                _ => None,
+            };
             let drops: Vec<(Millis, usize)> = device
                 .drops
                 .times
                 .iter()
                 .enumerate()
-                .filter(|&(_, &at)| !self.in_incident(index, at))
+                .filter(|&(_, &at)| !self.in_incident(index, at) && Some(at) != offline_at)
                 .map(|(i, &at)| (at, i))
                 .collect();
             let unexplained_beyond_kept = device.drops.count.saturating_sub(device.drops.times.len() as u64);
-            if !drops.is_empty() || !device.outages.is_empty() {
+            let outages_outside = device.outages.times.iter().any(|&at| !self.during_incident(at));
+            if !drops.is_empty() || outages_outside {
                 let mut series = Series::default();
                 for &(at, i) in &drops {
                     let source = device.drops.refs.get(i).copied().unwrap_or_default();
@@ -655,7 +670,9 @@ impl Engine {
                 }
                 series.count += unexplained_beyond_kept;
                 for (i, &at) in device.outages.times.iter().enumerate() {
-                    series.add(at, device.outages.refs.get(i).copied().unwrap_or_default());
+                    if !self.during_incident(at) {
+                        series.add(at, device.outages.refs.get(i).copied().unwrap_or_default());
+                    }
                 }
                 let codes = if drops.is_empty() { vec![] } else { vec![404104] };
                 let mut draft = one(FindingKind::NetworkDisconnect, &series, &codes);
@@ -714,14 +731,58 @@ impl Engine {
                 drafts.push(one(FindingKind::DeviceNotOnline, &device.not_online, &[404103]));
             }
             let drifting = drift.count >= DRIFT_MIN_ATTEMPTS;
-            if let State::Disconnected(at, source, event_grid) = device.state {
-                if !drifting && (event_grid || end - at >= OFFLINE_AFTER_MS) {
+            if let (State::Disconnected(at, source, _), Some(_)) = (device.state, offline_at) {
+                if !drifting {
                     let mut series = Series::default();
                     series.add(at, source);
                     drafts.push(one(FindingKind::DeviceOffline, &series, &[]));
                 }
             }
         }
+    }
+
+    /// Event Grid carries no error codes: many devices whose outages start within one window form an incident.
+    fn cluster_outages(&mut self) {
+        let mut outages: Vec<(Millis, u32, RecordRef)> = self
+            .devices
+            .iter()
+            .enumerate()
+            .flat_map(|(index, device)| {
+                let refs = &device.outages.refs;
+                device.outages.times.iter().enumerate().map(move |(i, &at)| {
+                    (at, index as u32, refs.get(i).copied().unwrap_or_default())
+                })
+            })
+            .collect();
+        if outages.is_empty() {
+            return;
+        }
+        outages.sort_by_key(|&(at, device, _)| (at, device));
+        let threshold = MASS_MIN_DEVICES.max(self.devices.len() * MASS_MIN_PERCENT / 100);
+        let mut start = 0;
+        while let Some(&(first, ..)) = outages.get(start) {
+            let end = outages.iter().skip(start).take_while(|&&(at, ..)| at - first <= MASS_WINDOW_MS).count() + start;
+            let cluster = outages.get(start..end).unwrap_or_default();
+            let mut devices: Vec<u32> = cluster.iter().map(|&(_, device, _)| device).collect();
+            devices.sort_unstable();
+            devices.dedup();
+            if devices.len() >= threshold {
+                let mut incident = Incident::default();
+                for &(at, device, source) in cluster {
+                    incident.add(at, device, 0, source, false);
+                }
+                incident.codes.clear();
+                self.hub.incidents.push(incident);
+                start = end;
+            } else {
+                start += 1;
+            }
+        }
+    }
+
+    /// True when `at` falls in an incident's window (Event Grid's 60-second snapshots blur who dropped when).
+    fn during_incident(&self, at: Millis) -> bool {
+        self.hub.incidents.iter().any(|incident| incident.covers(at, MASS_WINDOW_MS, 2 * MASS_WINDOW_MS))
     }
 
     fn in_incident(&self, device: u32, at: Millis) -> bool {
@@ -738,9 +799,10 @@ impl Engine {
             draft.devices.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
             draft.drop_span = incident.drops_first.zip(incident.drops_last);
             draft.codes = incident.codes.keys().copied().collect();
+            draft.quiet = incident.codes.is_empty();
             draft.first = Some(incident.first);
             draft.last = Some(incident.last);
-            draft.count = incident.codes.values().sum();
+            draft.count = incident.devices.values().sum();
             draft.evidence = incident.refs.clone();
             draft.timeline =
                 incident.timeline.iter().map(|&(at, device, code)| (at, Some(device), Some(code))).collect();

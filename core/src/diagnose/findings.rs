@@ -253,10 +253,15 @@ impl<'a> Words<'a> {
             .reconnect_minutes
             .map(|m| format!(" Devices were back after {m:.1} min on average."))
             .unwrap_or_default();
+        let how = if self.draft.quiet {
+            "(Event Grid reports no error codes; the Connections resource logs of that minute show them)"
+        } else {
+            "with server errors (500xxx) and 404104"
+        };
         let explanation = format!(
-            "Starting at {}, {devices} devices lost their connection at nearly the same moment with server errors \
-             (500xxx) and 404104. Faults on devices or their networks do not line up like this across a fleet; the \
-             cause is a transient fault inside IoT Hub, such as a node restarting or failing over.{failed}{back}",
+            "Starting at {}, {devices} devices lost their connection at nearly the same moment {how}. Faults on \
+             devices or their networks do not line up like this across a fleet; the cause is a transient fault \
+             inside IoT Hub, such as a node restarting or failing over.{failed}{back}",
             self.first()
         );
         let actions = vec![

@@ -211,6 +211,8 @@ impl Report {
 pub struct Diagnoser {
     decoder: LogDecoder,
     engine: engine::Engine,
+    /// Number of the current input.
+    inputs: u32,
 }
 
 impl Diagnoser {
@@ -223,6 +225,14 @@ impl Diagnoser {
     pub fn push_bytes(&mut self, chunk: &[u8]) {
         let engine = &mut self.engine;
         self.decoder.push(chunk, &mut |item| engine.ingest(item));
+    }
+
+    /// Starts the next input (file): the format is detected anew and evidence carries the input's number.
+    pub fn next_input(&mut self) {
+        let engine = &mut self.engine;
+        self.decoder.finish(&mut |item| engine.ingest(item));
+        self.inputs += 1;
+        self.decoder = LogDecoder::for_input(self.inputs);
     }
 
     /// Feeds one record read elsewhere.
