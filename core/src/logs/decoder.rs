@@ -30,6 +30,8 @@ pub struct LogDecoder {
     format: Option<Format>,
     /// Leading bytes kept while the format is not known yet.
     probe: Vec<u8>,
+    /// Index of the input this decoder reads, stamped on every [`super::RecordRef`].
+    input: u32,
 }
 
 #[derive(Debug)]
@@ -49,7 +51,13 @@ impl Default for LogDecoder {
 impl LogDecoder {
     /// A decoder that has seen nothing yet.
     pub fn new() -> LogDecoder {
+        LogDecoder::for_input(0)
+    }
+
+    /// A decoder for the input numbered `input` (its records' [`super::RecordRef::input`]).
+    pub fn for_input(input: u32) -> LogDecoder {
         LogDecoder {
+            input,
             mode: Mode::Detecting,
             line: 1,
             line_start: true,
@@ -96,7 +104,7 @@ impl LogDecoder {
                 None => return,
             }
         }
-        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format };
+        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format, input: self.input };
         match &mut self.mode {
             Mode::Detecting => {}
             Mode::Json(state) => state.finish(&mut sink),
@@ -106,7 +114,7 @@ impl LogDecoder {
     }
 
     fn feed(&mut self, bytes: &[u8], emit: &mut dyn FnMut(ReadItem)) {
-        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format };
+        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format, input: self.input };
         let position = Position { line: &mut self.line, line_start: &mut self.line_start };
         match &mut self.mode {
             Mode::Detecting => {}
@@ -144,6 +152,7 @@ impl LogDecoder {
 /// Where emitted items go, with the counters they update.
 struct Sink<'a> {
     emit: &'a mut dyn FnMut(ReadItem),
+    input: u32,
     records: &'a mut u64,
     format: &'a mut Option<Format>,
 }
@@ -159,7 +168,7 @@ impl Sink<'_> {
             return self.skipped(line, SkipReason::MalformedJson, bytes);
         };
         let index = *self.records;
-        match normalize::from_json(&value, super::RecordRef { line, index }) {
+        match normalize::from_json(&value, super::RecordRef { input: self.input, line, index }) {
             Some((mut record, shape)) => {
                 let format = match (shape, container) {
                     (Shape::EventGrid, _) => Format::EventGrid,
@@ -179,7 +188,7 @@ impl Sink<'_> {
 
     fn csv_record(&mut self, line: u64, header: &[String], cells: &[String], raw: &[u8]) {
         let index = *self.records;
-        match normalize::from_csv_row(header, cells, super::RecordRef { line, index }) {
+        match normalize::from_csv_row(header, cells, super::RecordRef { input: self.input, line, index }) {
             Some(record) => {
                 *self.records += 1;
                 (self.emit)(ReadItem::Record(Box::new(record)));

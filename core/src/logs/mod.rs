@@ -71,6 +71,8 @@ pub enum Level {
 /// Where a record came from in the input, for evidence.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct RecordRef {
+    /// 0-based index of the input (file) it came from, when several are diagnosed together.
+    pub input: u32,
     /// 1-based line on which the record starts (counted over everything pushed into the decoder).
     pub line: u64,
     /// 0-based index of the record among all records read.

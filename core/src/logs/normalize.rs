@@ -308,7 +308,7 @@ mod tests {
 
     fn read(json: &str) -> LogRecord {
         let value = Value::parse(json).unwrap();
-        from_json(&value, RecordRef { line: 1, index: 0 }).unwrap().0
+        from_json(&value, RecordRef { input: 0, line: 1, index: 0 }).unwrap().0
     }
 
     #[test]
@@ -328,7 +328,7 @@ mod tests {
     fn legacy_flat_object() {
         let (record, shape) = from_json(
             &Value::parse(r#"{"durationMs": 1234, "protocol": "Amqp", "time": "2024-01-01T00:00:00Z", "operationName": "deviceConnect", "category": "fileUpload", "level": "Error", "statusCode": 403, "statusType": 403006, "statusDescription": "DeviceMaximumActiveFileUploadLimitExceeded", "deviceId": "device-ID"}"#).unwrap(),
-            RecordRef { line: 1, index: 0 },
+            RecordRef { input: 0, line: 1, index: 0 },
         )
         .unwrap();
         assert_eq!(shape, Shape::Legacy);
