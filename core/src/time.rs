@@ -73,7 +73,15 @@ fn parse_us(text: &str) -> Option<Millis> {
     to_millis(year, month, day, hour, minute, second, millis)
 }
 
-fn to_millis(year: u32, month: u32, day: u32, hour: u32, minute: u32, second: u32, millis: u32) -> Option<Millis> {
+fn to_millis(
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+    millis: u32,
+) -> Option<Millis> {
     let valid = (1..=12).contains(&month)
         && (1..=days_in_month(year, month)).contains(&day)
         && hour < 24
@@ -81,7 +89,9 @@ fn to_millis(year: u32, month: u32, day: u32, hour: u32, minute: u32, second: u3
         && second < 61;
     valid.then(|| {
         let days = days_from_civil(i64::from(year), month, day);
-        ((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * 60_000 + i64::from(second) * 1000 + i64::from(millis)
+        ((days * 24 + i64::from(hour)) * 60 + i64::from(minute)) * 60_000
+            + i64::from(second) * 1000
+            + i64::from(millis)
     })
 }
 
@@ -223,7 +233,16 @@ mod tests {
 
     #[test]
     fn rejects_placeholders_and_impossible_dates() {
-        for text in ["", " UTC timestamp", "2024-02-30T00:00:00Z", "2024-13-01T00:00:00Z", "13/45/2024 10:00:00", "2024-05-13T25:00:00Z", "5/13/2024, 13:01:10.000 PM", "é"] {
+        for text in [
+            "",
+            " UTC timestamp",
+            "2024-02-30T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "13/45/2024 10:00:00",
+            "2024-05-13T25:00:00Z",
+            "5/13/2024, 13:01:10.000 PM",
+            "é",
+        ] {
             assert_eq!(parse(text), None, "{text}");
         }
     }

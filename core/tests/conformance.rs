@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use iothub_errors::{Classification, Entry, Error, MatchKind};
+use iothub_errors::{Classification, Entry, Error, MatchKind, ScanFinding};
 
 type Fields = BTreeMap<&'static str, String>;
 
@@ -72,9 +72,26 @@ fn run(op: &str, input: &str) -> Fields {
             fields.insert("top3", top3.join(","));
             fields
         }),
+        "scan" => Ok(scan_fields(&iothub_errors::scan(input))),
         other => panic!("unknown op {other:?}"),
     };
     result.unwrap_or_else(|error| Fields::from([("error", error.kind().to_owned())]))
+}
+
+/// `count`, and the first finding's `code`, `name`, `evidence` and `service` (JSON names), or `none`.
+fn scan_fields(findings: &[ScanFinding]) -> Fields {
+    let first = findings.first();
+    let json = |value: Option<serde_json::Value>| match value {
+        Some(serde_json::Value::String(text)) => text,
+        _ => "none".to_owned(),
+    };
+    Fields::from([
+        ("count", findings.len().to_string()),
+        ("code", first.and_then(|f| f.code).map_or("none".to_owned(), |c| c.to_string())),
+        ("name", first.and_then(|f| f.name).unwrap_or("none").to_owned()),
+        ("evidence", json(first.and_then(|f| serde_json::to_value(f.evidence).ok()))),
+        ("service", json(first.and_then(|f| serde_json::to_value(f.service).ok()))),
+    ])
 }
 
 /// The integer argument as a binding would pass it: numbers that do not fit are invalid codes.

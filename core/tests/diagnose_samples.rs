@@ -12,7 +12,7 @@ fn kinds(report: &Report) -> Vec<(FindingKind, Vec<String>)> {
     report.findings.iter().map(|f| (f.kind, f.devices.clone())).collect()
 }
 
-fn only<'a>(report: &'a Report, kind: FindingKind) -> &'a FleetFinding {
+fn only(report: &Report, kind: FindingKind) -> &FleetFinding {
     let found: Vec<_> = report.of_kind(kind).collect();
     assert_eq!(found.len(), 1, "{kind:?} in {:#?}", kinds(report));
     found[0]

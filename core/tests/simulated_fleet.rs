@@ -86,7 +86,11 @@ fn score(findings: &[FleetFinding], truth: &[Truth], scores: &mut BTreeMap<Findi
                 }
                 None => {
                     score.false_positives += 1;
-                    score.misses.push(format!("{label}: unexpected {} on {device}: {}", finding.kind.as_str(), finding.title));
+                    score.misses.push(format!(
+                        "{label}: unexpected {} on {device}: {}",
+                        finding.kind.as_str(),
+                        finding.title
+                    ));
                 }
             }
         }
@@ -128,7 +132,13 @@ fn diagnosis_finds_what_the_simulator_injected() {
             let mut bytes = Vec::new();
             write(&fleet, format, &mut bytes).unwrap();
             let report = diagnose_text(&String::from_utf8(bytes).unwrap());
-            assert_eq!(report.summary.records_skipped, 0, "seed {seed} {}: {:?}", format.as_str(), report.summary.skipped);
+            assert_eq!(
+                report.summary.records_skipped,
+                0,
+                "seed {seed} {}: {:?}",
+                format.as_str(),
+                report.summary.skipped
+            );
             let mut truth = truth_for(&fleet, format);
             if format == Format::EventGrid {
                 // Event Grid carries no codes: a device whose every connect is refused simply looks offline there.
@@ -158,10 +168,15 @@ fn diagnosis_finds_what_the_simulator_injected() {
             }
         }
         if score.precision() < 0.95 || score.recall() < 0.95 {
-            failures.push(format!("{}: {:?}", kind.as_str(), score.misses.iter().take(8).collect::<Vec<_>>()));
+            failures.push(format!(
+                "{}: {:?}",
+                kind.as_str(),
+                score.misses.iter().take(8).collect::<Vec<_>>()
+            ));
         }
     }
-    let every_kind_seen = Kind::ALL.iter().all(|k| scores.contains_key(&FindingKind::from_name(k.as_str()).unwrap()));
+    let every_kind_seen =
+        Kind::ALL.iter().all(|k| scores.contains_key(&FindingKind::from_name(k.as_str()).unwrap()));
     assert!(every_kind_seen, "some injected kinds never appeared: {:?}", scores.keys().collect::<Vec<_>>());
     assert!(failures.is_empty(), "below 0.95:\n{}", failures.join("\n"));
 }

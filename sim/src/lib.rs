@@ -428,9 +428,7 @@ impl Event {
     /// `properties.errorMessage` of Connections records.
     pub fn error_message(&self) -> &'static str {
         match self.code {
-            Some(401_003) => {
-                "Authentication failed for this device, renew token or certificate and reconnect"
-            }
+            Some(401_003) => "Authentication failed for this device, see https://aka.ms/iothub401003",
             Some(404_104) => "Device disconnected, see cause and resolution at https://aka.ms/iothub404104",
             _ => "",
         }

@@ -3,10 +3,13 @@
 //! Exit codes: 0 found, 1 not found, 2 usage error.
 
 mod export;
+mod inputs;
+mod progress;
 mod render;
+mod report;
 mod style;
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -45,6 +48,23 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Find every IoT Hub error in a text: an exception, an error body, a log excerpt (FILE, or - / nothing for stdin).
+    Scan {
+        /// The file to read; `-` or nothing reads standard input.
+        file: Option<String>,
+        /// Print `{"findings": [...]}` as JSON (the fields are listed in the README).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Diagnose IoT Hub log exports: files, directories of exported blobs, wildcard patterns, or - for stdin.
+    Diagnose {
+        /// Inputs: files, directories (read recursively), patterns such as 'logs/*.json', or -.
+        #[arg(required = true, num_args = 1..)]
+        inputs: Vec<String>,
+        /// Print `{"inputs": [...], "summary": {...}, "findings": [...]}` as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the whole catalog.
     Catalog {
         /// Output format.
@@ -69,6 +89,8 @@ struct Outcome {
     stdout: String,
     stderr: String,
     found: bool,
+    /// Overrides the exit code derived from `found` (2 for unreadable inputs).
+    code: Option<u8>,
 }
 
 fn main() -> ExitCode {
@@ -78,11 +100,17 @@ fn main() -> ExitCode {
         Command::Explain { query, json } => explain(&query.join(" "), json, style),
         Command::Search { words, json, limit } => search(&words.join(" "), json, limit, style),
         Command::Catalog { format } => catalog(format),
+        Command::Scan { file, json } => scan(file.as_deref().unwrap_or("-"), json, style),
+        Command::Diagnose { inputs, json } => diagnose(&inputs, json, style),
     };
     // A closed pipe (`iothub-errors catalog | head`) is not an error worth reporting.
     let _ = std::io::stdout().lock().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().lock().write_all(outcome.stderr.as_bytes());
-    if outcome.found { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    match outcome.code {
+        Some(code) => ExitCode::from(code),
+        None if outcome.found => ExitCode::SUCCESS,
+        None => ExitCode::from(1),
+    }
 }
 
 fn explain(query: &str, json: bool, style: Style) -> Outcome {
@@ -94,7 +122,7 @@ fn explain(query: &str, json: bool, style: Style) -> Outcome {
                     stderr = format!("note: {query} is an alias of {}; see its decision\n", entry.name);
                 }
                 let stdout = if json { to_json(entry) } else { render::entry(entry, style) };
-                Outcome { stdout, stderr, found: true }
+                Outcome { stdout, stderr, found: true, code: None }
             }
             (None, _) => {
                 let classification = &resolution.classification;
@@ -104,7 +132,7 @@ fn explain(query: &str, json: bool, style: Style) -> Outcome {
                     render::classification(classification, style)
                 };
                 let stderr = format!("{query}: not in the catalog; classified by its class and family\n");
-                Outcome { stdout, stderr, found: false }
+                Outcome { stdout, stderr, found: false, code: None }
             }
         },
         Err(error) => not_found(query, &error),
@@ -116,12 +144,13 @@ fn search(words: &str, json: bool, limit: usize, style: Style) -> Outcome {
         Ok(hits) if !hits.is_empty() => {
             let hits = &hits[..hits.len().min(limit)];
             let stdout = if json { to_json(&hits) } else { render::hits(hits, style) };
-            Outcome { stdout, stderr: String::new(), found: true }
+            Outcome { stdout, stderr: String::new(), found: true, code: None }
         }
         Ok(_) => Outcome {
             stdout: if json { "[]\n".into() } else { String::new() },
             stderr: format!("no entry matches {words:?}\n"),
             found: false,
+            code: None,
         },
         Err(error) => not_found(words, &error),
     }
@@ -134,7 +163,7 @@ fn catalog(format: Format) -> Outcome {
         Format::Csv => export::csv(entries),
         Format::Markdown => export::markdown(entries),
     };
-    Outcome { stdout, stderr: String::new(), found: true }
+    Outcome { stdout, stderr: String::new(), found: true, code: None }
 }
 
 fn not_found(query: &str, error: &Error) -> Outcome {
@@ -142,7 +171,12 @@ fn not_found(query: &str, error: &Error) -> Outcome {
         Error::UnknownName { .. } => format!("; try `iothub-errors search {query}`"),
         _ => String::new(),
     };
-    Outcome { stdout: String::new(), stderr: format!("iothub-errors: {error}{hint}\n"), found: false }
+    Outcome {
+        stdout: String::new(),
+        stderr: format!("iothub-errors: {error}{hint}\n"),
+        found: false,
+        code: None,
+    }
 }
 
 fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
@@ -150,4 +184,96 @@ fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     text.push('\n');
     text
+}
+
+fn scan(file: &str, json: bool, style: Style) -> Outcome {
+    let text = match read_text(file) {
+        Ok(text) => text,
+        Err(message) => return usage_failure(message),
+    };
+    let findings = iothub_errors::scan(&text);
+    let stdout = if json {
+        to_json(&serde_json::json!({ "findings": findings }))
+    } else if findings.is_empty() {
+        String::new()
+    } else {
+        report::scan(&findings, &text, style)
+    };
+    let stderr = if findings.is_empty() { "no IoT Hub error found\n".to_owned() } else { String::new() };
+    Outcome { stdout, stderr, found: !findings.is_empty(), code: None }
+}
+
+fn read_text(file: &str) -> Result<String, String> {
+    let bytes = if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(file)
+    };
+    bytes.map(|b| String::from_utf8_lossy(&b).into_owned()).map_err(|e| format!("{file}: {e}"))
+}
+
+fn diagnose(arguments: &[String], json: bool, style: Style) -> Outcome {
+    let (inputs, problems) = inputs::expand(arguments);
+    if !problems.is_empty() {
+        return usage_failure(problems.join("\n"));
+    }
+    let names: Vec<String> = inputs.iter().map(inputs::Input::name).collect();
+    let mut progress = progress::Progress::new(&inputs);
+    let mut diagnoser = iothub_errors::diagnose::Diagnoser::new();
+    let mut stderr = String::new();
+    for (index, input) in inputs.iter().enumerate() {
+        if index > 0 {
+            diagnoser.next_input();
+        }
+        if let Err(error) = feed(&mut diagnoser, input, &mut progress) {
+            stderr.push_str(&format!("iothub-errors: {}: {error}\n", input.name()));
+        }
+    }
+    progress.done();
+    let report = diagnoser.finish();
+    let stdout = if json {
+        to_json(
+            &serde_json::json!({ "inputs": names, "summary": report.summary, "findings": report.findings }),
+        )
+    } else {
+        report::diagnosis(&report, &names, style)
+    };
+    let found = report.summary.records_read > 0;
+    if !found {
+        stderr.push_str("iothub-errors: no log record could be read from the input\n");
+    }
+    Outcome { stdout, stderr, found, code: None }
+}
+
+/// Streams one input into the diagnoser in 1 MiB chunks.
+fn feed(
+    diagnoser: &mut iothub_errors::diagnose::Diagnoser,
+    input: &inputs::Input,
+    progress: &mut progress::Progress,
+) -> std::io::Result<()> {
+    let mut reader: Box<dyn std::io::Read> = match input {
+        inputs::Input::Stdin => Box::new(std::io::stdin().lock()),
+        inputs::Input::File(path) => Box::new(std::fs::File::open(path)?),
+    };
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        diagnoser.push_bytes(buffer.get(..read).unwrap_or_default());
+        progress.advance(read as u64);
+    }
+}
+
+fn usage_failure(message: String) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: format!("iothub-errors: {message}\n"),
+        found: false,
+        code: Some(2),
+    }
 }

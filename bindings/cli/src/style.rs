@@ -4,6 +4,11 @@ use std::io::IsTerminal as _;
 
 use iothub_errors::Severity;
 
+/// Whether stderr is a terminal (for progress output).
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
 /// Whether to emit ANSI colour codes.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -42,14 +47,23 @@ impl Style {
         self.paint("1;36", text)
     }
 
+    /// A fixed-width upper-case severity label (`WARNING `), coloured.
+    pub fn severity_label(self, severity: Severity) -> String {
+        let label = format!("{:<8}", severity.as_str().to_ascii_uppercase());
+        self.paint(severity_colour(severity), &label)
+    }
+
     /// Text coloured by severity.
     pub fn severity(self, severity: Severity) -> String {
-        let code = match severity {
-            Severity::Info => "32",
-            Severity::Warning => "33",
-            Severity::Error => "31",
-            Severity::Critical => "1;31",
-        };
-        self.paint(code, severity.as_str())
+        self.paint(severity_colour(severity), severity.as_str())
+    }
+}
+
+fn severity_colour(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Info => "32",
+        Severity::Warning => "33",
+        Severity::Error => "31",
+        Severity::Critical => "1;31",
     }
 }

@@ -166,3 +166,97 @@ fn conformance_cases_for_names_and_codes_pass_through_the_cli() {
 fn json_or_null(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
 }
+
+fn testdata(path: &str) -> String {
+    format!("{}/../../testdata/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iothub-errors"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn diagnose_a_directory_of_exports() {
+    let output = run(&["diagnose", "--json", &testdata("logs")]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report = json(&output);
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 5);
+    assert_eq!(report["summary"]["records_read"], 118);
+    assert_eq!(report["summary"]["records_skipped"], 0);
+    let kinds: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    for kind in ["time-drift", "mass-disconnect", "throttling-burst", "device-offline", "sas-token-renewal"] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    for finding in report["findings"].as_array().unwrap() {
+        for key in ["kind", "severity", "devices", "codes", "first", "last", "explanation", "actions"] {
+            assert!(finding.get(key).is_some(), "{key} missing");
+        }
+    }
+}
+
+#[test]
+fn diagnose_reads_patterns_files_and_stdin_alike() {
+    let pattern = testdata("logs/*.jsonl");
+    let by_pattern = json(&run(&["diagnose", "--json", &pattern]));
+    assert_eq!(by_pattern["summary"]["records_read"], 33 + 17);
+    let file = std::fs::read(testdata("logs/throttling.jsonl")).unwrap();
+    let by_stdin = run_with_stdin(&["diagnose", "--json", "-"], &file);
+    let report: Value = serde_json::from_slice(&by_stdin.stdout).unwrap();
+    assert_eq!(report["findings"][0]["kind"], "throttling-burst");
+    assert_eq!(report["findings"][0]["devices"][0], "camera-77");
+}
+
+#[test]
+fn diagnose_text_shows_findings_with_timelines_and_a_summary() {
+    let text = stdout(&run(&["diagnose", &testdata("logs/mass-disconnect.eventhub.json")]));
+    assert!(text.contains("WARNING  mass-disconnect  11 devices dropped within 10 s"), "{text}");
+    assert!(text.contains('●') && text.contains("Summary") && text.contains("Errors by code"));
+    assert!(text.contains("link-conflict-side-effect"));
+}
+
+#[test]
+fn diagnose_reports_unreadable_input_instead_of_failing() {
+    let garbage = b"this is not a log\n{\"broken\": \n{\"time\":\"2024-05-14T08:00:05Z\",\"operationName\":\"deviceConnect\",\"category\":\"Connections\",\"level\":\"Information\",\"properties\":\"{\\\"deviceId\\\":\\\"d1\\\"}\"}\n";
+    let output = run_with_stdin(&["diagnose", "--json", "-"], garbage);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "the unknown format reads no record");
+    assert_eq!(report["summary"]["records_skipped"], 3);
+    assert_eq!(run(&["diagnose", "no/such/file.json"]).status.code(), Some(2));
+    assert_eq!(run(&["diagnose", &testdata("logs/*.nothing")]).status.code(), Some(2));
+}
+
+#[test]
+fn scan_finds_the_error_in_a_pasted_body() {
+    let body = br#"Unhandled exception. Microsoft.Azure.Devices.Common.Exceptions.DeviceNotFoundException: {"Message":"ErrorCode:DeviceNotFound;Device thermo-0099 not registered","ExceptionMessage":"Tracking ID:aeec4c1e4e914a4c9f40fdba7be68fa5-G:0-TimeStamp:10/18/2022 20:50:39"}"#;
+    let output = run_with_stdin(&["scan", "--json"], body);
+    assert_eq!(output.status.code(), Some(0));
+    let findings = json(&output);
+    let findings = findings["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["code"], 404001);
+    assert_eq!(findings[0]["name"], "DeviceNotFound");
+    for key in ["class", "start", "end", "evidence", "confidence"] {
+        assert!(findings[0].get(key).is_some(), "{key} missing");
+    }
+    let text = stdout(&run_with_stdin(&["scan"], body));
+    assert!(text.starts_with("404001 DeviceNotFound"), "{text}");
+    assert_eq!(run_with_stdin(&["scan"], b"all good here, 200 OK").status.code(), Some(1));
+    assert_eq!(run(&["scan", "no/such/file.txt"]).status.code(), Some(2));
+}
+
+#[test]
+fn scan_reads_files() {
+    let output = run(&["scan", "--json", &testdata("logs/throttling.jsonl")]);
+    let findings = json(&output);
+    assert!(findings["findings"].as_array().unwrap().len() >= 17);
+}

@@ -143,6 +143,9 @@ impl Series {
     }
 }
 
+/// A 409002 and the disconnect error (time, code) the device had just before it, if any.
+type LinkConflict = (Millis, RecordRef, Option<(Millis, u32)>);
+
 /// The last connection state event of a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -176,8 +179,8 @@ pub(super) struct Device {
     pub drift: Series,
     pub past_drift: Series,
     pub never_accepted: Series,
-    /// 409002 events with the device's previous disconnect error (time, code), if any.
-    pub link_conflicts: Vec<(Millis, RecordRef, Option<(Millis, u32)>)>,
+    /// 409002 events with the device's previous disconnect error, if any.
+    pub link_conflicts: Vec<LinkConflict>,
     pub link_count: u64,
     last_error_disconnect: Option<(Millis, u32)>,
     pub duplicate_identity: Series,
@@ -341,7 +344,7 @@ impl Engine {
         if !record.is_error() && !record.is_connect() && !record.is_disconnect() {
             return;
         }
-        let category = match record.category.as_str() {
+        let category = match record.category.as_ref() {
             "Connections" => Category::Connections,
             "Routes" => Category::Routes,
             _ => Category::Other,
@@ -362,9 +365,10 @@ impl Engine {
             failed: matches!(record.level, Level::Error | Level::Critical),
             event_grid: record.format == Format::EventGrid,
             source: record.source,
-            message_id: record.message_id.as_deref().map(Box::from),
+            // Only lock-lost findings name messages and only connects name addresses: copy nothing else.
+            message_id: record.message_id.as_deref().filter(|_| record.code == Some(412002)).map(Box::from),
             delivery_count: record.delivery_count,
-            ip: record.ip.as_deref().map(Box::from),
+            ip: record.ip.as_deref().filter(|_| action == Action::Connect).map(Box::from),
         };
         self.sequence += 1;
         self.queue.push(Reverse(Queued { key: (at, event.rank(), self.sequence), event }));
@@ -633,7 +637,8 @@ impl Engine {
                     quick.add(at, device.quick_reconnects.refs.get(i).copied().unwrap_or_default());
                 }
             }
-            quick.count += device.quick_reconnects.count.saturating_sub(device.quick_reconnects.times.len() as u64);
+            quick.count +=
+                device.quick_reconnects.count.saturating_sub(device.quick_reconnects.times.len() as u64);
             if !device.renewals.is_empty() || !quick.is_empty() {
                 let mut draft = if device.renewals.is_empty() {
                     one(FindingKind::SasTokenRenewal, &quick, &[])
@@ -649,7 +654,9 @@ impl Engine {
             }
             // The final disconnect of a device that never came back is reported as device-offline.
             let offline_at = match device.state {
-                State::Disconnected(at, _, event_grid) if event_grid || end - at >= OFFLINE_AFTER_MS => Some(at),
+                State::Disconnected(at, _, event_grid) if event_grid || end - at >= OFFLINE_AFTER_MS => {
+                    Some(at)
+                }
                 _ => None,
             };
             let drops: Vec<(Millis, usize)> = device
@@ -749,9 +756,12 @@ impl Engine {
             .enumerate()
             .flat_map(|(index, device)| {
                 let refs = &device.outages.refs;
-                device.outages.times.iter().enumerate().map(move |(i, &at)| {
-                    (at, index as u32, refs.get(i).copied().unwrap_or_default())
-                })
+                device
+                    .outages
+                    .times
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, &at)| (at, index as u32, refs.get(i).copied().unwrap_or_default()))
             })
             .collect();
         if outages.is_empty() {
@@ -761,7 +771,9 @@ impl Engine {
         let threshold = MASS_MIN_DEVICES.max(self.devices.len() * MASS_MIN_PERCENT / 100);
         let mut start = 0;
         while let Some(&(first, ..)) = outages.get(start) {
-            let end = outages.iter().skip(start).take_while(|&&(at, ..)| at - first <= MASS_WINDOW_MS).count() + start;
+            let end =
+                outages.iter().skip(start).take_while(|&&(at, ..)| at - first <= MASS_WINDOW_MS).count()
+                    + start;
             let cluster = outages.get(start..end).unwrap_or_default();
             let mut devices: Vec<u32> = cluster.iter().map(|&(_, device, _)| device).collect();
             devices.sort_unstable();

@@ -163,8 +163,13 @@ impl Sink<'_> {
     }
 
     fn json_record(&mut self, line: u64, bytes: &[u8], container: Container) {
-        let text = String::from_utf8_lossy(bytes);
-        let Some(value) = crate::json::Value::parse(&text) else {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        // The braces were matched while splitting, so the object is taken as is; a malformed inside ends
+        // its fields early and is reported as not a log record when nothing useful was read.
+        let Some(value) = crate::json::Value::object(&text) else {
             return self.skipped(line, SkipReason::MalformedJson, bytes);
         };
         let index = *self.records;
@@ -182,7 +187,15 @@ impl Sink<'_> {
                 *self.records += 1;
                 (self.emit)(ReadItem::Record(Box::new(record)));
             }
-            None => self.skipped(line, SkipReason::NotALogRecord, bytes),
+            None => {
+                // Only on this rare path is the whole object checked, to tell broken JSON from a foreign object.
+                let reason = if crate::json::Value::parse(&text).is_some() {
+                    SkipReason::NotALogRecord
+                } else {
+                    SkipReason::MalformedJson
+                };
+                self.skipped(line, reason, bytes);
+            }
         }
     }
 
@@ -242,11 +255,15 @@ struct JsonState {
     record: Option<OpenRecord>,
     /// A line of text outside any record that is not JSON: (line, reason, excerpt).
     garbage: Option<(u64, SkipReason, Vec<u8>)>,
+    /// Set once the input proved to hold one record per line.
+    lines: Option<LineRecords>,
 }
 
 #[derive(Debug)]
 struct OpenRecord {
     line: u64,
+    /// The record's `{` was the first byte of its line.
+    at_line_start: bool,
     depth: usize,
     bytes: Vec<u8>,
     too_large: bool,
@@ -268,10 +285,23 @@ impl OpenRecord {
 
 impl JsonState {
     fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+        if let Some(lines) = &mut self.lines {
+            return lines.feed(bytes, position, sink);
+        }
         // Bytes from `copy_from` up to the current index still have to be appended to the open record.
         let mut copy_from = 0;
         let mut i = 0;
         while let Some(&byte) = bytes.get(i) {
+            if self.in_string && !self.escaped && self.garbage.is_none() {
+                // Most of a record is string content: jump straight to the next quote, backslash or line end.
+                let rest = bytes.get(i..).unwrap_or_default();
+                let skip = memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+                if skip > 0 {
+                    *position.line_start = false;
+                    i += skip;
+                    continue;
+                }
+            }
             let line_start = *position.line_start;
             *position.line_start = byte == b'\n';
             if byte == b'\n' {
@@ -299,8 +329,6 @@ impl JsonState {
                     self.in_string = false;
                     self.abandon_record(sink, SkipReason::MalformedJson);
                     copy_from = i + 1;
-                } else if self.record.is_none() {
-                    // A string outside any record: skip quickly to its end.
                 }
                 i += 1;
                 continue;
@@ -325,6 +353,7 @@ impl JsonState {
                     if self.record.is_none() && self.depth == self.container.item_depth() {
                         self.record = Some(OpenRecord {
                             line: *position.line,
+                            at_line_start: line_start,
                             depth: self.depth,
                             bytes: Vec::new(),
                             too_large: false,
@@ -359,7 +388,19 @@ impl JsonState {
                         if self.record.as_ref().is_some_and(|r| r.depth == self.depth) {
                             if let Some(mut record) = self.record.take() {
                                 record.append(bytes.get(copy_from..=i).unwrap_or_default());
+                                let whole_line = record.at_line_start
+                                    && record.line == *position.line
+                                    && self.container == Container::TopLevel
+                                    && matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
                                 Self::emit_record(record, self.container, sink);
+                                if whole_line {
+                                    // One record per line (storage `PT1H.json`, legacy exports): from here
+                                    // on, lines are split with a fast newline search.
+                                    let mut lines = LineRecords::default();
+                                    lines.feed(bytes.get(i + 1..).unwrap_or_default(), position, sink);
+                                    self.lines = Some(lines);
+                                    return;
+                                }
                             }
                             copy_from = i + 1;
                         }
@@ -373,11 +414,12 @@ impl JsonState {
                 _ if self.record.is_none() && self.depth == 0 => {
                     self.start_garbage(*position.line, SkipReason::NotJson, byte);
                 }
-                _ if self.record.is_none() && self.depth == self.container.item_depth() => {
-                    // A number, boolean or null where a record object was expected: report it once.
-                    if !std::mem::replace(&mut self.in_scalar, true) {
-                        sink.skipped(*position.line, SkipReason::NotAnObject, &[byte]);
-                    }
+                // A number, boolean or null where a record object was expected: report it once.
+                _ if self.record.is_none()
+                    && self.depth == self.container.item_depth()
+                    && !std::mem::replace(&mut self.in_scalar, true) =>
+                {
+                    sink.skipped(*position.line, SkipReason::NotAnObject, &[byte]);
                 }
                 _ => {}
             }
@@ -420,10 +462,79 @@ impl JsonState {
     }
 
     fn finish(&mut self, sink: &mut Sink<'_>) {
+        if let Some(lines) = &mut self.lines {
+            return lines.finish(sink);
+        }
         self.flush_garbage(sink);
         if let Some(record) = self.record.take() {
             let reason = if record.too_large { SkipReason::TooLarge } else { SkipReason::MalformedJson };
             sink.skipped(record.line, reason, &record.bytes);
+        }
+    }
+}
+
+/// JSON records one per line: each line is one record, found with a fast newline search.
+#[derive(Debug, Default)]
+struct LineRecords {
+    /// The start of a line whose end has not arrived yet.
+    partial: Vec<u8>,
+    /// The line `partial` started on.
+    partial_line: u64,
+    too_large: bool,
+}
+
+impl LineRecords {
+    fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+        let mut rest = bytes;
+        while let Some(end) = memchr::memchr(b'\n', rest) {
+            let line = rest.get(..end).unwrap_or_default();
+            if self.partial.is_empty() && !self.too_large {
+                Self::line(line, *position.line, sink);
+            } else {
+                self.extend(line, *position.line);
+                self.flush(sink);
+            }
+            *position.line += 1;
+            rest = rest.get(end + 1..).unwrap_or_default();
+        }
+        *position.line_start = rest.is_empty();
+        self.extend(rest, *position.line);
+    }
+
+    fn extend(&mut self, bytes: &[u8], line: u64) {
+        if self.partial.is_empty() {
+            self.partial_line = line;
+        }
+        if self.partial.len() + bytes.len() > MAX_RECORD_BYTES {
+            self.too_large = true;
+            self.partial.truncate(EXCERPT_LEN);
+        } else if !self.too_large {
+            self.partial.extend_from_slice(bytes);
+        }
+    }
+
+    fn flush(&mut self, sink: &mut Sink<'_>) {
+        let partial = std::mem::take(&mut self.partial);
+        if std::mem::take(&mut self.too_large) {
+            sink.skipped(self.partial_line, SkipReason::TooLarge, &partial);
+        } else {
+            Self::line(&partial, self.partial_line, sink);
+        }
+    }
+
+    fn line(bytes: &[u8], line: u64, sink: &mut Sink<'_>) {
+        let trimmed = bytes.trim_ascii();
+        match (trimmed.first(), trimmed.last()) {
+            (None, _) => {}
+            (Some(b'{'), Some(b'}')) => sink.json_record(line, trimmed, Container::TopLevel),
+            (Some(b'{'), _) => sink.skipped(line, SkipReason::MalformedJson, trimmed),
+            _ => sink.skipped(line, SkipReason::NotJson, trimmed),
+        }
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) {
+        if !self.partial.is_empty() || self.too_large {
+            self.flush(sink);
         }
     }
 }

@@ -12,6 +12,7 @@
 mod decoder;
 mod normalize;
 
+use std::borrow::Cow;
 use std::io::BufRead;
 
 use serde::Serialize;
@@ -89,9 +90,9 @@ pub struct LogRecord {
     /// Event time, when present and readable.
     pub time: Option<Millis>,
     /// The category (`Connections`, `DeviceTelemetry`, ...), legacy names mapped to current ones.
-    pub category: String,
+    pub category: Cow<'static, str>,
     /// The operation (`deviceConnect`, `ingress`, ...), as written.
-    pub operation: String,
+    pub operation: Cow<'static, str>,
     /// The level.
     pub level: Level,
     /// The six-digit error code, when the record carries one.
@@ -105,7 +106,7 @@ pub struct LogRecord {
     /// The module, for module identities.
     pub module_id: Option<String>,
     /// `Mqtt`, `Amqp`, `Http`, ... when known.
-    pub protocol: Option<String>,
+    pub protocol: Option<Cow<'static, str>>,
     /// The client's `sdkVersion` string, when known.
     pub sdk_version: Option<String>,
     /// The masked client IP address (`24.9.142.XXX`).

@@ -4,6 +4,8 @@
 //! Analytics), `properties` is parsed a second time when it is a JSON string, and legacy category names are
 //! mapped to current ones.
 
+use std::borrow::Cow;
+
 use crate::json::{Kind, Value};
 use crate::time;
 
@@ -22,33 +24,30 @@ pub(super) enum Shape {
     Legacy,
 }
 
-/// Fields gathered from wherever a shape keeps them.
+/// Fields gathered from wherever a shape keeps them, borrowed from the record's text where possible.
 #[derive(Default)]
-struct Draft {
-    time: Option<String>,
-    category: Option<String>,
-    operation: Option<String>,
-    level: Option<String>,
-    result_type: Option<String>,
-    result_description: Option<String>,
-    status_code: Option<String>,
-    properties: Option<String>,
+struct Draft<'a> {
+    time: Option<Cow<'a, str>>,
+    category: Option<Cow<'a, str>>,
+    operation: Option<Cow<'a, str>>,
+    level: Option<Cow<'a, str>>,
+    result_type: Option<Cow<'a, str>>,
+    result_description: Option<Cow<'a, str>>,
+    status_code: Option<Cow<'a, str>>,
+    properties: Option<Cow<'a, str>>,
 }
 
 /// Reads a JSON object of any supported shape. `None` when it has none of a log record's fields.
-pub(super) fn from_json(value: &Value<'_>, source: RecordRef) -> Option<(LogRecord, Shape)> {
+pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(LogRecord, Shape)> {
     if value.kind != Kind::Object {
         return None;
-    }
-    if let Some(event) = event_grid(value, source) {
-        return Some((event, Shape::EventGrid));
     }
     let mut draft = Draft::default();
     let mut shape = Shape::ResourceLog;
     let mut flat = Properties::default();
     let mut properties_value = None;
     for (key, field) in value.fields() {
-        let text = || field.as_text().map(|t| t.into_owned());
+        let text = || field.as_text();
         match key.as_ref() {
             "time" | "Time" | "timestamp" => draft.time = text(),
             "TimeGenerated" | "TimeGenerated [UTC]" => {
@@ -68,6 +67,9 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef) -> Option<(LogReco
             }
             "statusCode" => draft.status_code = text(),
             "properties" | "properties_s" | "Properties" => properties_value = Some(field),
+            "eventType" | "type" if field.as_str().is_some_and(|t| t.starts_with("Microsoft.Devices.")) => {
+                return event_grid(value, source).map(|event| (event, Shape::EventGrid));
+            }
             _ => flat.take(&key, &field),
         }
     }
@@ -76,14 +78,15 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef) -> Option<(LogReco
     }
     if let Some(field) = properties_value {
         match field.kind {
-            Kind::String => draft.properties = field.as_str().map(|t| t.into_owned()),
-            Kind::Object => draft.properties = Some(field.raw.to_owned()),
+            Kind::String => draft.properties = field.as_str(),
+            Kind::Object => draft.properties = Some(Cow::Borrowed(field.raw)),
             _ => {}
         }
     }
     let mut properties = Properties::default();
-    if let Some(text) = &draft.properties {
-        if let Some(parsed) = Value::parse(text) {
+    let properties_text = draft.properties.take();
+    if let Some(text) = &properties_text {
+        if let Some(parsed) = Value::object(text) {
             for (key, field) in parsed.fields() {
                 properties.take(&key, &field);
             }
@@ -98,7 +101,7 @@ pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRe
     let mut draft = Draft::default();
     let mut flat = Properties::default();
     for (name, cell) in header.iter().zip(cells) {
-        let value = (!cell.is_empty()).then(|| cell.clone());
+        let value = (!cell.is_empty()).then_some(Cow::Borrowed(cell.as_str()));
         match name.as_str() {
             "TimeGenerated [UTC]" | "TimeGenerated" | "time" => draft.time = value,
             "Category" | "category" => draft.category = value,
@@ -107,7 +110,7 @@ pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRe
             "ResultType" | "resultType" => draft.result_type = value,
             "ResultDescription" | "resultDescription" => draft.result_description = value,
             "properties_s" | "properties" => draft.properties = value,
-            "deviceId_s" | "DeviceId" => flat.device_id = value,
+            "deviceId_s" | "DeviceId" => flat.device_id = value.map(Cow::into_owned),
             _ => {}
         }
     }
@@ -115,7 +118,8 @@ pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRe
         return None;
     }
     let mut properties = Properties::default();
-    if let Some(parsed) = draft.properties.as_deref().and_then(Value::parse) {
+    let properties_text = draft.properties.take();
+    if let Some(parsed) = properties_text.as_deref().and_then(Value::object) {
         for (key, field) in parsed.fields() {
             properties.take(&key, &field);
         }
@@ -131,7 +135,7 @@ pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRe
 struct Properties {
     device_id: Option<String>,
     module_id: Option<String>,
-    protocol: Option<String>,
+    protocol: Option<Cow<'static, str>>,
     sdk_version: Option<String>,
     ip: Option<String>,
     message_id: Option<String>,
@@ -148,7 +152,7 @@ impl Properties {
         match key {
             "deviceId" | "DeviceId" => self.device_id = text(),
             "moduleId" | "ModuleId" => self.module_id = text(),
-            "protocol" | "Protocol" => self.protocol = text(),
+            "protocol" | "Protocol" => self.protocol = field.as_text().map(|p| known(&p, &PROTOCOLS)),
             "sdkVersion" | "SdkVersion" => self.sdk_version = text(),
             "maskedIpAddress" => self.ip = text(),
             "messageId" | "MessageId" => self.message_id = text(),
@@ -182,7 +186,7 @@ impl Properties {
     }
 }
 
-fn build(draft: Draft, properties: Properties, source: RecordRef) -> LogRecord {
+fn build(draft: Draft<'_>, properties: Properties, source: RecordRef) -> LogRecord {
     let result = draft.result_type.as_deref().map(str::trim).unwrap_or_default();
     let digits = result.bytes().all(|b| b.is_ascii_digit());
     let code = (digits && result.len() == 6).then(|| result.parse().ok()).flatten();
@@ -191,14 +195,16 @@ fn build(draft: Draft, properties: Properties, source: RecordRef) -> LogRecord {
         .or_else(|| draft.status_code.as_deref().and_then(parse_status))
         .or_else(|| properties.status_code.as_deref().and_then(parse_status))
         .or_else(|| code.map(|c: u32| u16::try_from(c / 1000).unwrap_or(0)));
-    let error_name =
-        draft.result_description.filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let error_name = draft
+        .result_description
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .map(Cow::into_owned);
     LogRecord {
         format: Format::StorageJsonLines,
         source,
         time: draft.time.as_deref().and_then(time::parse),
         category: canonical_category(draft.category.as_deref().unwrap_or_default()),
-        operation: draft.operation.unwrap_or_default(),
+        operation: known(draft.operation.as_deref().unwrap_or_default(), &OPERATIONS),
         level: parse_level(draft.level.as_deref()),
         code,
         http_status,
@@ -233,8 +239,8 @@ fn event_grid(value: &Value<'_>, source: RecordRef) -> Option<LogRecord> {
         format: Format::EventGrid,
         source,
         time: time_text.as_deref().and_then(time::parse),
-        category: "Connections".to_owned(),
-        operation: operation.to_owned(),
+        category: Cow::Borrowed("Connections"),
+        operation: Cow::Borrowed(operation),
         level: Level::Unknown,
         code: None,
         http_status: None,
@@ -273,32 +279,65 @@ fn parse_level(level: Option<&str>) -> Level {
 }
 
 /// Current category names for the legacy operations-monitoring ones (`fileUpload`, `routes`, ...).
-fn canonical_category(category: &str) -> String {
-    const NAMES: [&str; 14] = [
-        "C2DCommands",
-        "C2DTwinOperations",
-        "Configurations",
-        "Connections",
-        "D2CTwinOperations",
-        "DeviceIdentityOperations",
-        "DeviceStreams",
-        "DeviceTelemetry",
-        "DirectMethods",
-        "DistributedTracing",
-        "FileUploadOperations",
-        "JobsOperations",
-        "Routes",
-        "TwinQueries",
-    ];
+fn canonical_category(category: &str) -> Cow<'static, str> {
     let category = category.trim();
-    if let Some(name) = NAMES.iter().find(|name| name.eq_ignore_ascii_case(category)) {
-        return (*name).to_owned();
+    if let Some(name) = CATEGORIES.iter().find(|name| name.eq_ignore_ascii_case(category)) {
+        return Cow::Borrowed(name);
     }
     match category.to_ascii_lowercase().as_str() {
-        "fileupload" => "FileUploadOperations".to_owned(),
-        "deviceidentityoperations" | "deviceidentity" => "DeviceIdentityOperations".to_owned(),
-        "c2dcommands" | "cloudtodevicecommands" => "C2DCommands".to_owned(),
-        _ => category.to_owned(),
+        "fileupload" => Cow::Borrowed("FileUploadOperations"),
+        "deviceidentity" => Cow::Borrowed("DeviceIdentityOperations"),
+        "cloudtodevicecommands" => Cow::Borrowed("C2DCommands"),
+        _ => Cow::Owned(category.to_owned()),
+    }
+}
+
+/// The categories of IoT Hub resource logs.
+const CATEGORIES: [&str; 14] = [
+    "Connections",
+    "DeviceTelemetry",
+    "C2DCommands",
+    "C2DTwinOperations",
+    "D2CTwinOperations",
+    "DirectMethods",
+    "FileUploadOperations",
+    "Routes",
+    "Configurations",
+    "DeviceIdentityOperations",
+    "DeviceStreams",
+    "DistributedTracing",
+    "JobsOperations",
+    "TwinQueries",
+];
+
+/// Operation names IoT Hub writes, kept without allocating.
+const OPERATIONS: [&str; 16] = [
+    "deviceConnect",
+    "deviceDisconnect",
+    "ingress",
+    "send",
+    "complete",
+    "messageExpired",
+    "read",
+    "update",
+    "get",
+    "query",
+    "invoke",
+    "jobCompleted",
+    "endpointUnhealthy",
+    "endpointDead",
+    "DroppedMessage",
+    "ReadManyConfigurations",
+];
+
+/// Protocol names, kept without allocating.
+const PROTOCOLS: [&str; 5] = ["Mqtt", "Amqp", "Http", "MqttWs", "AmqpWs"];
+
+/// `text` as a static string when it is one of `names` (exact case), else as an owned copy.
+fn known<const N: usize>(text: &str, names: &[&'static str; N]) -> Cow<'static, str> {
+    match names.iter().find(|name| **name == text) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(text.to_owned()),
     }
 }
 

@@ -1,0 +1,1086 @@
+//! ScanFinding IoT Hub errors in arbitrary text: logs, stack traces, HTTP dumps, pasted error bodies.
+//!
+//! [`scan`] makes one pass over the bytes. It splits the text into words (`[A-Za-z0-9_]+`) and looks only at
+//! a few of them: six-digit numbers, and words that a bloom filter says may be a catalog name, an SDK
+//! exception, a C SDK reason, an MQTT refusal, a keyword (`ErrorCode`, `resultType`, `status`, `HTTP`,
+//! `CONNACK`, `amqp`, ...) or the first word of a service message. A `{` opening an error body is parsed
+//! with the crate's JSON reader under a total budget proportional to the text, so the pass stays linear.
+//! Evidence of one error that overlaps or sits next to other evidence of it is merged into one [`ScanFinding`];
+//! the most specific evidence wins (a body over the exception class that carried it).
+
+mod body;
+mod patterns;
+
+use serde::Serialize;
+
+pub use body::{ErrorBody, parse_error_body};
+use patterns::{Key, Target, Word};
+
+use crate::catalog;
+use crate::json::Value;
+use crate::model::{Entry, ErrorClass};
+use crate::time;
+
+/// One IoT Hub (or Device Provisioning Service) error found in a text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanFinding {
+    /// The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
+    /// 404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
+    pub code: Option<u32>,
+    /// The catalog name when the error is a catalog entry.
+    pub name: Option<&'static str>,
+    /// The HTTP-status class: from the code, else from the status or the exception that was found.
+    pub class: Option<ErrorClass>,
+    /// Which service raised the error.
+    pub service: Service,
+    /// Byte offset where the evidence starts in the scanned text (on a character boundary).
+    pub start: usize,
+    /// Byte offset just after the evidence (on a character boundary, at most the text's length).
+    pub end: usize,
+    /// The strongest kind of evidence the finding rests on.
+    pub evidence: Evidence,
+    /// How sure the scanner is that this is the error it names, from 0.0 to 1.0.
+    pub confidence: f32,
+    /// The hub's tracking id, from the body or next to the evidence.
+    pub tracking_id: Option<String>,
+    /// When the error happened, as ISO 8601 UTC, from the body or the record around the evidence.
+    pub timestamp: Option<String>,
+    /// The device id named next to the evidence (`deviceId`).
+    pub device_id: Option<String>,
+    /// The error's message text when a body carries one; for DPS errors, a note saying so.
+    pub message: Option<String>,
+}
+
+/// The service an error comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Service {
+    /// Azure IoT Hub: the catalog applies.
+    IotHub,
+    /// The Device Provisioning Service: its six-digit codes are not IoT Hub codes.
+    Dps,
+}
+
+/// The kind of text a finding rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// A six-digit code with a word around it saying it is an error code (`error code 404001`).
+    NumericCode,
+    /// An error name: `ErrorCode:DeviceNotFound;`, an `iothub-errorcode` header, or a catalog name alone.
+    ErrorCodeName,
+    /// An `errorCode` member of a JSON error body (`{"errorCode":404103,...}`).
+    JsonErrorCode,
+    /// An SDK exception or error class (`DeviceNotFoundException`, `ThrottlingError`, `CredentialError`).
+    SdkException,
+    /// An AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`).
+    AmqpCondition,
+    /// An MQTT CONNACK refusal (`Connection Refused, not authorized`, `CONNACK return code 5`).
+    MqttConnack,
+    /// A C SDK connection status reason (`IOTHUB_CLIENT_CONNECTION_EXPIRED_SAS_TOKEN`).
+    CSdkReason,
+    /// An HTTP status line or status code alone (`HTTP/1.1 429 Too Many Requests`, `(404) Not Found`).
+    HttpStatus,
+    /// A service message text from the catalog (`Number of active file upload requests cannot exceed 10`).
+    ServiceMessage,
+    /// An Azure Monitor field (`"resultType":"404104"`, a `ResultType` column next to its description).
+    AzureMonitorField,
+    /// A documentation link (`aka.ms/iothub404103`, `troubleshoot-error-codes#404103`).
+    DocLink,
+}
+
+/// Finds every IoT Hub error in `text`, in order of position.
+///
+/// Runs in time linear in the text and never panics. DPS errors are reported with [`Service::Dps`] and no
+/// code. One error occurrence gives one finding even when several pieces of evidence describe it.
+pub fn scan(text: &str) -> Vec<ScanFinding> {
+    let mut scanner = Scanner::new(text);
+    scanner.run();
+    let Scanner { raws, markers, .. } = scanner;
+    let merged = merge(text.as_bytes(), raws);
+    finish(text, merged, &markers)
+}
+
+/// Evidence before merging.
+#[derive(Debug, Clone)]
+struct Raw {
+    start: usize,
+    end: usize,
+    evidence: Evidence,
+    rank: u8,
+    confidence: f32,
+    code: Option<u32>,
+    /// The number as written (for DPS messages).
+    written: Option<u32>,
+    name: Option<&'static str>,
+    class: Option<ErrorClass>,
+    message: Option<String>,
+    tracking_id: Option<String>,
+    timestamp: Option<String>,
+    /// True for the head of an HTTP response (status line, `iothub-errorcode` header) still waiting for its
+    /// body, which may follow a few lines later.
+    head: bool,
+}
+
+/// What a piece of evidence identifies.
+#[derive(Debug, Clone, Copy, Default)]
+struct Ident {
+    code: Option<u32>,
+    written: Option<u32>,
+    name: Option<&'static str>,
+    class: Option<ErrorClass>,
+}
+
+impl Ident {
+    fn entry(entry: &'static Entry) -> Ident {
+        Ident { code: entry.code, written: entry.code, name: Some(entry.name), class: Some(entry.class) }
+    }
+
+    /// A six-digit number: its entry, or the number with its class when it is well formed but unlisted.
+    fn number(number: u32) -> Option<Ident> {
+        well_formed(number)?;
+        let ident = match catalog::find_code(number) {
+            Some(entry) => Ident::entry(entry),
+            None => Ident { code: Some(number), class: class_of_code(number), ..Ident::default() },
+        };
+        Some(Ident { written: Some(number), ..ident })
+    }
+
+    fn target(target: Target) -> Ident {
+        match target {
+            Target::Entry(name) => catalog::find_name(name).map(Ident::entry).unwrap_or_default(),
+            Target::Class(class) => Ident { class: Some(class), ..Ident::default() },
+            Target::Nothing => Ident::default(),
+        }
+    }
+}
+
+fn class_of_code(code: u32) -> Option<ErrorClass> {
+    u16::try_from(code / 1000).ok().and_then(ErrorClass::from_status)
+}
+
+/// The class of a well-formed code: six digits starting with an HTTP status IoT Hub uses (no allocation,
+/// unlike `classify::check_code`, whose error carries the input).
+pub(crate) fn well_formed(code: u32) -> Option<ErrorClass> {
+    (100_000..=999_999).contains(&code).then(|| class_of_code(code)).flatten()
+}
+
+/// Largest text a `{` may start an error body in.
+const BODY_WINDOW: usize = 64 * 1024;
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    tables: &'static patterns::Tables,
+    raws: Vec<Raw>,
+    /// Context words (`deviceId`, `"time"`, `Tracking ID`, `trackingId`, DPS markers) by position.
+    markers: Vec<(usize, Key)>,
+    /// The last word holding a letter: its span.
+    prev_word: Option<(usize, usize)>,
+    /// Bytes the JSON reader may still look at (keeps bodies from making the scan quadratic).
+    budget: usize,
+}
+
+const SEP: u8 = 0;
+const BRACE: u8 = 1;
+const UNDERSCORE: u8 = 2;
+const DIGIT: u8 = 3;
+const LETTER: u8 = 4;
+
+/// The class of every byte. Built at compile time, so an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+static CLASSES: [u8; 256] = {
+    let mut table = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() {
+            table[b] = LETTER;
+        } else if c.is_ascii_digit() {
+            table[b] = DIGIT;
+        }
+        b += 1;
+    }
+    table[b'_' as usize] = UNDERSCORE;
+    table[b'{' as usize] = BRACE;
+    table
+};
+
+fn class_of(byte: u8) -> u8 {
+    CLASSES.get(usize::from(byte)).copied().unwrap_or(SEP)
+}
+
+pub(crate) fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Scanner<'a> {
+        Scanner {
+            text,
+            bytes: text.as_bytes(),
+            tables: patterns::tables(),
+            raws: Vec::new(),
+            markers: Vec::new(),
+            prev_word: None,
+            budget: text.len().saturating_mul(2).saturating_add(BODY_WINDOW),
+        }
+    }
+
+    fn byte(&self, pos: usize) -> u8 {
+        self.bytes.get(pos).copied().unwrap_or(0)
+    }
+
+    fn before(&self, pos: usize) -> u8 {
+        pos.checked_sub(1).map_or(0, |p| self.byte(p))
+    }
+
+    fn run(&mut self) {
+        let bytes = self.bytes;
+        let mut pos = 0;
+        while let Some(&byte) = bytes.get(pos) {
+            match class_of(byte) {
+                SEP => pos += 1,
+                BRACE => pos = self.on_brace(pos).unwrap_or(pos + 1),
+                _ => {
+                    // One word: its class and its hash in the same loop.
+                    let start = pos;
+                    let mut digits = true;
+                    let mut hash = patterns::HASH_SEED;
+                    while let Some(&b) = bytes.get(pos) {
+                        let class = class_of(b);
+                        if class < UNDERSCORE {
+                            break;
+                        }
+                        digits &= class == DIGIT;
+                        if class != UNDERSCORE {
+                            hash = patterns::hash_step(hash, b | 0x20);
+                        }
+                        pos += 1;
+                    }
+                    let next = if digits {
+                        self.on_number(start, pos)
+                    } else {
+                        let next = self.on_word(start, pos, patterns::hash_finish(hash));
+                        self.prev_word = Some((start, pos));
+                        next
+                    };
+                    pos = pos.max(next);
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, start: usize, end: usize, evidence: Evidence, confidence: f32, ident: Ident) {
+        let rank = match evidence {
+            Evidence::HttpStatus => 1,
+            Evidence::SdkException
+            | Evidence::AmqpCondition
+            | Evidence::MqttConnack
+            | Evidence::CSdkReason => 2,
+            Evidence::DocLink => 3,
+            Evidence::NumericCode | Evidence::ServiceMessage => 4,
+            Evidence::ErrorCodeName if confidence < 0.9 => 3,
+            Evidence::ErrorCodeName | Evidence::JsonErrorCode | Evidence::AzureMonitorField => 5,
+        };
+        self.raws.push(Raw {
+            start,
+            end: end.min(self.bytes.len()),
+            evidence,
+            rank,
+            confidence,
+            code: ident.code,
+            written: ident.written,
+            name: ident.name,
+            class: ident.class,
+            message: None,
+            tracking_id: None,
+            timestamp: None,
+            head: false,
+        });
+    }
+
+    fn set_message(&mut self, message: Option<String>) {
+        if let Some(last) = self.raws.last_mut() {
+            last.message = message.filter(|m| !m.is_empty());
+        }
+    }
+
+    /// Skips up to `max` bytes matching `accept`.
+    fn skip(&self, mut pos: usize, max: usize, accept: impl Fn(u8) -> bool) -> usize {
+        let limit = pos + max;
+        while pos < limit && self.bytes.get(pos).is_some_and(|&b| accept(b)) {
+            pos += 1;
+        }
+        pos
+    }
+
+    /// The end of the word starting at `pos` (at most `max` bytes).
+    fn word_end(&self, pos: usize, max: usize) -> usize {
+        self.skip(pos, max, is_word_byte)
+    }
+
+    fn starts_with_ci(&self, pos: usize, needle: &str) -> bool {
+        self.bytes.get(pos..pos + needle.len()).is_some_and(|b| b.eq_ignore_ascii_case(needle.as_bytes()))
+    }
+
+    /// The text between `start` and the first of `stops` (at most `max` bytes), trimmed.
+    fn text_until(&self, start: usize, max: usize, stops: &[u8]) -> Option<String> {
+        let end = self.skip(start, max, |b| !stops.contains(&b));
+        let text = self.bytes.get(start..end).map(String::from_utf8_lossy)?;
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.to_owned())
+    }
+
+    fn on_word(&mut self, start: usize, end: usize, hash: u64) -> usize {
+        let Some(word) = self.bytes.get(start..end) else { return end };
+        if word.len() == 12 && word.get(..6).is_some_and(|w| w.eq_ignore_ascii_case(b"iothub")) {
+            return self.on_doc_link(start, end);
+        }
+        if word.len() < 3 || word.len() > patterns::MAX_WORD || !self.tables.may_contain(hash) {
+            return end;
+        }
+        let mut buffer = [0u8; patterns::MAX_WORD];
+        let mut len = 0;
+        for &b in word.iter().filter(|&&b| b != b'_') {
+            if let Some(slot) = buffer.get_mut(len) {
+                *slot = b.to_ascii_lowercase();
+                len += 1;
+            }
+        }
+        let normalized = buffer.get(..len).unwrap_or_default();
+        match self.tables.word(hash, normalized) {
+            Some(Word::Sdk(target)) => {
+                let ident = Ident::target(target);
+                let confidence = if ident.code.is_some() { 0.7 } else { 0.6 };
+                self.push(self.namespace_start(start), end, Evidence::SdkException, confidence, ident);
+                end
+            }
+            Some(Word::CReason(target)) => {
+                self.push(start, end, Evidence::CSdkReason, 0.7, Ident::target(target));
+                end
+            }
+            Some(Word::Mqtt(code)) => {
+                self.push_mqtt(start, end, code);
+                end
+            }
+            Some(Word::MessageStart) => self.on_message(start, end),
+            Some(Word::Key(key)) => self.on_key(key, start, end),
+            None => {
+                let Some(entry) = self.text.get(start..end).and_then(catalog::find_name) else { return end };
+                let lower = normalized;
+                let canonical =
+                    entry.name.len() == word.len() && entry.name.as_bytes().eq_ignore_ascii_case(word);
+                if !canonical && (lower.ends_with(b"exception") || lower.ends_with(b"error")) {
+                    self.push(
+                        self.namespace_start(start),
+                        end,
+                        Evidence::SdkException,
+                        0.7,
+                        Ident::entry(entry),
+                    );
+                } else {
+                    let confidence = if entry.code.is_some() { 0.8 } else { 0.6 };
+                    self.push(start, end, Evidence::ErrorCodeName, confidence, Ident::entry(entry));
+                }
+                end
+            }
+        }
+    }
+
+    /// Extends a class name left over its namespace (`Microsoft.Azure.Devices.Common.Exceptions.`).
+    fn namespace_start(&self, start: usize) -> usize {
+        let mut pos = start;
+        while pos > 0 && start - pos < 200 && self.before(pos) == b'.' && is_word_byte(self.before(pos - 1)) {
+            pos -= 1;
+            while pos > 0 && start - pos < 200 && is_word_byte(self.before(pos)) {
+                pos -= 1;
+            }
+        }
+        pos
+    }
+
+    fn push_mqtt(&mut self, start: usize, end: usize, code: u8) {
+        let ident = Ident { class: patterns::mqtt_class(code), ..Ident::default() };
+        self.push(start, end, Evidence::MqttConnack, 0.85, ident);
+        self.set_message(Some(format!("MQTT CONNACK return code {code}")));
+    }
+
+    /// `aka.ms/iothub404103`.
+    fn on_doc_link(&mut self, start: usize, end: usize) -> usize {
+        let linked = start >= 7 && self.starts_with_ci(start - 7, "aka.ms/");
+        let number = self.text.get(start + 6..end).and_then(|digits| digits.parse::<u32>().ok());
+        if let (true, Some(ident)) = (linked, number.and_then(Ident::number)) {
+            self.push(start - 7, end, Evidence::DocLink, 0.75, ident);
+        }
+        end
+    }
+
+    fn on_key(&mut self, key: Key, start: usize, end: usize) -> usize {
+        match key {
+            Key::ErrorCode => self.on_error_code(start, end),
+            Key::ResultType => self.on_result_type(start, end),
+            Key::Status => self.on_status(start, end),
+            Key::Http => self.on_http(start, end),
+            Key::Connack => self.on_connack(start, end),
+            Key::Refused => self.on_refused(start, end),
+            Key::Amqp => self.on_amqp(start, end),
+            Key::Microsoft if start >= 4 && self.starts_with_ci(start - 4, "com.") => {
+                self.on_amqp(start - 4, end)
+            }
+            Key::Microsoft => end,
+            Key::Tracking => {
+                let id = self.skip(end, 1, |b| b == b' ');
+                let colon = self.skip(id + 2, 1, |b| b == b' ');
+                if self.starts_with_ci(id, "id") && self.byte(colon) == b':' {
+                    self.markers.push((start, Key::Tracking));
+                }
+                end
+            }
+            Key::TrackingId | Key::DeviceId => {
+                self.markers.push((start, key));
+                end
+            }
+            Key::Time => {
+                let quoted = matches!(self.before(start), b'"' | b'\'');
+                let colon = self.skip(end, 3, |b| matches!(b, b'"' | b'\'' | b'\\'));
+                if quoted && self.byte(colon) == b':' {
+                    self.markers.push((start, key));
+                }
+                end
+            }
+            Key::Dps => {
+                let exact_dps = end - start != 3 || self.bytes.get(start..end) == Some(b"DPS");
+                if exact_dps {
+                    self.markers.push((start, Key::Dps));
+                }
+                end
+            }
+            Key::Provisioning => {
+                let next = self.skip(end, 1, |b| b == b' ' || b == b'.');
+                let host = start >= 8 && self.starts_with_ci(start - 8, "devices-");
+                if host || self.starts_with_ci(next, "service") || self.starts_with_ci(next, "net") {
+                    self.markers.push((start, Key::Dps));
+                }
+                end
+            }
+        }
+    }
+
+    /// The position of a key's value: after quotes, one `:` or `=` and white space. `None` without a separator.
+    fn value_start(&self, end: usize) -> Option<usize> {
+        let pos = self.skip(end, 3, |b| matches!(b, b'"' | b'\'' | b'\\'));
+        let pos = self.skip(pos, 2, |b| b == b' ' || b == b'\t');
+        if !matches!(self.byte(pos), b':' | b'=') {
+            return None;
+        }
+        Some(self.skip(pos + 1, 6, |b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'\\')))
+    }
+
+    /// `ErrorCode:Name;message`, `ErrorCode: Name`, `"errorCode":404103`, `iothub-errorcode: Name`.
+    fn on_error_code(&mut self, start: usize, end: usize) -> usize {
+        let Some(value) = self.value_start(end) else { return end };
+        let value_end = self.word_end(value, 80);
+        let Some(written) = self.text.get(value..value_end).filter(|v| !v.is_empty()) else { return end };
+        let quote = self.before(start);
+        let quoted_key = matches!(quote, b'"' | b'\'') || self.before(start) == b'\\';
+        if written.bytes().all(|b| b.is_ascii_digit()) {
+            let Some(ident) = written.parse().ok().filter(|_| written.len() == 6).and_then(Ident::number)
+            else {
+                return value_end;
+            };
+            let evidence = if quoted_key {
+                Evidence::JsonErrorCode
+            } else if self.byte(end) == b':' {
+                Evidence::ErrorCodeName
+            } else {
+                Evidence::NumericCode
+            };
+            self.push(start, value_end, evidence, 0.95, ident);
+        } else {
+            let entry = catalog::find_name(written);
+            if entry.is_none() && self.byte(value_end) != b';' {
+                return end;
+            }
+            let (ident, confidence) = entry.map_or((Ident::default(), 0.5), |e| (Ident::entry(e), 0.95));
+            self.push(start, value_end, Evidence::ErrorCodeName, confidence, ident);
+        }
+        if start >= 7 && self.starts_with_ci(start - 7, "iothub-") {
+            self.mark_head();
+        }
+        if self.byte(value_end) == b';' {
+            let stops: &[u8] = match quote {
+                b'\'' => b"'\r\n",
+                b'"' | b'\\' => b"\"\\\r\n",
+                _ => b"\"\r\n",
+            };
+            let message = self.text_until(value_end + 1, 400, stops);
+            let message = message.map(|m| match find_ci(&m, "tracking id") {
+                Some(at) => m.get(..at).unwrap_or_default().trim().to_owned(),
+                None => m,
+            });
+            self.set_message(message);
+        }
+        value_end
+    }
+
+    /// `"resultType":"404104"`, `ResultType=404104`.
+    fn on_result_type(&mut self, start: usize, end: usize) -> usize {
+        let Some(value) = self.value_start(end) else { return end };
+        let value_end = self.word_end(value, 16);
+        let number = self.text.get(value..value_end).filter(|v| v.len() == 6).and_then(|v| v.parse().ok());
+        match number.and_then(Ident::number) {
+            Some(ident) => {
+                self.push(start, value_end, Evidence::AzureMonitorField, 0.95, ident);
+                value_end
+            }
+            None => end,
+        }
+    }
+
+    /// `Status code: 404`, `StatusCode=429`, `"statusCode":"404"`, `status code does not indicate success: 404`.
+    fn on_status(&mut self, start: usize, end: usize) -> usize {
+        let mut pos = end;
+        let code = self.skip(pos, 2, |b| b == b' ' || b == b'_');
+        if self.starts_with_ci(code, "code") && !is_word_byte(self.byte(code + 4)) {
+            pos = code + 4;
+        }
+        let phrase = self.skip(pos, 1, |b| b == b' ');
+        if self.starts_with_ci(phrase, "does not indicate success") {
+            pos = phrase + "does not indicate success".len();
+        }
+        let value = self.skip(pos, 8, |b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'\\' | b':' | b'='));
+        if value == pos && pos == end && self.byte(pos) != b' ' {
+            return end;
+        }
+        let value_end = self.skip(value, 7, |b| b.is_ascii_digit());
+        if is_word_byte(self.byte(value_end)) {
+            return end;
+        }
+        let Some(number) = self.text.get(value..value_end).and_then(|v| v.parse::<u32>().ok()) else {
+            return end;
+        };
+        match value_end - value {
+            3 => match u16::try_from(number).ok().and_then(ErrorClass::from_status) {
+                Some(class) => {
+                    let ident = Ident { class: Some(class), ..Ident::default() };
+                    self.push(start, value_end, Evidence::HttpStatus, 0.5, ident);
+                    value_end
+                }
+                None => end,
+            },
+            6 => match Ident::number(number) {
+                Some(ident) => {
+                    self.push(start, value_end, Evidence::NumericCode, 0.85, ident);
+                    value_end
+                }
+                None => end,
+            },
+            _ => end,
+        }
+    }
+
+    /// `HTTP/1.1 429 Too Many Requests`, `HTTP 404`.
+    fn on_http(&mut self, start: usize, end: usize) -> usize {
+        let mut pos = end;
+        if self.byte(pos) == b'/' {
+            pos = self.skip(pos + 1, 4, |b| b.is_ascii_digit() || b == b'.');
+        }
+        if self.byte(pos) != b' ' {
+            return end;
+        }
+        let value = pos + 1;
+        let value_end = self.skip(value, 4, |b| b.is_ascii_digit());
+        let status =
+            self.text.get(value..value_end).filter(|v| v.len() == 3).and_then(|v| v.parse::<u16>().ok());
+        let Some(class) =
+            status.filter(|_| !is_word_byte(self.byte(value_end))).and_then(ErrorClass::from_status)
+        else {
+            return end;
+        };
+        let reason_end = self.skip(value_end, 40, |b| b.is_ascii_alphabetic() || b == b' ');
+        let reason_end =
+            value_end + self.bytes.get(value_end..reason_end).map_or(0, |r| r.trim_ascii_end().len());
+        self.push(
+            start,
+            reason_end,
+            Evidence::HttpStatus,
+            0.6,
+            Ident { class: Some(class), ..Ident::default() },
+        );
+        self.mark_head();
+        reason_end
+    }
+
+    fn mark_head(&mut self) {
+        if let Some(last) = self.raws.last_mut() {
+            last.head = true;
+        }
+    }
+
+    /// `CONNACK return code 5`, `CONNACK rc=5`.
+    fn on_connack(&mut self, start: usize, end: usize) -> usize {
+        let digit = self.skip(end, 32, |b| b.is_ascii_alphabetic() || b" :=()_-,".contains(&b));
+        let digit_end = self.skip(digit, 2, |b| b.is_ascii_digit());
+        if digit_end != digit + 1 || is_word_byte(self.byte(digit_end)) {
+            return end;
+        }
+        let code = self.byte(digit).wrapping_sub(b'0');
+        if patterns::mqtt_class(code).is_none() {
+            return end;
+        }
+        self.push_mqtt(start, digit_end, code);
+        digit_end
+    }
+
+    /// `Connection Refused, not authorized` (and the other CONNACK refusal phrases).
+    fn on_refused(&mut self, start: usize, end: usize) -> usize {
+        let Some(connection) = start.checked_sub(11) else { return end };
+        if !self.starts_with_ci(connection, "connection") || !matches!(self.before(start), b' ' | b'_' | b'-')
+        {
+            return end;
+        }
+        let phrase = self.skip(end, 3, |b| matches!(b, b' ' | b',' | b':' | b';' | b'-' | b'('));
+        let matched = patterns::MQTT_PHRASES.iter().find(|(text, _)| self.starts_with_ci(phrase, text));
+        match matched {
+            Some(&(text, code)) => {
+                self.push_mqtt(connection, phrase + text.len(), code);
+                phrase + text.len()
+            }
+            None => end,
+        }
+    }
+
+    /// `amqp:unauthorized-access`, `com.microsoft:device-container-throttled` (`start` at `amqp` or `com`).
+    fn on_amqp(&mut self, start: usize, end: usize) -> usize {
+        if self.byte(end) != b':' {
+            return end;
+        }
+        let cond_end = self.skip(end + 1, 48, |b| b.is_ascii_alphanumeric() || b == b'-' || b == b':');
+        let cond_end = cond_end - usize::from(self.before(cond_end) == b':');
+        let Some(condition) = self.bytes.get(start..cond_end) else { return end };
+        let found = patterns::AMQP.iter().find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(condition));
+        match found {
+            Some(&(_, target)) => {
+                let ident = Ident::target(target);
+                self.push(start, cond_end, Evidence::AmqpCondition, 0.8, ident);
+                cond_end
+            }
+            None => end,
+        }
+    }
+
+    /// A catalog service message starting at this word.
+    fn on_message(&mut self, start: usize, end: usize) -> usize {
+        let tables = self.tables;
+        let word = self.bytes.get(start..end).unwrap_or_default();
+        for fragment in &tables.fragments {
+            let first_word = fragment.text.as_bytes().get(..fragment.first_word).unwrap_or_default();
+            if !first_word.eq_ignore_ascii_case(word) {
+                continue;
+            }
+            let Some(matched) = match_fragment(self.bytes, start, fragment.text) else { continue };
+            let Some(entry) = catalog::find_name(fragment.name) else { continue };
+            self.push(start, matched, Evidence::ServiceMessage, 0.8, Ident::entry(entry));
+            let message = self.text_until(start, 240, b"\"'\\\r\n");
+            self.set_message(message);
+            return matched;
+        }
+        end
+    }
+
+    /// A six-digit code where the words around it say it is one; `(404) Not Found`.
+    fn on_number(&mut self, start: usize, end: usize) -> usize {
+        let (prev, next) = (self.before(start), self.byte(end));
+        if end - start == 3 && prev == b'(' && next == b')' {
+            return self.on_paren_status(start, end);
+        }
+        if end - start != 6 {
+            return end;
+        }
+        let digit_before = start >= 2 && self.byte(start - 2).is_ascii_digit();
+        let digit_after = self.byte(end + 1).is_ascii_digit();
+        if prev == b'.'
+            || (matches!(prev, b':' | b'-' | b'/' | b',') && digit_before)
+            || (matches!(next, b'.' | b':' | b'-' | b'/' | b',') && digit_after)
+        {
+            return end;
+        }
+        let Some(ident) = self.text.get(start..end).and_then(|d| d.parse().ok()).and_then(Ident::number)
+        else {
+            return end;
+        };
+        if start >= 7 && self.starts_with_ci(start - 7, "-codes#") {
+            // The anchor goes on with the name (`#409002-linkcreationconflict-error`): part of the link.
+            let name_end = self.word_end(end + 1, 64);
+            let named = next == b'-' && ident.name.is_some_and(|n| self.starts_with_ci(end + 1, n));
+            let link_end =
+                if named && name_end == end + 1 + ident.name.map_or(0, str::len) { name_end } else { end };
+            self.push(start, link_end, Evidence::DocLink, 0.75, ident);
+            return link_end;
+        }
+        let name_is = |word: &[u8]| ident.name.is_some_and(|n| n.as_bytes().eq_ignore_ascii_case(word));
+        let separator = |b: u8| b" \t\"':=,([{#\\-".contains(&b);
+        let before = self.prev_word.filter(|&(_, word_end)| {
+            start - word_end <= 6
+                && self.bytes.get(word_end..start).is_some_and(|gap| gap.iter().all(|&b| separator(b)))
+        });
+        let before_word = before.and_then(|(s, e)| self.bytes.get(s..e)).unwrap_or_default();
+        let after = self.skip(end, 6, |b| b" \t\"':=,()-\\".contains(&b));
+        let after_word = self.bytes.get(after..self.word_end(after, 64)).unwrap_or_default();
+        let csv = self.bytes.get(end..after).is_some_and(|gap| gap.contains(&b','));
+        if name_is(after_word) && csv {
+            self.push(start, end, Evidence::AzureMonitorField, 0.9, ident);
+        } else if is_context_word(before_word) || name_is(before_word) || name_is(after_word) || {
+            let lower = after_word.to_ascii_lowercase();
+            matches!(lower.as_slice(), b"error" | b"errorcode" | b"code")
+        } {
+            self.push(start, end, Evidence::NumericCode, 0.85, ident);
+        }
+        end
+    }
+
+    /// `(404) Not Found`.
+    fn on_paren_status(&mut self, start: usize, end: usize) -> usize {
+        let status = self.text.get(start..end).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+        let (Some(class), Some(reason)) =
+            (ErrorClass::from_status(status), patterns::reason_first_word(status))
+        else {
+            return end;
+        };
+        let word = self.skip(end + 1, 1, |b| b == b' ');
+        if !self.starts_with_ci(word, reason) || is_word_byte(self.byte(word + reason.len())) {
+            return end;
+        }
+        let reason_end = self.skip(word, 32, |b| b.is_ascii_alphabetic() || b == b' ');
+        let reason_end = word + self.bytes.get(word..reason_end).map_or(0, |r| r.trim_ascii_end().len());
+        self.push(
+            start - 1,
+            reason_end,
+            Evidence::HttpStatus,
+            0.6,
+            Ident { class: Some(class), ..Ident::default() },
+        );
+        reason_end
+    }
+
+    /// A `{` that opens an error body (`{"Message":`, `{"errorCode":`, `{"ExceptionMessage":`, escaped or not).
+    fn on_brace(&mut self, start: usize) -> Option<usize> {
+        let key = self.skip(start + 1, 4, |b| b.is_ascii_whitespace());
+        let quote = self.skip(key, 8, |b| b == b'\\');
+        let escaped = quote > key;
+        if self.byte(quote) != b'"' {
+            return None;
+        }
+        let name = quote + 1;
+        let known = ["message\"", "message\\", "errorcode\"", "errorcode\\", "exceptionmessage"];
+        if !known.iter().any(|k| self.starts_with_ci(name, k)) || self.budget == 0 {
+            return None;
+        }
+        let mut window_end = (start + BODY_WINDOW).min(self.bytes.len());
+        while !self.text.is_char_boundary(window_end) {
+            window_end -= 1;
+        }
+        let window = self.text.get(start..window_end)?;
+        let (parsed, end) = if escaped {
+            let end = body::escaped_object_end(window)?;
+            self.budget = self.budget.saturating_sub(end);
+            (body::nested(window.get(..end)?, 0)?, start + end)
+        } else {
+            match Value::parse_prefix(window) {
+                Some((value, _)) => {
+                    self.budget = self.budget.saturating_sub(value.raw.len());
+                    (body::analyze(value, 0), start + value.raw.len())
+                }
+                None => {
+                    self.budget = self.budget.saturating_sub(window.len());
+                    return None;
+                }
+            }
+        };
+        if parsed.is_empty() {
+            return None;
+        }
+        let entry = parsed.entry();
+        let code = parsed.code(entry);
+        let evidence = if parsed.json_code && parsed.code.is_some() {
+            Evidence::JsonErrorCode
+        } else if parsed.name.is_some() || parsed.code.is_some() {
+            Evidence::ErrorCodeName
+        } else {
+            Evidence::ServiceMessage
+        };
+        let ident = match entry {
+            Some(entry) => Ident { written: parsed.code.or(entry.code), ..Ident::entry(entry) },
+            None => Ident { code, written: parsed.code, name: None, class: code.and_then(class_of_code) },
+        };
+        let confidence = if entry.is_some() || code.is_some() { 0.98 } else { 0.6 };
+        self.push(start, end, evidence, confidence, ident);
+        if let Some(last) = self.raws.last_mut() {
+            last.rank = 6;
+            last.timestamp = parsed.timestamp();
+            last.message = parsed.message;
+            last.tracking_id = parsed.tracking_id;
+        }
+        Some(end)
+    }
+}
+
+/// Words before a number that say it is an error code.
+fn is_context_word(word: &[u8]) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    ["error", "errors", "code", "codes", "status", "resulttype", "err"]
+        .iter()
+        .any(|s| lower.ends_with(s.as_bytes()))
+        || lower.starts_with(b"iothub")
+}
+
+/// Matches a service-message fragment (`*` = up to 160 bytes of one line) at `pos`; the end of the match.
+fn match_fragment(bytes: &[u8], pos: usize, fragment: &str) -> Option<usize> {
+    let mut pieces = fragment.split('*');
+    let first = pieces.next()?.as_bytes();
+    if !bytes.get(pos..pos + first.len())?.eq_ignore_ascii_case(first) {
+        return None;
+    }
+    let mut end = pos + first.len();
+    for piece in pieces.filter(|p| !p.is_empty()) {
+        let window = bytes.get(end..(end + 160 + piece.len()).min(bytes.len()))?;
+        let at = find_ci_bytes(window, piece.as_bytes())?;
+        if window.get(..at)?.contains(&b'\n') {
+            return None;
+        }
+        end += at + piece.len();
+    }
+    Some(end)
+}
+
+/// The catalog name of the first service message found in `text`.
+pub(crate) fn fragment_in(text: &str) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    patterns::tables().fragments.iter().find_map(|fragment| {
+        let first = fragment.text.split('*').next()?;
+        let mut from = 0;
+        while let Some(at) = find_ci_bytes(bytes.get(from..)?, first.as_bytes()) {
+            if match_fragment(bytes, from + at, fragment.text).is_some() {
+                return Some(fragment.name);
+            }
+            from += at + 1;
+        }
+        None
+    })
+}
+
+/// Position of `needle` in `haystack`, ignoring ASCII case.
+pub(crate) fn find_ci_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    let first = needle.first()?.to_ascii_lowercase();
+    let last_start = haystack.len().checked_sub(needle.len())?;
+    (0..=last_start).find(|&at| {
+        haystack.get(at).is_some_and(|b| b.to_ascii_lowercase() == first)
+            && haystack.get(at..at + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
+/// Position of `needle` (ASCII) in `haystack`, ignoring ASCII case; always a character boundary.
+pub(crate) fn find_ci(haystack: &str, needle: &str) -> Option<usize> {
+    find_ci_bytes(haystack.as_bytes(), needle.as_bytes())
+}
+
+/// True when `a` and `b` name the same error.
+fn same_error(a: &Raw, b: &Raw) -> bool {
+    match (a.code, b.code) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.name.is_some() && a.name == b.name,
+        _ => false,
+    }
+}
+
+/// True when `b` (starting at or after `a`) is more evidence of the error `a` describes.
+fn same_occurrence(bytes: &[u8], a: &Raw, b: &Raw) -> bool {
+    if b.start < a.end {
+        return true;
+    }
+    let Some(gap) = bytes.get(a.end..b.start).filter(|gap| gap.len() <= 1024) else { return false };
+    let lines = gap.iter().filter(|&&b| b == b'\n').count();
+    let near = gap.len() <= 256;
+    let (weak_a, weak_b) = (a.rank <= 2, b.rank <= 2);
+    if a.head && (same_error(a, b) || (a.class.is_some() && a.class == b.class)) && lines <= 8 {
+        return true;
+    }
+    if same_error(a, b) && near && (lines == 0 || (weak_a != weak_b && lines <= 1)) {
+        return true;
+    }
+    match (weak_a, weak_b) {
+        (true, false) => near && lines <= 1,
+        (false, true) => {
+            // A status field further along the same record (`"statusCode":"412"`) belongs to it too.
+            let status_field = b.evidence == Evidence::HttpStatus && b.class == a.class;
+            lines == 0
+                && (status_field
+                    || (near
+                        && (b.class.is_none() || b.class == a.class || b.evidence == Evidence::SdkException)))
+        }
+        (true, true) => near && lines <= 1 && a.class.is_some() && a.class == b.class,
+        (false, false) => false,
+    }
+}
+
+fn merge(bytes: &[u8], mut raws: Vec<Raw>) -> Vec<Raw> {
+    raws.sort_by_key(|r| (r.start, std::cmp::Reverse(r.rank)));
+    let mut merged: Vec<Raw> = Vec::with_capacity(raws.len());
+    for raw in raws {
+        match merged.last_mut() {
+            Some(last) if same_occurrence(bytes, last, &raw) => absorb(last, raw),
+            _ => merged.push(raw),
+        }
+    }
+    merged
+}
+
+/// Folds `other` into `kept`: the stronger evidence names the error, the span covers both.
+fn absorb(kept: &mut Raw, other: Raw) {
+    let agree = same_error(kept, &other);
+    let stronger = other.rank > kept.rank || (other.rank == kept.rank && other.confidence > kept.confidence);
+    let (mut best, rest) = if stronger { (other, kept.clone()) } else { (kept.clone(), other) };
+    best.start = best.start.min(rest.start);
+    best.end = best.end.max(rest.end);
+    best.class = best.class.or(rest.class);
+    best.message = best.message.or(rest.message);
+    best.tracking_id = best.tracking_id.or(rest.tracking_id);
+    best.timestamp = best.timestamp.or(rest.timestamp);
+    // A response head takes its body, then is complete; a head merged into a head still waits.
+    best.head = (kept.head || best.head) && best.rank < 6;
+    if agree {
+        best.confidence = (best.confidence + 0.04).min(0.99);
+    }
+    *kept = best;
+}
+
+/// Finds the line around each finding in one forward pass (findings come sorted and disjoint).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    scanned: usize,
+    line_start: usize,
+    line_end: usize,
+}
+
+impl Lines<'_> {
+    fn around(&mut self, start: usize, end: usize) -> (usize, usize) {
+        while self.scanned < start {
+            if self.bytes.get(self.scanned) == Some(&b'\n') {
+                self.line_start = self.scanned + 1;
+            }
+            self.scanned += 1;
+        }
+        if self.line_end < end {
+            let mut pos = end;
+            while self.bytes.get(pos).is_some_and(|&b| b != b'\n') {
+                pos += 1;
+            }
+            self.line_end = pos;
+        }
+        (self.line_start, self.line_end)
+    }
+}
+
+/// Reach of the context (device id, time, tracking id, DPS markers) on each side of a finding, in bytes.
+const CONTEXT: usize = 1024;
+
+fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)]) -> Vec<ScanFinding> {
+    let bytes = text.as_bytes();
+    let mut lines = Lines { bytes, scanned: 0, line_start: 0, line_end: 0 };
+    let mut findings = Vec::with_capacity(merged.len());
+    for raw in merged {
+        let (line_start, line_end) = lines.around(raw.start, raw.end);
+        let from = line_start.max(raw.start.saturating_sub(CONTEXT));
+        let to = line_end.min(raw.end + CONTEXT);
+        let first = markers.partition_point(|&(pos, _)| pos < from);
+        let last = markers.partition_point(|&(pos, _)| pos < to);
+        let nearby = markers.get(first..last).unwrap_or_default();
+        // Nearest first: markers after the start, then before it.
+        let split = nearby.partition_point(|&(pos, _)| pos < raw.start);
+        let ordered = nearby
+            .get(split..)
+            .unwrap_or_default()
+            .iter()
+            .chain(nearby.get(..split).unwrap_or_default().iter().rev());
+        let (mut dps, mut device_id, mut time, mut tracking) = (false, None, None, raw.tracking_id.clone());
+        for &(pos, key) in ordered.take(64) {
+            match key {
+                Key::Dps => dps = true,
+                Key::DeviceId if device_id.is_none() => device_id = context_value(text, pos),
+                Key::Time if time.is_none() => {
+                    time = context_value(text, pos).and_then(|t| time::parse(&t)).map(time::format);
+                }
+                Key::Tracking | Key::TrackingId if tracking.is_none() => {
+                    let after = text.get(pos..).unwrap_or_default();
+                    tracking = match key {
+                        Key::Tracking => body::tracking_after_label(after).map(str::to_owned),
+                        _ => context_value(text, pos),
+                    };
+                }
+                _ => {}
+            }
+        }
+        let timestamp = raw
+            .timestamp
+            .clone()
+            .or_else(|| tracking.as_deref().and_then(body::tracking_timestamp))
+            .map(|t| time::parse(&t).map_or(t, time::format))
+            .or(time);
+        let mut finding = ScanFinding {
+            code: raw.code,
+            name: raw.name,
+            class: raw.class,
+            service: Service::IotHub,
+            start: raw.start,
+            end: raw.end,
+            evidence: raw.evidence,
+            confidence: raw.confidence,
+            tracking_id: tracking,
+            timestamp,
+            device_id,
+            message: raw.message,
+        };
+        if dps {
+            let number = raw.written.or(raw.code).map(|c| format!(" {c}")).unwrap_or_default();
+            let note = format!("Device Provisioning Service (DPS) error{number}, not an IoT Hub error code");
+            finding.class = finding.class.or_else(|| raw.written.and_then(class_of_code));
+            finding.message = Some(match finding.message {
+                Some(message) => format!("{note}: {message}"),
+                None => note,
+            });
+            finding.service = Service::Dps;
+            finding.code = None;
+            finding.name = None;
+        }
+        findings.push(finding);
+    }
+    findings
+}
+
+/// The value of the key at `pos` (`deviceId":"x"`, `deviceId=x`, `\"deviceId\":\"x\"`).
+fn context_value(text: &str, pos: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    let key_end = pos + bytes.get(pos..)?.iter().take(32).take_while(|&&b| is_word_byte(b)).count();
+    let skip = |mut at: usize, accept: &dyn Fn(u8) -> bool| {
+        let limit = at + 6;
+        while at < limit && bytes.get(at).is_some_and(|&b| accept(b)) {
+            at += 1;
+        }
+        at
+    };
+    let colon = skip(key_end, &|b| matches!(b, b'"' | b'\'' | b'\\' | b' '));
+    if !matches!(bytes.get(colon), Some(b':' | b'=')) {
+        return None;
+    }
+    let value = skip(colon + 1, &|b| matches!(b, b'"' | b'\'' | b'\\' | b' '));
+    let stops = b"\"'\\,;}]\r\n";
+    let len = bytes.get(value..)?.iter().take(128).take_while(|b| !stops.contains(b)).count();
+    let value = String::from_utf8_lossy(bytes.get(value..value + len)?).trim().to_owned();
+    (!value.is_empty() && value != "null").then_some(value)
+}
