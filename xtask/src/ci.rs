@@ -2,9 +2,9 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
-use crate::{codegen, sync_article};
+use crate::tools::{cargo, run as run_command, skipped, step};
+use crate::{codegen, mobile, python, sync_article, wasm, web};
 
 /// Where the reference material lives beside a checkout (present on developers' machines and in CI only).
 const SHARED: &str = "../shared";
@@ -43,33 +43,32 @@ pub fn run(root: &Path) -> Result<(), String> {
     test(root)
 }
 
+/// The Rust test suites of the core, the CLI, the simulator and xtask.
+pub fn test_rust(root: &Path) -> Result<(), String> {
+    step("cargo test (core, CLI, simulator, xtask)", || {
+        cargo(
+            root,
+            &[
+                "test",
+                "--locked",
+                "-p",
+                "iothub-errors",
+                "-p",
+                "iothub-errors-cli",
+                "-p",
+                "iothub-errors-sim",
+                "-p",
+                "xtask",
+            ],
+        )
+    })
+}
+
+/// Every test suite: Rust, then each binding through the artifact its users get.
 pub fn test(root: &Path) -> Result<(), String> {
-    step("cargo test (core, CLI, xtask)", || cargo(root, &["test", "--workspace", "--locked"]))
-}
-
-fn step(name: &str, action: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
-    println!("==> {name}");
-    let started = Instant::now();
-    let result = action();
-    let seconds = started.elapsed().as_secs_f32();
-    match &result {
-        Ok(()) => println!("<== {name}: ok ({seconds:.1} s)"),
-        Err(_) => println!("<== {name}: FAILED ({seconds:.1} s)"),
-    }
-    result.map_err(|e| format!("{name}: {e}"))
-}
-
-fn skipped(why: &str) -> Result<(), String> {
-    println!("SKIPPED: {why}");
-    Ok(())
-}
-
-fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run_command(Command::new(cargo).args(args).current_dir(root))
-}
-
-fn run_command(command: &mut Command) -> Result<(), String> {
-    let status = command.status().map_err(|e| format!("cannot start {command:?}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{command:?} exited with {status}")) }
+    test_rust(root)?;
+    step("npm package (wasm)", || wasm::test(root))?;
+    step("web portal", || web::test(root))?;
+    step("Python package", || python::test(root))?;
+    step("mobile bindings (uniffi)", || mobile::test(root))
 }

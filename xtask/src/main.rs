@@ -1,9 +1,15 @@
 //! The workspace's task runner: `cargo xtask <task>`. Run `cargo xtask help` for the list.
 
+mod bench;
 mod catalog_source;
 mod ci;
 mod codegen;
+mod mobile;
+mod python;
 mod sync_article;
+mod tools;
+mod wasm;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +21,11 @@ tasks:
   ci                      everything CI checks: fmt, clippy, codegen --check, article sync, verbatim check, tests
   codegen [--check]       compile core/data/catalog.toml into core/src/catalog/generated.rs (--check: fail on drift)
   sync-article <file.md>  list codes added, removed or renamed between Microsoft's article and the catalog
-  test                    run every test suite
+  test [SUITE]            run every test suite, or one: rust, wasm, web, python, mobile
+  build TARGET            build one target: wasm (npm folder), web (portal), python (wheel), mobile (Kotlin/Swift/Python sources)
+  dist                    the release artifacts: npm tarball, Python wheel, mobile sources and library
+  bench [SUITE]           benchmarks, printed as one table: rust, python, js (no argument: all)
+  mobile android|ios      device builds, on machines with the Android NDK or Xcode
   help                    this text
 ";
 
@@ -28,6 +38,22 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::run(&root, true),
         ["sync-article", article] => sync_article::run(&root, Path::new(article)),
         ["test"] => ci::test(&root),
+        ["test", "rust"] => ci::test_rust(&root),
+        ["test", "wasm"] => wasm::test(&root),
+        ["test", "web"] => web::test(&root),
+        ["test", "python"] => python::test(&root),
+        ["test", "mobile"] => mobile::test(&root),
+        ["build", "wasm"] => wasm::build(&root),
+        ["build", "web"] => web::build(&root),
+        ["build", "python"] => python::build(&root),
+        ["build", "mobile"] => mobile::build(&root),
+        ["dist"] => wasm::dist(&root).and_then(|()| python::dist(&root)).and_then(|()| mobile::build(&root)),
+        ["bench"] => bench::rust(&root).and_then(|()| python::bench(&root)).and_then(|()| wasm::bench(&root)),
+        ["bench", "rust"] => bench::rust(&root),
+        ["bench", "python"] => python::bench(&root),
+        ["bench", "js"] => wasm::bench(&root),
+        ["mobile", "android"] => mobile::android(&root),
+        ["mobile", "ios"] => mobile::ios(&root),
         [] | ["help" | "--help" | "-h"] => {
             print!("{HELP}");
             Ok(())

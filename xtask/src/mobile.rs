@@ -1,0 +1,19 @@
+//! Placeholder while the mobile tasks are written (see the open issue).
+
+use std::path::Path;
+
+pub fn build(_root: &Path) -> Result<(), String> {
+    Err("not implemented yet".into())
+}
+
+pub fn test(_root: &Path) -> Result<(), String> {
+    Err("not implemented yet".into())
+}
+
+pub fn android(_root: &Path) -> Result<(), String> {
+    Err("not implemented yet".into())
+}
+
+pub fn ios(_root: &Path) -> Result<(), String> {
+    Err("not implemented yet".into())
+}
