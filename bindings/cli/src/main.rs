@@ -233,9 +233,16 @@ fn diagnose(arguments: &[String], json: bool, style: Style) -> Outcome {
     progress.done();
     let report = diagnoser.finish();
     let stdout = if json {
-        to_json(
-            &serde_json::json!({ "inputs": names, "summary": report.summary, "findings": report.findings }),
-        )
+        // Streamed straight to stdout: a fleet's report can be large, and no copy of it is needed.
+        let output = DiagnoseOutput { inputs: &names, summary: &report.summary, findings: &report.findings };
+        let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = serde_json::to_writer_pretty(&mut writer, &output).map_err(std::io::Error::from);
+        if let Err(error) = written.and_then(|()| writer.write_all(b"\n")).and_then(|()| writer.flush()) {
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                stderr.push_str(&format!("iothub-errors: cannot write the report: {error}\n"));
+            }
+        }
+        String::new()
     } else {
         report::diagnosis(&report, &names, style)
     };
@@ -244,6 +251,14 @@ fn diagnose(arguments: &[String], json: bool, style: Style) -> Outcome {
         stderr.push_str("iothub-errors: no log record could be read from the input\n");
     }
     Outcome { stdout, stderr, found, code: None }
+}
+
+/// The JSON document of `diagnose --json`.
+#[derive(serde::Serialize)]
+struct DiagnoseOutput<'a> {
+    inputs: &'a [String],
+    summary: &'a iothub_errors::diagnose::Summary,
+    findings: &'a [iothub_errors::diagnose::FleetFinding],
 }
 
 /// Streams one input into the diagnoser in 1 MiB chunks.

@@ -626,6 +626,7 @@ impl Engine {
 
     fn device_findings(&self, drafts: &mut Vec<Draft>) {
         let end = self.end.unwrap_or(Millis::MIN);
+        let mut renewals: BTreeMap<(bool, Option<String>), (Draft, Vec<f64>)> = BTreeMap::new();
         for (index, device) in self.devices.iter().enumerate() {
             let index = index as u32;
             let one =
@@ -640,17 +641,21 @@ impl Engine {
             quick.count +=
                 device.quick_reconnects.count.saturating_sub(device.quick_reconnects.times.len() as u64);
             if !device.renewals.is_empty() || !quick.is_empty() {
-                let mut draft = if device.renewals.is_empty() {
+                let quiet = device.renewals.is_empty();
+                let mut draft = if quiet {
                     one(FindingKind::SasTokenRenewal, &quick, &[])
                 } else {
                     one(FindingKind::SasTokenRenewal, &device.renewals, &[401003, 404104])
                 };
-                draft.details.period_minutes = device
-                    .renewals
-                    .median_gap_minutes()
-                    .or_else(|| device.quick_reconnects.median_gap_minutes());
-                draft.quiet = device.renewals.is_empty();
-                drafts.push(draft);
+                draft.quiet = quiet;
+                let period =
+                    if quiet { quick.median_gap_minutes() } else { device.renewals.median_gap_minutes() };
+                // Devices renewing the same way with the same SDK make one (benign) finding.
+                let group = renewals
+                    .entry((quiet, device.sdk.clone()))
+                    .or_insert_with(|| (Draft::new(draft.kind), Vec::new()));
+                group.0.absorb(draft);
+                group.1.extend(period);
             }
             // The final disconnect of a device that never came back is reported as device-offline.
             let offline_at = match device.state {
@@ -745,6 +750,12 @@ impl Engine {
                     drafts.push(one(FindingKind::DeviceOffline, &series, &[]));
                 }
             }
+        }
+        for ((_, sdk), (mut draft, mut periods)) in renewals {
+            periods.sort_by(f64::total_cmp);
+            draft.details.period_minutes = periods.get(periods.len() / 2).copied();
+            draft.details.sdk = sdk;
+            drafts.push(draft);
         }
     }
 

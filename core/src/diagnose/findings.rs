@@ -52,6 +52,21 @@ impl Draft {
         }
     }
 
+    /// Merges another device's draft of the same kind into this one (devices, counts, span, evidence).
+    pub fn absorb(&mut self, other: Draft) {
+        const MAX_EVIDENCE: usize = 10;
+        self.devices.extend(other.devices);
+        self.codes = other.codes;
+        self.quiet = other.quiet;
+        self.count += other.count;
+        self.first = self.first.into_iter().chain(other.first).min();
+        self.last = self.last.into_iter().chain(other.last).max();
+        let room = MAX_EVIDENCE.saturating_sub(self.evidence.len());
+        self.evidence.extend(other.evidence.into_iter().take(room));
+        let room = MAX_TIMELINE.saturating_sub(self.timeline.len());
+        self.timeline.extend(other.timeline.into_iter().take(room));
+    }
+
     /// A finding about one device, from one series of its events.
     pub fn for_device(
         kind: FindingKind,
@@ -168,11 +183,15 @@ impl<'a> Words<'a> {
         let period =
             self.draft.details.period_minutes.map(|p| format!(" about every {p:.0} min")).unwrap_or_default();
         let sdk = self.draft.details.sdk.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
+        let who = match self.draft.devices.len() {
+            1 => self.device.to_owned(),
+            n => format!("{n} devices"),
+        };
         let (title, explanation) = if self.draft.quiet {
             (
-                format!("{}{sdk}: routine reconnects{period}, most likely SAS token renewal", self.device),
+                format!("{who}{sdk}: routine reconnects{period}, most likely SAS token renewal"),
                 format!(
-                    "The device closed and reopened its connection {} time(s){period}, each time back within a minute and \
+                    "{who} closed and reopened the connection {} time(s){period}, each time back within a minute and \
                      without any error. The Node.js, C and Python SDKs renew their SAS token this way, and Event Grid \
                      shows the same quick reconnects (it gives no reason, so confirm in the Connections resource logs). \
                      This is expected behaviour, not a fault.",
@@ -181,9 +200,9 @@ impl<'a> Words<'a> {
             )
         } else {
             (
-                format!("{}{sdk}: benign SAS token renewal cycle{period}", self.device),
+                format!("{who}{sdk}: benign SAS token renewal cycle{period}"),
                 format!(
-                    "{} time(s){period} the hub closed the device's MQTT connection when its SAS token expired \
+                    "{} time(s){period} the hub closed an MQTT connection of {who} when its SAS token expired \
                      (401003 IotHubUnauthorized, then 404104 DeviceConnectionClosedRemotely) and the device was back \
                      within a minute with a new token. The .NET and Java SDKs renew tokens this way: the period is the \
                      token lifetime plus up to 10 minutes of grace. Nothing is wrong.",
