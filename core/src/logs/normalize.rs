@@ -76,20 +76,23 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
         return None;
     }
-    if let Some(field) = properties_value {
-        match field.kind {
-            Kind::String => draft.properties = field.as_str(),
-            Kind::Object => draft.properties = Some(Cow::Borrowed(field.raw)),
-            _ => {}
-        }
-    }
     let mut properties = Properties::default();
-    let properties_text = draft.properties.take();
-    if let Some(text) = &properties_text {
-        if let Some(parsed) = Value::object(text) {
-            for (key, field) in parsed.fields() {
-                properties.take(&key, &field);
-            }
+    // Resource logs double-encode `properties`: read the escaped form directly when it is simple, which
+    // saves unescaping and parsing it a second time; fall back to that for anything unusual.
+    let escaped = properties_value
+        .filter(|field| field.kind == Kind::String)
+        .and_then(|field| field.raw.get(1..field.raw.len().saturating_sub(1)));
+    let read_escaped =
+        escaped.is_some_and(|inner| escaped_members(inner, &mut |key, text| properties.take_text(key, text)));
+    let properties_text = match properties_value {
+        _ if read_escaped => None,
+        Some(field) if field.kind == Kind::String => field.as_str(),
+        Some(field) if field.kind == Kind::Object => Some(Cow::Borrowed(field.raw)),
+        _ => None,
+    };
+    if let Some(parsed) = properties_text.as_deref().and_then(Value::object) {
+        for (key, field) in parsed.fields() {
+            properties.take(&key, &field);
         }
     }
     properties.fill_from(flat);
@@ -148,19 +151,52 @@ struct Properties {
 
 impl Properties {
     fn take(&mut self, key: &str, field: &Value<'_>) {
-        let text = || field.as_text().map(|t| t.into_owned()).filter(|t| !t.is_empty());
+        if Self::wanted(key) {
+            self.take_text(key, field.as_text().as_deref());
+        }
+    }
+
+    fn wanted(key: &str) -> bool {
+        matches!(
+            key,
+            "deviceId"
+                | "DeviceId"
+                | "moduleId"
+                | "ModuleId"
+                | "protocol"
+                | "Protocol"
+                | "sdkVersion"
+                | "SdkVersion"
+                | "maskedIpAddress"
+                | "messageId"
+                | "MessageId"
+                | "deliveryCount"
+                | "messageSizeInBytes"
+                | "messageSize"
+                | "MessageSize"
+                | "endpointName"
+                | "errorMessage"
+                | "details"
+                | "statusCode"
+        )
+    }
+
+    /// Takes one member given as text (`None` for null, objects and arrays).
+    fn take_text(&mut self, key: &str, text: Option<&str>) {
+        let owned = || text.filter(|t| !t.is_empty()).map(str::to_owned);
+        let number = || text.and_then(|t| t.trim().parse::<u64>().ok());
         match key {
-            "deviceId" | "DeviceId" => self.device_id = text(),
-            "moduleId" | "ModuleId" => self.module_id = text(),
-            "protocol" | "Protocol" => self.protocol = field.as_text().map(|p| known(&p, &PROTOCOLS)),
-            "sdkVersion" | "SdkVersion" => self.sdk_version = text(),
-            "maskedIpAddress" => self.ip = text(),
-            "messageId" | "MessageId" => self.message_id = text(),
-            "deliveryCount" => self.delivery_count = field.as_u64().and_then(|n| u32::try_from(n).ok()),
-            "messageSizeInBytes" | "messageSize" | "MessageSize" => self.size_bytes = field.as_u64(),
-            "endpointName" => self.endpoint = text(),
-            "errorMessage" | "details" => self.error_message = text(),
-            "statusCode" => self.status_code = text(),
+            "deviceId" | "DeviceId" => self.device_id = owned(),
+            "moduleId" | "ModuleId" => self.module_id = owned(),
+            "protocol" | "Protocol" => self.protocol = text.map(|p| known(p, &PROTOCOLS)),
+            "sdkVersion" | "SdkVersion" => self.sdk_version = owned(),
+            "maskedIpAddress" => self.ip = owned(),
+            "messageId" | "MessageId" => self.message_id = owned(),
+            "deliveryCount" => self.delivery_count = number().and_then(|n| u32::try_from(n).ok()),
+            "messageSizeInBytes" | "messageSize" | "MessageSize" => self.size_bytes = number(),
+            "endpointName" => self.endpoint = owned(),
+            "errorMessage" | "details" => self.error_message = owned(),
+            "statusCode" => self.status_code = owned(),
             _ => {}
         }
     }
@@ -183,6 +219,92 @@ impl Properties {
             error_message,
             status_code
         );
+    }
+}
+
+/// Walks the members of an object given in JSON-string-escaped form (`{\"deviceId\":\"d1\",\"authType\":null}`)
+/// without unescaping it. Handles only flat members whose strings hold no escapes; returns false for anything
+/// else, and the caller then unescapes and parses the object properly.
+fn escaped_members(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> bool {
+    let bytes = escaped.as_bytes();
+    let skip_ws = |mut pos: usize| {
+        while bytes.get(pos).is_some_and(|b| matches!(b, b' ' | b'\t')) {
+            pos += 1;
+        }
+        pos
+    };
+    // The end of an escaped string starting at `start` (just after its opening `\"`): the next quote with
+    // exactly one backslash before it (three backslashes escape a quote inside the string).
+    let string_end = |start: usize| -> Option<usize> {
+        let mut from = start;
+        loop {
+            let quote = from + memchr::memchr(b'"', bytes.get(from..)?)?;
+            let backslashes = bytes.get(start..quote)?.iter().rev().take_while(|&&b| b == b'\\').count();
+            if backslashes == 1 {
+                return Some(quote - 1);
+            }
+            if backslashes % 2 == 0 {
+                return None;
+            }
+            from = quote + 1;
+        }
+    };
+    if bytes.first() != Some(&b'{') {
+        return false;
+    }
+    let mut pos = skip_ws(1);
+    if bytes.get(pos) == Some(&b'}') {
+        return true;
+    }
+    loop {
+        if bytes.get(pos..pos + 2) != Some(b"\\\"".as_slice()) {
+            return false;
+        }
+        let Some(key_end) = string_end(pos + 2) else { return false };
+        let key = escaped.get(pos + 2..key_end).unwrap_or_default();
+        pos = skip_ws(key_end + 2);
+        if bytes.get(pos) != Some(&b':') {
+            return false;
+        }
+        pos = skip_ws(pos + 1);
+        let value = if bytes.get(pos..pos + 2) == Some(b"\\\"".as_slice()) {
+            let Some(end) = string_end(pos + 2) else { return false };
+            let text = escaped.get(pos + 2..end);
+            // A wanted value with escapes of its own needs real unescaping.
+            if Properties::wanted(key) && text.is_none_or(|t| t.contains('\\')) {
+                return false;
+            }
+            pos = end + 2;
+            text
+        } else {
+            let end = pos
+                + bytes
+                    .get(pos..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&b| b != b',' && b != b'}')
+                    .count();
+            let literal = escaped.get(pos..end).unwrap_or_default().trim();
+            let scalar = matches!(literal, "null" | "true" | "false")
+                || (!literal.is_empty()
+                    && literal
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')));
+            if !scalar {
+                return false;
+            }
+            pos = end;
+            (literal != "null").then_some(literal)
+        };
+        if Properties::wanted(key) {
+            visit(key, value);
+        }
+        pos = skip_ws(pos);
+        match bytes.get(pos) {
+            Some(b',') => pos = skip_ws(pos + 1),
+            Some(b'}') => return skip_ws(pos + 1) == bytes.len(),
+            _ => return false,
+        }
     }
 }
 
@@ -386,6 +508,32 @@ mod tests {
         assert_eq!(record.device_id.as_deref(), Some("pump-22"));
         assert_eq!(record.module_id, None);
         assert_eq!(record.sequence_number.as_deref(), Some("0A"));
+    }
+
+    #[test]
+    fn escaped_properties_are_read_without_unescaping_or_fall_back() {
+        let mut seen = Vec::new();
+        let simple = r#"{\"deviceId\":\"d1\",\"authType\":\"{\\\"scope\\\":\\\"device\\\"}\",\"deliveryCount\":3,\"statusCode\":null}"#;
+        assert!(escaped_members(simple, &mut |k, v| seen.push((k.to_owned(), v.map(str::to_owned)))));
+        assert_eq!(
+            seen,
+            [
+                ("deviceId".to_owned(), Some("d1".to_owned())),
+                ("deliveryCount".to_owned(), Some("3".to_owned())),
+                ("statusCode".to_owned(), None)
+            ]
+        );
+        for unusual in [
+            r#"{\"deviceId\":\"d\\u00e9\"}"#,
+            r#"{\"deviceId\":{}}"#,
+            r#"{\"deviceId\":<x>}"#,
+            r#"{\"deviceId\":\"d1"#,
+        ] {
+            assert!(!escaped_members(unusual, &mut |_, _| {}), "{unusual}");
+        }
+        // The fallback reads the same record the slow way.
+        let record = read(r#"{"operationName":"x","properties":"{\"deviceId\":\"d\\u00e9\"}"}"#);
+        assert_eq!(record.device_id.as_deref(), Some("dé"));
     }
 
     #[test]
