@@ -1,5 +1,7 @@
 //! Ranked full-text search over names, aliases, summaries, causes and fixes.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::catalog;
@@ -48,8 +50,9 @@ pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
     let squeezed: String = query.chars().filter(|c| c.is_alphanumeric()).collect();
     let mut hits: Vec<SearchHit> = catalog::entries()
         .iter()
-        .filter_map(|entry| {
-            let score = score(entry, &terms, &squeezed);
+        .zip(index())
+        .filter_map(|(entry, words)| {
+            let score = score(entry, words, &terms, &squeezed);
             (score > 0).then_some(SearchHit { entry, score })
         })
         .collect();
@@ -57,38 +60,66 @@ pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
     Ok(hits)
 }
 
-fn score(entry: &Entry, terms: &[String], squeezed: &str) -> u32 {
+/// The words of one entry's fields, lowercased once and kept for every later search.
+struct EntryWords {
+    /// (words, weight) per field, best field first.
+    fields: [(Vec<String>, u32); 6],
+    code: String,
+}
+
+/// Word lists of every entry, built on the first search.
+static INDEX: OnceLock<Vec<EntryWords>> = OnceLock::new();
+
+fn index() -> &'static [EntryWords] {
+    INDEX.get_or_init(|| {
+        let collect = |texts: &[&str]| -> Vec<String> {
+            let mut list: Vec<String> =
+                texts.iter().flat_map(|t| words(t)).map(str::to_ascii_lowercase).collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        };
+        catalog::entries()
+            .iter()
+            .map(|entry| {
+                let deep: Vec<&str> =
+                    entry.symptoms.iter().chain(entry.diagnosis).chain(entry.messages).copied().collect();
+                EntryWords {
+                    fields: [
+                        (collect(std::slice::from_ref(&entry.name)), WEIGHT_NAME),
+                        (collect(entry.aliases), WEIGHT_ALIAS),
+                        (collect(std::slice::from_ref(&entry.summary)), WEIGHT_SUMMARY),
+                        (collect(entry.causes), WEIGHT_CAUSES),
+                        (collect(entry.fixes), WEIGHT_OTHER),
+                        (collect(&deep), WEIGHT_OTHER),
+                    ],
+                    code: entry.code.map(|c| c.to_string()).unwrap_or_default(),
+                }
+            })
+            .collect()
+    })
+}
+
+fn score(entry: &Entry, words: &EntryWords, terms: &[String], squeezed: &str) -> u32 {
     let mut total = 0;
     if entry.name.eq_ignore_ascii_case(squeezed)
         || entry.aliases.iter().any(|a| a.eq_ignore_ascii_case(squeezed))
     {
         total += WEIGHT_EXACT;
     }
-    let code = entry.code.map(|c| c.to_string()).unwrap_or_default();
     for term in terms {
         let mut best = 0;
-        if !code.is_empty() && term.bytes().all(|b| b.is_ascii_digit()) {
-            if *term == code {
+        if !words.code.is_empty() && term.bytes().all(|b| b.is_ascii_digit()) {
+            if *term == words.code {
                 best = WEIGHT_EXACT;
-            } else if term.len() >= 3 && code.starts_with(term.as_str()) {
+            } else if term.len() >= 3 && words.code.starts_with(term.as_str()) {
                 best = WEIGHT_NAME;
             }
         }
-        let fields: [(&[&str], u32); 5] = [
-            (std::slice::from_ref(&entry.name), WEIGHT_NAME),
-            (entry.aliases, WEIGHT_ALIAS),
-            (std::slice::from_ref(&entry.summary), WEIGHT_SUMMARY),
-            (entry.causes, WEIGHT_CAUSES),
-            (entry.fixes, WEIGHT_OTHER),
-        ];
-        for (texts, weight) in fields {
-            if weight > best && texts.iter().any(|text| contains_word(text, term)) {
-                best = weight;
+        for (list, weight) in &words.fields {
+            if *weight > best && list.iter().any(|word| word_matches(word, term)) {
+                best = *weight;
             }
-        }
-        let deep: [&[&str]; 3] = [entry.symptoms, entry.diagnosis, entry.messages];
-        if best == 0 && deep.iter().any(|texts| texts.iter().any(|text| contains_word(text, term))) {
-            best = WEIGHT_OTHER;
         }
         if best > 0 {
             total += best + WEIGHT_COVERAGE;
@@ -97,17 +128,13 @@ fn score(entry: &Entry, terms: &[String], squeezed: &str) -> u32 {
     total
 }
 
-/// True when `text` has a word equal to `term`, or sharing a stem with it: five letters in common, or the
+/// True when `word` equals `term` (both lowercase) or shares a stem with it: five letters in common, or the
 /// whole of the shorter word when it has at least four ("token" finds "tokens").
-fn contains_word(text: &str, term: &str) -> bool {
-    words(text).any(|word| word_matches(word, term))
-}
-
 fn word_matches(word: &str, term: &str) -> bool {
-    if word.eq_ignore_ascii_case(term) {
+    if word == term {
         return true;
     }
-    let shared = word.bytes().zip(term.bytes()).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count();
+    let shared = word.bytes().zip(term.bytes()).take_while(|(a, b)| a == b).count();
     let shorter = word.len().min(term.len());
     shared >= 5 || (shared == shorter && shorter >= 4)
 }
