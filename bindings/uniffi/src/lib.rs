@@ -1,1 +1,163 @@
-//! Placeholder: the uniffi binding is being written.
+//! The iothub-errors core for Kotlin (Android, JVM), Swift (iOS, macOS) and Python, through uniffi.
+//!
+//! A thin, typed mapping: every function calls the core and converts its answer into owned mirror
+//! records (the core has no uniffi dependency). Every call that can fail returns [`IotHubErrorsError`]
+//! (`IotHubErrorsException` in Kotlin, a Swift `Error`), whose `kind()` is the core's stable id. Nothing
+//! here panics: integer arguments are 64-bit signed so that any number a Kotlin, Swift or Python caller
+//! holds reaches Rust and gets a typed `invalid-code` error when it cannot be a code.
+
+mod diagnose;
+mod enums;
+mod error;
+mod records;
+
+pub use diagnose::{
+    CodeCount, Count, Details, Diagnoser, EntryLink, FleetFinding, Offender, RecordRef, Report, Skipped,
+    Summary, TimelineEvent, diagnose_text,
+};
+pub use enums::{
+    Actor, ErrorClass, Evidence, FindingKind, LogFormat, MatchKind, RetryAdvice, Sdk, Service, Severity,
+    SkipReason, Source,
+};
+pub use error::IotHubErrorsError;
+pub use records::{Classification, Entry, ErrorBody, Family, Resolution, ScanFinding, SdkView, SearchHit};
+
+uniffi::setup_scaffolding!();
+
+/// The core's code type is `u32`; a number it cannot hold is an invalid code, decided here before the core.
+fn code_argument(code: i64) -> Result<u32, IotHubErrorsError> {
+    u32::try_from(code).map_err(|_| IotHubErrorsError::code_out_of_range(code))
+}
+
+/// The catalog entry for a six-digit code (alias codes such as 404102 included).
+///
+/// Errors: `invalid-code` when the number cannot be an IoT Hub code (negative, not six digits, no HTTP error
+/// status IoT Hub uses), `unknown-code` when it is well formed but not listed (`classify` still answers).
+#[uniffi::export]
+pub fn lookup(code: i64) -> Result<Entry, IotHubErrorsError> {
+    Ok(Entry::from(iothub_errors::lookup(code_argument(code)?)?))
+}
+
+/// The entry called `name` or having it as an alias, ignoring case and surrounding white space.
+///
+/// Errors: `empty-input`, `input-too-long` (over 4096 bytes), `unknown-name`.
+#[uniffi::export]
+pub fn by_name(name: String) -> Result<Entry, IotHubErrorsError> {
+    Ok(Entry::from(iothub_errors::by_name(&name)?))
+}
+
+/// Resolves what people type or paste: a code, a name or an alias, with decorations such as
+/// `"Error 401003"`, `"ErrorCode:DeviceNotFound;"` or `"aka.ms/iothub404103"`.
+///
+/// Errors: `empty-input`, `input-too-long`, `invalid-code` (a number that cannot be a code), `unknown-name`.
+#[uniffi::export]
+pub fn resolve(text: String) -> Result<Resolution, IotHubErrorsError> {
+    Ok(Resolution::from(&iothub_errors::resolve(&text)?))
+}
+
+/// Entries matching the words of `query`, best first (ranked full-text search).
+///
+/// Errors: `empty-input` (no word left after stop words), `input-too-long`.
+#[uniffi::export]
+pub fn search(query: String) -> Result<Vec<SearchHit>, IotHubErrorsError> {
+    Ok(iothub_errors::search(&query)?.iter().map(SearchHit::from).collect())
+}
+
+/// Classifies any well-formed six-digit code, listed in the catalog or not.
+///
+/// Errors: `invalid-code` when the number cannot be an IoT Hub code.
+#[uniffi::export]
+pub fn classify(code: i64) -> Result<Classification, IotHubErrorsError> {
+    Ok(Classification::from(&iothub_errors::classify(code_argument(code)?)?))
+}
+
+/// Every entry of the catalog: numbered codes in ascending order, then the code-less entries.
+#[uniffi::export]
+pub fn catalog() -> Vec<Entry> {
+    iothub_errors::entries().iter().map(Entry::from).collect()
+}
+
+/// Every family (section of Microsoft's article), in code order.
+#[uniffi::export]
+pub fn families() -> Vec<Family> {
+    iothub_errors::families().iter().map(Family::from).collect()
+}
+
+/// Every IoT Hub (and DPS) error found in `text` (logs, stack traces, HTTP dumps, error bodies), in order
+/// of position. Runs in time linear in the text; never fails.
+#[uniffi::export]
+pub fn scan(text: String) -> Vec<ScanFinding> {
+    iothub_errors::scan(&text).into_iter().map(ScanFinding::from).collect()
+}
+
+/// Reads an IoT Hub error body (HTTP response body, AMQP error description, or the text of a `Message`
+/// field). The HTTP status of the response, when known (optional), gives the class when the body has no code.
+///
+/// Errors: `not-an-error-body` when the text holds no code, name or known message; `invalid-code` when the
+/// HTTP status is not a number from 0 to 65535.
+#[uniffi::export(default(http_status = None))]
+pub fn parse_error_body(body: String, http_status: Option<i64>) -> Result<ErrorBody, IotHubErrorsError> {
+    let http_status = http_status
+        .map(|status| {
+            u16::try_from(status).map_err(|_| IotHubErrorsError::InvalidCode {
+                input: status.to_string(),
+                reason: "an HTTP status is a number from 0 to 65535".to_owned(),
+            })
+        })
+        .transpose()?;
+    Ok(ErrorBody::from(iothub_errors::parse_error_body(&body, http_status)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_a_u32_cannot_hold_are_invalid_codes() {
+        for code in [-1, -401_003, i64::MIN, i64::MAX, 4_294_967_296] {
+            assert_eq!(lookup(code).unwrap_err().kind(), "invalid-code", "{code}");
+            assert_eq!(classify(code).unwrap_err().kind(), "invalid-code", "{code}");
+        }
+        assert_eq!(lookup(401_003).unwrap().name, "IotHubUnauthorized");
+        assert_eq!(lookup(404_102).unwrap().code, Some(404_103));
+    }
+
+    #[test]
+    fn http_statuses_out_of_range_are_invalid_codes() {
+        for status in [-1, 65_536, i64::MIN] {
+            let error = parse_error_body("{\"errorCode\":404001}".to_owned(), Some(status)).unwrap_err();
+            assert_eq!(error.kind(), "invalid-code", "{status}");
+        }
+        let body = parse_error_body("ErrorCode:ThrottlingException;slow down".to_owned(), Some(429)).unwrap();
+        assert_eq!((body.code, body.http_status), (Some(429_001), Some(429)));
+    }
+
+    #[test]
+    fn records_carry_the_core_answers() {
+        assert_eq!(catalog().len(), iothub_errors::entries().len());
+        assert_eq!(families().len(), iothub_errors::families().len());
+        let resolution = resolve("aka.ms/iothub404102".to_owned()).unwrap();
+        assert_eq!(resolution.matched_by, MatchKind::AliasCode);
+        assert_eq!(resolution.entry.map(|e| e.name).as_deref(), Some("DeviceNotOnline"));
+        assert_eq!(search("IotHubUnauthorized".to_owned()).unwrap()[0].entry.code, Some(401_003));
+        assert_eq!(scan("error code 404001".to_owned())[0].evidence, Evidence::NumericCode);
+    }
+
+    #[test]
+    fn a_diagnoser_streams_and_starts_over_after_finish() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/logs/throttling.jsonl"
+        ))
+        .unwrap();
+        let diagnoser = Diagnoser::new();
+        for chunk in text.as_bytes().chunks(5) {
+            diagnoser.push_bytes(chunk.to_vec());
+        }
+        let report = diagnoser.finish();
+        assert_eq!(report, diagnose_text(text));
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].kind, FindingKind::ThrottlingBurst);
+        assert_eq!(diagnoser.finish().summary.records_read, 0);
+    }
+}
