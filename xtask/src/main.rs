@@ -4,6 +4,7 @@ mod bench;
 mod catalog_source;
 mod ci;
 mod codegen;
+mod fuzz;
 mod mobile;
 mod python;
 mod sync_article;
@@ -26,6 +27,7 @@ tasks:
   dist                    the release artifacts: npm tarball, Python wheel, mobile sources and library
   bench [SUITE]           benchmarks, printed as one table: rust, python, js (no argument: all)
   mobile android|ios      device builds, on machines with the Android NDK or Xcode
+  fuzz --seconds N [--target NAME]  run the cargo-fuzz targets, N seconds each
   help                    this text
 ";
 
@@ -52,6 +54,10 @@ fn main() -> ExitCode {
         ["bench", "rust"] => bench::rust(&root),
         ["bench", "python"] => python::bench(&root),
         ["bench", "js"] => wasm::bench(&root),
+        ["fuzz", "--seconds", seconds] => fuzz_seconds(seconds).and_then(|s| fuzz::run_all(&root, s, None)),
+        ["fuzz", "--seconds", seconds, "--target", target] => {
+            fuzz_seconds(seconds).and_then(|s| fuzz::run_all(&root, s, Some(target)))
+        }
         ["mobile", "android"] => mobile::android(&root),
         ["mobile", "ios"] => mobile::ios(&root),
         [] | ["help" | "--help" | "-h"] => {
@@ -70,6 +76,10 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn fuzz_seconds(text: &str) -> Result<u64, String> {
+    text.parse().map_err(|_| format!("--seconds takes a whole number, not {text:?}"))
 }
 
 /// The workspace root: the parent of this crate's directory.
