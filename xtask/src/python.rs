@@ -1,19 +1,199 @@
-//! Placeholder while the python tasks are written (see the open issue).
+//! The Python package (`python/`, native crate `bindings/python`): wheel, tests against the installed wheel,
+//! release wheel and benchmark.
+//!
+//! Tools live in venvs under `target/python/`: `tools` (maturin, pinned with `-i` to its own interpreter so that
+//! maturin never picks another Python and silently builds a non-abi3 wheel), `test` and `bench` (fresh venvs
+//! into which the wheel is installed with `--no-index`, so tests exercise the artifact users get).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-pub fn build(_root: &Path) -> Result<(), String> {
-    Err("not implemented yet".into())
+use crate::tools::{cargo, ensure_apt, run, step};
+
+/// maturin versions known to build this package (toolchain.md: 1.16).
+const MATURIN: &str = "maturin>=1.16,<2";
+/// What the test venv needs from PyPI besides the wheel: the runner, the stub checker, and pandas for the
+/// `to_pandas()` tests (the extra `iothub-errors[pandas]`).
+const TEST_PACKAGES: [&str; 3] = ["pytest>=8", "mypy>=1.10", "pandas>=1.3"];
+/// The simulator log the benchmark diagnoses (about a million records).
+const BENCH_LOG: &str = "target/bench/fleet-1m.jsonl";
+
+/// Builds the release wheel into `target/wheels`.
+pub fn build(root: &Path) -> Result<(), String> {
+    build_wheel(root).map(|wheel| println!("wheel: {}", wheel.display()))
 }
 
-pub fn test(_root: &Path) -> Result<(), String> {
-    Err("not implemented yet".into())
+/// Builds the wheel, installs it with `--no-index` into a fresh venv, checks the stubs against the module with
+/// `mypy.stubtest`, and runs pytest there.
+pub fn test(root: &Path) -> Result<(), String> {
+    let wheel = build_wheel(root)?;
+    let venv = root.join("target/python/test");
+    let python = fresh_venv(&venv)?;
+    step("install the wheel (--no-index) and the test tools", || {
+        pip(&python, &["install", "--quiet", "--no-index"], &[wheel.as_os_str()])?;
+        pip(&python, &["install", "--quiet"], &TEST_PACKAGES.map(std::ffi::OsStr::new))
+    })?;
+    // Run from the venv so that `python/src` can never shadow the installed package.
+    step("mypy.stubtest iothub_errors", || {
+        run(Command::new(&python).args(["-m", "mypy.stubtest", "iothub_errors"]).current_dir(&venv))
+    })?;
+    step("pytest python/tests", || pytest(&python, &root.join("python/tests"), &venv))
 }
 
-pub fn dist(_root: &Path) -> Result<(), String> {
-    Err("not implemented yet".into())
+/// Builds the release wheel for publishing (abi3, one wheel for every CPython ≥ 3.9 on this platform).
+pub fn dist(root: &Path) -> Result<(), String> {
+    let wheel = build_wheel(root)?;
+    let size = std::fs::metadata(&wheel).map(|m| m.len()).unwrap_or_default();
+    println!("Python wheel: {} ({} KB)", wheel.display(), size / 1024);
+    Ok(())
 }
 
-pub fn bench(_root: &Path) -> Result<(), String> {
-    Err("not implemented yet".into())
+/// Benchmarks the installed wheel: diagnose of a million-record log against a plain-Python baseline, lookup
+/// per call, and import time (`python/bench/bench.py`).
+pub fn bench(root: &Path) -> Result<(), String> {
+    let wheel = build_wheel(root)?;
+    let log = root.join(BENCH_LOG);
+    if !log.is_file() {
+        step("generate the benchmark log with the simulator", || {
+            std::fs::create_dir_all(root.join("target/bench")).map_err(|e| e.to_string())?;
+            cargo(
+                root,
+                &[
+                    "run",
+                    "--release",
+                    "--locked",
+                    "-q",
+                    "-p",
+                    "iothub-errors-sim",
+                    "--",
+                    "--seed",
+                    "7",
+                    "--devices",
+                    "4000",
+                    "--hours",
+                    "20",
+                    "--format",
+                    "storage-jsonl",
+                    "--out",
+                    BENCH_LOG,
+                ],
+            )
+        })?;
+    }
+    let venv = root.join("target/python/bench");
+    let python = fresh_venv(&venv)?;
+    step("install the wheel (--no-index)", || {
+        pip(&python, &["install", "--quiet", "--no-index"], &[wheel.as_os_str()])
+    })?;
+    step("python/bench/bench.py", || {
+        run(Command::new(&python).arg(root.join("python/bench/bench.py")).arg(&log).current_dir(&venv))
+    })
+}
+
+/// Builds the wheel with maturin from the tools venv and returns its path.
+fn build_wheel(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join("target/python/tools");
+    let python = venv_python(&tools);
+    if !python.is_file() || !maturin_ready(&python) {
+        step("venv with maturin (target/python/tools)", || {
+            create_venv(&tools)?;
+            pip(&python, &["install", "--quiet", MATURIN], &[])
+        })?;
+    }
+    let wheels = root.join("target/wheels");
+    remove_old_wheels(&wheels)?;
+    step("maturin build --release (abi3 wheel)", || {
+        run(Command::new(tools.join("bin/maturin"))
+            .args(["build", "--release", "--locked", "--interpreter"])
+            .arg(&python)
+            .arg("--out")
+            .arg(&wheels)
+            .current_dir(root.join("python")))
+    })?;
+    find_wheel(&wheels)
+}
+
+fn maturin_ready(python: &Path) -> bool {
+    Command::new(python).args(["-m", "maturin", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+/// The wheel just built (the only `iothub_errors-*.whl` left in `wheels`).
+fn find_wheel(wheels: &Path) -> Result<PathBuf, String> {
+    let entries = std::fs::read_dir(wheels).map_err(|e| format!("{}: {e}", wheels.display()))?;
+    entries
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| is_our_wheel(path))
+        .ok_or_else(|| format!("maturin left no iothub_errors wheel in {}", wheels.display()))
+}
+
+fn is_our_wheel(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.starts_with("iothub_errors-") && name.ends_with(".whl"))
+}
+
+fn remove_old_wheels(wheels: &Path) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(wheels) else { return Ok(()) };
+    for path in entries.flatten().map(|entry| entry.path()).filter(|path| is_our_wheel(path)) {
+        std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A new, empty venv at `venv` (any previous one is removed); returns its interpreter.
+fn fresh_venv(venv: &Path) -> Result<PathBuf, String> {
+    if venv.exists() {
+        std::fs::remove_dir_all(venv).map_err(|e| format!("{}: {e}", venv.display()))?;
+    }
+    create_venv(venv)?;
+    Ok(venv_python(venv))
+}
+
+/// Creates a venv with the system's `python3`, installing Debian's `python3-venv` when `venv` is missing.
+fn create_venv(venv: &Path) -> Result<(), String> {
+    let create = || run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(venv));
+    create().or_else(|_| {
+        ensure_apt(&["python3-venv"])?;
+        create()
+    })
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv.join("bin/python")
+}
+
+fn pip(python: &Path, args: &[&str], more: &[&std::ffi::OsStr]) -> Result<(), String> {
+    run(Command::new(python)
+        .args(["-m", "pip", "--disable-pip-version-check", "--no-input"])
+        .args(args)
+        .args(more))
+}
+
+/// Runs pytest and explains its exit code (pytest uses 1 to 5 for different failures).
+fn pytest(python: &Path, tests: &Path, cwd: &Path) -> Result<(), String> {
+    let status = Command::new(python)
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-W",
+            "error::pytest.PytestUnraisableExceptionWarning",
+        ])
+        .arg(tests)
+        .current_dir(cwd)
+        .status()
+        .map_err(|e| format!("cannot start pytest: {e}"))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(1) => Err("some tests failed".into()),
+        Some(2) => Err("pytest was interrupted".into()),
+        Some(3) => Err("pytest hit an internal error".into()),
+        Some(4) => Err("pytest was called wrongly (usage error)".into()),
+        Some(5) => Err("pytest collected no tests".into()),
+        Some(code) => Err(format!("pytest exited with code {code}")),
+        None => Err(format!("pytest was killed by a signal ({status})")),
+    }
 }
