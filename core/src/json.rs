@@ -104,32 +104,56 @@ pub struct Fields<'a> {
     pos: usize,
 }
 
-impl<'a> Iterator for Fields<'a> {
-    type Item = (Cow<'a, str>, Value<'a>);
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a> Fields<'a> {
+    /// The next member's name and the offset (in the object's text) where its value starts, without reading
+    /// the value: follow with [`Fields::value`] or, for a value read by other means, [`Fields::skip_to`].
+    pub fn next_name(&mut self) -> Option<(Cow<'a, str>, usize)> {
         let bytes = self.text.as_bytes();
         let mut pos = skip_ws(bytes, self.pos);
         if bytes.get(pos) == Some(&b',') {
             pos = skip_ws(bytes, pos + 1);
         }
-        let result = (|| {
-            let (key, after_key) = value_at(self.text, pos)?;
+        let found = value_at(self.text, pos).and_then(|(key, after_key)| {
             let colon = skip_ws(bytes, after_key);
-            (bytes.get(colon) == Some(&b':')).then_some(())?;
-            let (value, end) = value_at(self.text, skip_ws(bytes, colon + 1))?;
-            Some(((key.as_str()?, value), end))
-        })();
-        match result {
-            Some((item, end)) => {
+            (bytes.get(colon) == Some(&b':')).then(|| Some((key.as_str()?, skip_ws(bytes, colon + 1))))?
+        });
+        if found.is_none() {
+            self.pos = self.text.len();
+        }
+        found
+    }
+
+    /// Reads the value starting at `start` and moves past it.
+    pub fn value(&mut self, start: usize) -> Option<Value<'a>> {
+        match value_at(self.text, start) {
+            Some((value, end)) => {
                 self.pos = end;
-                Some(item)
+                Some(value)
             }
             None => {
                 self.pos = self.text.len();
                 None
             }
         }
+    }
+
+    /// Moves past a value the caller read itself, which ends at `end`.
+    pub fn skip_to(&mut self, end: usize) {
+        self.pos = end.min(self.text.len());
+    }
+
+    /// The object's text from `start` on.
+    pub fn text_from(&self, start: usize) -> &'a str {
+        self.text.get(start..).unwrap_or_default()
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = (Cow<'a, str>, Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (name, start) = self.next_name()?;
+        Some((name, self.value(start)?))
     }
 }
 

@@ -46,7 +46,25 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
     let mut shape = Shape::ResourceLog;
     let mut flat = Properties::default();
     let mut properties_value = None;
-    for (key, field) in value.fields() {
+    let mut properties = Properties::default();
+    let mut read_escaped = false;
+    let mut members = value.fields();
+    while let Some((key, start)) = members.next_name() {
+        // Resource logs double-encode `properties`: walk it in its escaped form while finding its end, which
+        // saves scanning it, unescaping it and parsing it again. Anything unusual falls back to that.
+        if key == "properties" && !read_escaped {
+            let rest = members.text_from(start);
+            let walked = rest.strip_prefix('"').and_then(|inner| {
+                escaped_object_len(inner, &mut |key, text| properties.take_text(key, text))
+            });
+            if let Some(len) = walked.filter(|&len| rest.as_bytes().get(len + 1) == Some(&b'"')) {
+                members.skip_to(start + len + 2);
+                read_escaped = true;
+                continue;
+            }
+            properties = Properties::default();
+        }
+        let Some(field) = members.value(start) else { break };
         let text = || field.as_text();
         match key.as_ref() {
             "time" | "Time" | "timestamp" => draft.time = text(),
@@ -76,14 +94,6 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
         return None;
     }
-    let mut properties = Properties::default();
-    // Resource logs double-encode `properties`: read the escaped form directly when it is simple, which
-    // saves unescaping and parsing it a second time; fall back to that for anything unusual.
-    let escaped = properties_value
-        .filter(|field| field.kind == Kind::String)
-        .and_then(|field| field.raw.get(1..field.raw.len().saturating_sub(1)));
-    let read_escaped =
-        escaped.is_some_and(|inner| escaped_members(inner, &mut |key, text| properties.take_text(key, text)));
     let properties_text = match properties_value {
         _ if read_escaped => None,
         Some(field) if field.kind == Kind::String => field.as_str(),
@@ -223,9 +233,10 @@ impl Properties {
 }
 
 /// Walks the members of an object given in JSON-string-escaped form (`{\"deviceId\":\"d1\",\"authType\":null}`)
-/// without unescaping it. Handles only flat members whose strings hold no escapes; returns false for anything
-/// else, and the caller then unescapes and parses the object properly.
-fn escaped_members(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> bool {
+/// without unescaping it, and returns the length of the object (through its `}`). Handles flat members whose
+/// wanted strings hold no escapes; returns `None` for anything else, and the caller then unescapes and parses
+/// the object properly.
+fn escaped_object_len(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> Option<usize> {
     let bytes = escaped.as_bytes();
     let skip_ws = |mut pos: usize| {
         while bytes.get(pos).is_some_and(|b| matches!(b, b' ' | b'\t')) {
@@ -250,29 +261,29 @@ fn escaped_members(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> 
         }
     };
     if bytes.first() != Some(&b'{') {
-        return false;
+        return None;
     }
     let mut pos = skip_ws(1);
     if bytes.get(pos) == Some(&b'}') {
-        return true;
+        return Some(pos + 1);
     }
     loop {
         if bytes.get(pos..pos + 2) != Some(b"\\\"".as_slice()) {
-            return false;
+            return None;
         }
-        let Some(key_end) = string_end(pos + 2) else { return false };
+        let key_end = string_end(pos + 2)?;
         let key = escaped.get(pos + 2..key_end).unwrap_or_default();
         pos = skip_ws(key_end + 2);
         if bytes.get(pos) != Some(&b':') {
-            return false;
+            return None;
         }
         pos = skip_ws(pos + 1);
         let value = if bytes.get(pos..pos + 2) == Some(b"\\\"".as_slice()) {
-            let Some(end) = string_end(pos + 2) else { return false };
+            let end = string_end(pos + 2)?;
             let text = escaped.get(pos + 2..end);
             // A wanted value with escapes of its own needs real unescaping.
             if Properties::wanted(key) && text.is_none_or(|t| t.contains('\\')) {
-                return false;
+                return None;
             }
             pos = end + 2;
             text
@@ -291,7 +302,7 @@ fn escaped_members(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> 
                         .bytes()
                         .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')));
             if !scalar {
-                return false;
+                return None;
             }
             pos = end;
             (literal != "null").then_some(literal)
@@ -302,8 +313,8 @@ fn escaped_members(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> 
         pos = skip_ws(pos);
         match bytes.get(pos) {
             Some(b',') => pos = skip_ws(pos + 1),
-            Some(b'}') => return skip_ws(pos + 1) == bytes.len(),
-            _ => return false,
+            Some(b'}') => return Some(pos + 1),
+            _ => return None,
         }
     }
 }
@@ -514,7 +525,8 @@ mod tests {
     fn escaped_properties_are_read_without_unescaping_or_fall_back() {
         let mut seen = Vec::new();
         let simple = r#"{\"deviceId\":\"d1\",\"authType\":\"{\\\"scope\\\":\\\"device\\\"}\",\"deliveryCount\":3,\"statusCode\":null}"#;
-        assert!(escaped_members(simple, &mut |k, v| seen.push((k.to_owned(), v.map(str::to_owned)))));
+        let len = escaped_object_len(simple, &mut |k, v| seen.push((k.to_owned(), v.map(str::to_owned))));
+        assert_eq!(len, Some(simple.len()));
         assert_eq!(
             seen,
             [
@@ -529,7 +541,7 @@ mod tests {
             r#"{\"deviceId\":<x>}"#,
             r#"{\"deviceId\":\"d1"#,
         ] {
-            assert!(!escaped_members(unusual, &mut |_, _| {}), "{unusual}");
+            assert_eq!(escaped_object_len(unusual, &mut |_, _| {}), None, "{unusual}");
         }
         // The fallback reads the same record the slow way.
         let record = read(r#"{"operationName":"x","properties":"{\"deviceId\":\"d\\u00e9\"}"}"#);
