@@ -21,7 +21,16 @@ fn every_regression_input_holds_every_target_property() {
         count += 1;
         // log_decoder: the first byte picks a chunk size; any chunking reads the same items.
         if let Some((&chunk, rest)) = data.split_first() {
-            assert_eq!(decode(rest, rest.len().max(1)), decode(rest, usize::from(chunk % 64) + 1));
+            let (whole, chunked) =
+                (decode(rest, rest.len().max(1)), decode(rest, usize::from(chunk % 64) + 1));
+            let first_difference = whole.iter().zip(&chunked).position(|(a, b)| a != b);
+            assert!(
+                whole.len() == chunked.len() && first_difference.is_none(),
+                "chunking changed what was read: {} vs {} items, first difference {:?}",
+                whole.len(),
+                chunked.len(),
+                first_difference.map(|i| (whole.get(i), chunked.get(i)))
+            );
         }
         // scan, resolve, parse_error_body, diagnose: an answer, never a panic.
         let text = String::from_utf8_lossy(&data);

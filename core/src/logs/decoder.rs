@@ -257,6 +257,8 @@ struct JsonState {
     garbage: Option<(u64, SkipReason, Vec<u8>)>,
     /// Set once the input proved to hold one record per line.
     lines: Option<LineRecords>,
+    /// A record filled its line up to the end of the last chunk: a line break first in the next chunk proves it.
+    line_check: bool,
 }
 
 #[derive(Debug)]
@@ -285,6 +287,9 @@ impl OpenRecord {
 
 impl JsonState {
     fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+        if std::mem::take(&mut self.line_check) && matches!(bytes.first(), Some(b'\n' | b'\r')) {
+            self.lines = Some(LineRecords::default());
+        }
         if let Some(lines) = &mut self.lines {
             return lines.feed(bytes, position, sink);
         }
@@ -396,12 +401,14 @@ impl JsonState {
                         if self.record.as_ref().is_some_and(|r| r.depth == self.depth) {
                             if let Some(mut record) = self.record.take() {
                                 record.append(bytes.get(copy_from..=i).unwrap_or_default());
-                                let whole_line = record.at_line_start
+                                let alone_on_line = record.at_line_start
                                     && record.line == *position.line
-                                    && self.container == Container::TopLevel
-                                    && matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
+                                    && self.container == Container::TopLevel;
                                 Self::emit_record(record, self.container, sink);
-                                if whole_line {
+                                // Whether a line break follows may only be known from the next chunk: decide
+                                // there, so that every chunking reads the input the same way.
+                                self.line_check = alone_on_line && bytes.get(i + 1).is_none();
+                                if alone_on_line && matches!(bytes.get(i + 1), Some(b'\n' | b'\r')) {
                                     // One record per line (storage `PT1H.json`, legacy exports): from here
                                     // on, lines are split with a fast newline search.
                                     let mut lines = LineRecords::default();
