@@ -1,1 +1,180 @@
-//! Placeholder: the wasm binding is being written.
+//! The iothub-errors core for JavaScript: the wasm half of the npm package `iothub-errors`.
+//!
+//! These exports are the raw layer under the package's JavaScript wrapper (`npm/index.js`), which checks
+//! argument types and ranges, turns thrown error objects into `IotHubError`s and caches catalog entries as
+//! frozen objects, so that `lookup` costs a binary search and no serialization. Nothing here is meant to be
+//! called directly by users.
+//!
+//! Every fallible function returns `Result<_, JsValue>`; the error value is the core's [`Error`] serialized
+//! (`{kind, ...fields}`) with its `message`. Nothing here panics: the core never does, and this crate does
+//! no indexing, unwrapping or arithmetic that could.
+
+use iothub_errors::diagnose::Diagnoser as CoreDiagnoser;
+use iothub_errors::{Classification, Entry, Error, MatchKind};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// The one serializer configuration: maps become plain objects, `None` becomes `null` (as in the JSON).
+fn serializer() -> serde_wasm_bindgen::Serializer {
+    serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true)
+}
+
+/// Serializes a value into a plain JavaScript value.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value.serialize(&serializer()).map_err(JsValue::from)
+}
+
+/// The core error as a thrown value: its serialized fields (`kind`, ...) plus `message`.
+fn error_value(error: &Error) -> JsValue {
+    match to_js(error) {
+        Ok(value) => {
+            // Setting a property on a fresh plain object cannot fail; were it to, the kind alone remains.
+            let _ = js_sys::Reflect::set(&value, &JsValue::from_str("message"), &error.to_string().into());
+            value
+        }
+        Err(other) => other,
+    }
+}
+
+/// The position of a catalog entry in [`iothub_errors::entries`], the index the wrapper caches by.
+fn index_of(entry: &'static Entry) -> u32 {
+    let position = iothub_errors::entries().iter().position(|candidate| std::ptr::eq(candidate, entry));
+    position.and_then(|index| u32::try_from(index).ok()).unwrap_or(u32::MAX)
+}
+
+/// Number of catalog entries.
+#[wasm_bindgen]
+pub fn entry_count() -> u32 {
+    u32::try_from(iothub_errors::entries().len()).unwrap_or(u32::MAX)
+}
+
+/// The catalog entry at `index` (in catalog order), as a plain object.
+#[wasm_bindgen]
+pub fn entry_at(index: u32) -> Result<JsValue, JsValue> {
+    let entry = usize::try_from(index).ok().and_then(|index| iothub_errors::entries().get(index));
+    match entry {
+        Some(entry) => to_js(entry),
+        None => Err(JsValue::from_str("no catalog entry at this index")),
+    }
+}
+
+/// The index of the entry listed under `code` (alias codes included).
+#[wasm_bindgen]
+pub fn lookup_index(code: u32) -> Result<u32, JsValue> {
+    iothub_errors::lookup(code).map(index_of).map_err(|error| error_value(&error))
+}
+
+/// The index of the entry with this name or alias (case-insensitive).
+#[wasm_bindgen]
+pub fn by_name_index(name: &str) -> Result<u32, JsValue> {
+    iothub_errors::by_name(name).map(index_of).map_err(|error| error_value(&error))
+}
+
+/// A resolution with the entry replaced by its index.
+#[derive(Serialize)]
+struct IndexedResolution<'a> {
+    matched_by: MatchKind,
+    entry_index: Option<u32>,
+    classification: &'a Classification,
+}
+
+/// Resolves a code, name or alias as people type it: `{matched_by, entry_index, classification}`.
+#[wasm_bindgen]
+pub fn resolve(text: &str) -> Result<JsValue, JsValue> {
+    let resolution = iothub_errors::resolve(text).map_err(|error| error_value(&error))?;
+    to_js(&IndexedResolution {
+        matched_by: resolution.matched_by,
+        entry_index: resolution.entry.map(index_of),
+        classification: &resolution.classification,
+    })
+}
+
+/// Ranked search: entry indexes and scores, interleaved (`[index, score, index, score, ...]`).
+#[wasm_bindgen]
+pub fn search_indexes(query: &str) -> Result<Vec<u32>, JsValue> {
+    let hits = iothub_errors::search(query).map_err(|error| error_value(&error))?;
+    Ok(hits.iter().flat_map(|hit| [index_of(hit.entry), hit.score]).collect())
+}
+
+/// Classifies any six-digit code, listed or not.
+#[wasm_bindgen]
+pub fn classify(code: u32) -> Result<JsValue, JsValue> {
+    let classification = iothub_errors::classify(code).map_err(|error| error_value(&error))?;
+    to_js(&classification)
+}
+
+/// Every IoT Hub error found in a text, in order of position (byte offsets into its UTF-8 form).
+#[wasm_bindgen]
+pub fn scan(text: &str) -> Result<JsValue, JsValue> {
+    to_js(&iothub_errors::scan(text))
+}
+
+/// Reads an IoT Hub error body; `http_status` is the response's status when known.
+#[wasm_bindgen]
+pub fn parse_error_body(body: &str, http_status: Option<u16>) -> Result<JsValue, JsValue> {
+    let parsed = iothub_errors::parse_error_body(body, http_status).map_err(|error| error_value(&error))?;
+    to_js(&parsed)
+}
+
+/// Streaming fleet diagnosis over log exports of any shape, fed chunk by chunk.
+#[wasm_bindgen]
+pub struct Diagnoser {
+    /// `None` once [`Diagnoser::finish`] has taken the core diagnoser.
+    inner: Option<CoreDiagnoser>,
+}
+
+#[wasm_bindgen]
+impl Diagnoser {
+    /// An empty diagnoser.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Diagnoser {
+        Diagnoser { inner: Some(CoreDiagnoser::new()) }
+    }
+
+    /// Feeds text (its UTF-8 bytes); returns false when the diagnoser is finished.
+    pub fn push_text(&mut self, chunk: &str) -> bool {
+        self.push_bytes(chunk.as_bytes())
+    }
+
+    /// Feeds raw bytes in any chunking; returns false when the diagnoser is finished.
+    pub fn push_bytes(&mut self, chunk: &[u8]) -> bool {
+        match self.inner.as_mut() {
+            Some(diagnoser) => {
+                diagnoser.push_bytes(chunk);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Starts the next input (file); returns false when the diagnoser is finished.
+    pub fn next_input(&mut self) -> bool {
+        match self.inner.as_mut() {
+            Some(diagnoser) => {
+                diagnoser.next_input();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Records read so far (a float: exact up to 2^53).
+    pub fn records_read(&self) -> f64 {
+        // u64 → f64 is exact for every count a browser can read.
+        self.inner.as_ref().map_or(0.0, |diagnoser| diagnoser.records_read() as f64)
+    }
+
+    /// Ends the input and returns the report; `undefined` when already finished.
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        match self.inner.take() {
+            Some(diagnoser) => to_js(&diagnoser.finish()),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+}
+
+impl Default for Diagnoser {
+    fn default() -> Diagnoser {
+        Diagnoser::new()
+    }
+}

@@ -1,0 +1,158 @@
+// `cargo xtask bench js`: instantiate time, lookup from JS, and streaming diagnosis against a plain-JS baseline
+// (JSON.parse per line and Map lookups computing the same summary) on the same simulated fleet file.
+// Usage: IOTHUB_ERRORS_PKG=<package folder> node bench.mjs <fleet.jsonl>
+import { execFileSync } from 'node:child_process';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const pkgDir = process.env.IOTHUB_ERRORS_PKG;
+const fleet = process.argv[2];
+if (!pkgDir || !fleet) throw new Error('usage: IOTHUB_ERRORS_PKG=<package folder> node bench.mjs <fleet.jsonl>');
+const indexUrl = pathToFileURL(join(pkgDir, 'index.js')).href;
+const wasmPath = join(pkgDir, 'iothub_errors_wasm_bg.wasm');
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const rows = [];
+const row = (what, value, unit, target, note = '') => rows.push({ what, value, unit, target, note });
+
+// 1. Instantiate: compile + instantiate + init in a fresh process each time (nothing cached in V8).
+const INSTANTIATE_RUNS = 9;
+const script = `
+  import { readFileSync } from 'node:fs';
+  const bytes = readFileSync(${JSON.stringify(wasmPath)});
+  const { initSync, lookup } = await import(${JSON.stringify(indexUrl)});
+  const t0 = performance.now();
+  initSync(bytes);
+  const t1 = performance.now();
+  lookup(401003);
+  const t2 = performance.now();
+  console.log(JSON.stringify([t1 - t0, t2 - t1]));`;
+const instantiate = [];
+const firstLookup = [];
+for (let i = 0; i < INSTANTIATE_RUNS; i++) {
+  const [init, first] = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  instantiate.push(init);
+  firstLookup.push(first);
+}
+row('instantiate (compile + init, fresh process)', median(instantiate), 'ms', '≤ 10 ms', `median of ${INSTANTIATE_RUNS}`);
+row('first lookup (serializes the entry once)', median(firstLookup) * 1000, 'µs', '', `median of ${INSTANTIATE_RUNS}`);
+
+const api = await import(indexUrl);
+api.initSync(readFileSync(wasmPath));
+
+// 2. Calls from JS, after warm-up.
+function perCall(fn, iterations) {
+  for (let i = 0; i < Math.min(iterations, 10000); i++) fn(i);
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) fn(i);
+  return ((performance.now() - t0) * 1e6) / iterations; // ns per call
+}
+const codes = api.catalog().filter((e) => e.code !== null).map((e) => e.code);
+row('lookup(code)', perCall((i) => api.lookup(codes[i % codes.length]), 2_000_000) / 1000, 'µs', '≤ 2 µs', `${codes.length} codes in turn`);
+row('byName(name)', perCall((i) => api.byName('IotHubUnauthorized'), 500_000) / 1000, 'µs', '');
+row('classify(code)', perCall((i) => api.classify(codes[i % codes.length]), 50_000) / 1000, 'µs', '', 'serializes 7 SDK views');
+row('resolve("Error 401003")', perCall(() => api.resolve('Error 401003'), 50_000) / 1000, 'µs', '');
+row('search("file upload limit")', perCall(() => api.search('file upload limit'), 5_000) / 1000, 'µs', '');
+row('scan(error body, 160 B)', perCall(() => api.scan('{"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:abc-G:0-TimeStamp:12/14/2016 03:15:17"}'), 50_000) / 1000, 'µs', '');
+
+// 3. Streaming diagnosis vs the plain-JS baseline, same file, same 1 MiB chunks.
+const size = statSync(fleet).size;
+const CHUNK = 1 << 20;
+
+async function wasmDiagnose() {
+  const diagnoser = new api.Diagnoser();
+  for await (const chunk of createReadStream(fleet, { highWaterMark: CHUNK })) diagnoser.push(chunk);
+  return diagnoser.finish();
+}
+
+/** The summary computed the plain way: split lines, JSON.parse each record and its properties, count in Maps. */
+async function baseline() {
+  const byCode = new Map();
+  const byCategory = new Map();
+  const byOperation = new Map();
+  const byHour = new Map();
+  const byDevice = new Map();
+  const devices = new Set();
+  let records = 0;
+  let skipped = 0;
+  let errors = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  let rest = '';
+  const bump = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+  const handle = (line) => {
+    if (line.trim() === '') return;
+    let record;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      skipped++;
+      return;
+    }
+    records++;
+    const time = Date.parse(record.time);
+    if (!Number.isNaN(time)) {
+      if (time < first) first = time;
+      if (time > last) last = time;
+      bump(byHour, Math.floor(time / 3600000));
+    }
+    bump(byCategory, record.category);
+    bump(byOperation, record.operationName);
+    let properties = {};
+    try {
+      properties = typeof record.properties === 'string' ? JSON.parse(record.properties) : record.properties ?? {};
+    } catch {
+      properties = {};
+    }
+    const device = properties.deviceId;
+    if (device) devices.add(device);
+    const code = /^\d{6}$/.test(record.resultType ?? '') ? Number(record.resultType) : null;
+    if (record.level === 'Error' || record.level === 'Critical' || code !== null) {
+      errors++;
+      if (code !== null) bump(byCode, code);
+      if (device) bump(byDevice, device);
+    }
+  };
+  const decoder = new TextDecoder();
+  for await (const chunk of createReadStream(fleet, { highWaterMark: CHUNK })) {
+    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = lines.pop();
+    for (const line of lines) handle(line);
+  }
+  handle(rest + decoder.decode());
+  const sorted = (map) => [...map].sort((a, b) => b[1] - a[1]);
+  return {
+    records_read: records, records_skipped: skipped, errors, devices: devices.size,
+    first: new Date(first).toISOString(), last: new Date(last).toISOString(),
+    by_code: sorted(byCode), by_category: sorted(byCategory), by_operation: sorted(byOperation),
+    by_hour: [...byHour].sort((a, b) => a[0] - b[0]), by_device: sorted(byDevice).slice(0, 1000),
+  };
+}
+
+async function timed(fn, runs) {
+  const times = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), result };
+}
+
+const RUNS = 3;
+const wasmRun = await timed(wasmDiagnose, RUNS);
+const jsRun = await timed(baseline, RUNS);
+const mb = size / 1024 / 1024;
+row('Diagnoser: full diagnosis, streamed', mb / (wasmRun.ms / 1000), 'MB/s', '', `${(wasmRun.ms / 1000).toFixed(2)} s for ${mb.toFixed(0)} MB, ${wasmRun.result.summary.records_read} records, ${wasmRun.result.findings.length} findings`);
+row('plain JS: JSON.parse per line + Maps (summary only)', mb / (jsRun.ms / 1000), 'MB/s', '', `${(jsRun.ms / 1000).toFixed(2)} s, ${jsRun.result.records_read} records`);
+row('speed-up of the Diagnoser over the baseline', jsRun.ms / wasmRun.ms, '×', '≥ 2×', 'median of 3 runs each');
+const ws = wasmRun.result.summary;
+const same = ws.records_read === jsRun.result.records_read;
+row('both read every record', same ? 1 : 0, same ? 'yes' : 'NO', '',
+  `${ws.records_read} records; errors: Diagnoser ${ws.errors} (${ws.duplicates} duplicate records left out), baseline ${jsRun.result.errors} (duplicates counted)`);
+const format = (value) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+console.log(`\nnode ${process.version}, ${fleet} (${mb.toFixed(1)} MB)\n`);
+console.log('| what | value | target | note |\n|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.what} | ${r.unit === 'yes' || r.unit === 'NO' ? r.unit : `${format(r.value)} ${r.unit}`} | ${r.target} | ${r.note} |`);

@@ -1,0 +1,461 @@
+// iothub-errors: every Azure IoT Hub error code, for JavaScript. The typed wrapper over the wasm exports.
+//
+// This layer checks argument types and ranges before anything reaches WebAssembly, turns the core's errors into
+// IotHubError objects, converts scan offsets to JavaScript string indexes, and keeps catalog entries as frozen
+// objects so that lookup() is a binary search in wasm plus an array read. Types: index.d.ts.
+
+import initWasm, {
+  initSync as initWasmSync,
+  entry_count,
+  entry_at,
+  lookup_index,
+  by_name_index,
+  resolve as rawResolve,
+  search_indexes,
+  classify as rawClassify,
+  scan as rawScan,
+  parse_error_body,
+  Diagnoser as RawDiagnoser,
+} from './iothub_errors_wasm.js';
+
+/** Longest query (UTF-8 bytes) that resolve, byName and search accept: the core's MAX_QUERY_LEN. */
+export const MAX_QUERY_BYTES = 4096;
+/** Longest text (UTF-16 code units) that scan, parseErrorBody and one Diagnoser.push accept: 64 Mi. */
+export const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
+
+const CORE_KINDS = new Set([
+  'empty-input',
+  'input-too-long',
+  'invalid-code',
+  'unknown-code',
+  'unknown-name',
+  'not-an-error-body',
+]);
+
+/** An answer the core could not give: the input was well typed but names no error (code: the core's kind). */
+export class IotHubError extends Error {
+  constructor(detail) {
+    super(typeof detail.message === 'string' ? detail.message : detail.kind);
+    const { message: _message, ...fields } = detail;
+    Object.defineProperty(this, 'name', { value: 'IotHubError', enumerable: false, configurable: true });
+    this.code = detail.kind;
+    this.detail = Object.freeze(fields);
+  }
+}
+
+/** An argument of the wrong type (a string where a number is expected, null, undefined, ...). */
+export class IotHubTypeError extends TypeError {
+  constructor(message) {
+    super(message);
+    Object.defineProperty(this, 'name', { value: 'IotHubTypeError', enumerable: false, configurable: true });
+    this.code = 'invalid-argument-type';
+  }
+}
+
+/** A number or a length outside what the function accepts (NaN, negative, fractional, too large, too long). */
+export class IotHubRangeError extends RangeError {
+  constructor(code, message) {
+    super(message);
+    Object.defineProperty(this, 'name', { value: 'IotHubRangeError', enumerable: false, configurable: true });
+    this.code = code;
+  }
+}
+
+/** A call at the wrong time: before init(), or on a finished Diagnoser. */
+export class IotHubStateError extends Error {
+  constructor(code, message) {
+    super(message);
+    Object.defineProperty(this, 'name', { value: 'IotHubStateError', enumerable: false, configurable: true });
+    this.code = code;
+  }
+}
+
+let ready = false;
+let loading = null;
+
+/**
+ * Loads the WebAssembly module (browsers, bundlers, workers). `source` is optional: a URL, a Response, bytes or a
+ * compiled WebAssembly.Module; by default the .wasm file beside this module is fetched. Calling it again is free.
+ */
+export async function init(source) {
+  if (ready) return;
+  if (loading === null) {
+    const options = source === undefined ? undefined : { module_or_path: source };
+    loading = initWasm(options).then(
+      () => {
+        ready = true;
+      },
+      (error) => {
+        loading = null;
+        throw error;
+      },
+    );
+  }
+  await loading;
+}
+
+/** Instantiates the module synchronously from its bytes or a compiled WebAssembly.Module. */
+export function initSync(source) {
+  if (!(source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) {
+    throw new IotHubTypeError(`initSync: expected the .wasm bytes or a WebAssembly.Module, got ${describe(source)}`);
+  }
+  if (ready) return;
+  initWasmSync({ module: source });
+  ready = true;
+}
+
+/** True once init() or initSync() has completed. */
+export function isInitialized() {
+  return ready;
+}
+
+function ensureReady(fn) {
+  if (!ready) {
+    throw new IotHubStateError(
+      'not-initialized',
+      `${fn}: iothub-errors is not initialized; await init() first (in Node.js, importing the package does it)`,
+    );
+  }
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value.length > 40 ? `a string of length ${value.length}` : `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** A code argument: a whole number from 0 to 4294967295 (the core's u32); the core checks the six digits. */
+function codeArg(fn, value) {
+  if (typeof value !== 'number') {
+    throw new IotHubTypeError(`${fn}: the code must be a number, got ${describe(value)}`);
+  }
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new IotHubRangeError(
+      'invalid-code',
+      `${fn}: ${Object.is(value, -0) ? '-0' : String(value)} is not an IoT Hub error code: codes are whole six-digit numbers`,
+    );
+  }
+  return value;
+}
+
+/** UTF-8 length of a string, counting a lone surrogate as the 3 bytes of U+FFFD (as the encoder writes it). */
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** A short query (resolve, byName, search): at most MAX_QUERY_BYTES bytes of UTF-8. */
+function queryArg(fn, value) {
+  if (typeof value !== 'string') {
+    throw new IotHubTypeError(`${fn}: expected a string, got ${describe(value)}`);
+  }
+  if (value.length > MAX_QUERY_BYTES / 3) {
+    const bytes = value.length > MAX_QUERY_BYTES ? value.length : utf8Length(value);
+    if (bytes > MAX_QUERY_BYTES) {
+      throw new IotHubRangeError(
+        'input-too-long',
+        `${fn}: the input is ${value.length > MAX_QUERY_BYTES ? 'more than ' + MAX_QUERY_BYTES : bytes} bytes long; at most ${MAX_QUERY_BYTES} are accepted`,
+      );
+    }
+  }
+  return value;
+}
+
+/** A text to read (scan, parseErrorBody, Diagnoser.push): at most MAX_TEXT_LENGTH code units. */
+function textArg(fn, value) {
+  if (typeof value !== 'string') {
+    throw new IotHubTypeError(`${fn}: expected a string, got ${describe(value)}`);
+  }
+  if (value.length > MAX_TEXT_LENGTH) {
+    throw new IotHubRangeError(
+      'input-too-long',
+      `${fn}: the text is ${value.length} characters long; at most ${MAX_TEXT_LENGTH} are accepted (split it, or use a Diagnoser)`,
+    );
+  }
+  return value;
+}
+
+/** Rethrows what wasm threw: the core's errors as IotHubError, anything else unchanged. */
+function translate(thrown) {
+  if (thrown !== null && typeof thrown === 'object' && !(thrown instanceof Error) && CORE_KINDS.has(thrown.kind)) {
+    return new IotHubError(thrown);
+  }
+  return thrown;
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Catalog entries by index, serialized once and frozen. */
+let entries = [];
+
+function entryAt(index) {
+  let entry = entries[index];
+  if (entry === undefined) {
+    if (entries.length === 0) entries = new Array(entry_count());
+    entry = deepFreeze(entry_at(index));
+    entries[index] = entry;
+  }
+  return entry;
+}
+
+/** The catalog entry of a six-digit code (alias codes included: 404102 gives DeviceNotOnline 404103). */
+export function lookup(code) {
+  ensureReady('lookup');
+  codeArg('lookup', code);
+  let index;
+  try {
+    index = lookup_index(code);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+  return entryAt(index);
+}
+
+/** The catalog entry with this name or alias, ignoring case and surrounding space. */
+export function byName(name) {
+  ensureReady('byName');
+  queryArg('byName', name);
+  let index;
+  try {
+    index = by_name_index(name);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+  return entryAt(index);
+}
+
+/** Resolves what people type or paste: a code, a name, an alias, "Error 401003", aka.ms/iothub404103, ... */
+export function resolve(text) {
+  ensureReady('resolve');
+  queryArg('resolve', text);
+  let raw;
+  try {
+    raw = rawResolve(text);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+  return {
+    matched_by: raw.matched_by,
+    entry: raw.entry_index === null ? null : entryAt(raw.entry_index),
+    classification: raw.classification,
+  };
+}
+
+/** Ranked full-text search over names, aliases and prose; best first. */
+export function search(query) {
+  ensureReady('search');
+  queryArg('search', query);
+  let pairs;
+  try {
+    pairs = search_indexes(query);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+  const hits = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) hits.push({ entry: entryAt(pairs[i]), score: pairs[i + 1] });
+  return hits;
+}
+
+/** Classifies any six-digit code, listed or not: class, family, transience, retry advice, who acts. */
+export function classify(code) {
+  ensureReady('classify');
+  codeArg('classify', code);
+  try {
+    return rawClassify(code);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+}
+
+/** Every catalog entry, in catalog order (numbered codes ascending, then the code-less rows). */
+export function catalog() {
+  ensureReady('catalog');
+  const count = entry_count();
+  const all = new Array(count);
+  for (let i = 0; i < count; i++) all[i] = entryAt(i);
+  return all;
+}
+
+/**
+ * Converts the core's UTF-8 byte offsets into indexes of the JavaScript string, in one pass up to the last
+ * offset needed (findings come in order of position).
+ */
+function toStringIndexes(text, findings) {
+  const offsets = [];
+  for (const finding of findings) offsets.push(finding.start, finding.end);
+  const sorted = [...new Set(offsets)].sort((a, b) => a - b);
+  const indexOf = new Map();
+  let bytes = 0;
+  let i = 0;
+  for (const target of sorted) {
+    while (bytes < target && i < text.length) {
+      const unit = text.charCodeAt(i);
+      if (unit < 0x80) {
+        bytes += 1;
+        i += 1;
+      } else if (unit < 0x800) {
+        bytes += 2;
+        i += 1;
+      } else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        bytes += 4;
+        i += 2;
+      } else {
+        bytes += 3;
+        i += 1;
+      }
+    }
+    indexOf.set(target, i);
+  }
+  for (const finding of findings) {
+    finding.start = indexOf.get(finding.start);
+    finding.end = indexOf.get(finding.end);
+  }
+}
+
+/**
+ * Finds every IoT Hub (and DPS) error in any text, in order of position. `start`/`end` are indexes into the
+ * string given, so `text.slice(finding.start, finding.end)` is the evidence.
+ */
+export function scan(text) {
+  ensureReady('scan');
+  textArg('scan', text);
+  let findings;
+  try {
+    findings = rawScan(text);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+  let lastEnd = 0;
+  for (const finding of findings) {
+    // The core's confidence is a 32-bit float; give the value it was written as (0.9, not 0.8999999761581421).
+    finding.confidence = Number(finding.confidence.toPrecision(6));
+    if (finding.end > lastEnd) lastEnd = finding.end;
+  }
+  if (!isAsciiPrefix(text, lastEnd)) toStringIndexes(text, findings);
+  return findings;
+}
+
+/** True when the first `bytes` characters are ASCII (then byte offsets and string indexes agree). */
+function isAsciiPrefix(text, bytes) {
+  const end = Math.min(bytes, text.length);
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/** Reads an IoT Hub error body in any of its shapes; `httpStatus` is the response status when known. */
+export function parseErrorBody(body, httpStatus) {
+  ensureReady('parseErrorBody');
+  textArg('parseErrorBody', body);
+  if (httpStatus !== undefined && httpStatus !== null) {
+    if (typeof httpStatus !== 'number') {
+      throw new IotHubTypeError(`parseErrorBody: httpStatus must be a number, got ${describe(httpStatus)}`);
+    }
+    if (!Number.isInteger(httpStatus) || httpStatus < 0 || httpStatus > 65535) {
+      throw new IotHubRangeError(
+        'invalid-argument',
+        `parseErrorBody: httpStatus ${String(httpStatus)} is not an HTTP status (a whole number from 0 to 65535)`,
+      );
+    }
+  }
+  try {
+    return parse_error_body(body, httpStatus ?? undefined);
+  } catch (thrown) {
+    throw translate(thrown);
+  }
+}
+
+/**
+ * Streaming fleet diagnosis: push log exports (any shape, any chunking) as strings or bytes, then finish() for
+ * the report. Memory grows with the number of devices, not with the input.
+ */
+export class Diagnoser {
+  #raw;
+  #bytes = 0;
+
+  constructor() {
+    ensureReady('Diagnoser');
+    this.#raw = new RawDiagnoser();
+  }
+
+  #live(fn) {
+    if (this.#raw === null) {
+      throw new IotHubStateError('diagnoser-finished', `Diagnoser.${fn}: this diagnoser has finished; create a new one`);
+    }
+    return this.#raw;
+  }
+
+  /** Feeds the next chunk: a string, or bytes (Uint8Array, any ArrayBufferView, ArrayBuffer). */
+  push(chunk) {
+    const raw = this.#live('push');
+    if (typeof chunk === 'string') {
+      textArg('Diagnoser.push', chunk);
+      raw.push_text(chunk);
+      this.#bytes += chunk.length;
+      return;
+    }
+    let bytes;
+    if (chunk instanceof Uint8Array) bytes = chunk;
+    else if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
+    else throw new IotHubTypeError(`Diagnoser.push: expected a string or bytes, got ${describe(chunk)}`);
+    if (bytes.length > MAX_TEXT_LENGTH) {
+      throw new IotHubRangeError(
+        'input-too-long',
+        `Diagnoser.push: the chunk is ${bytes.length} bytes; push at most ${MAX_TEXT_LENGTH} at a time`,
+      );
+    }
+    raw.push_bytes(bytes);
+    this.#bytes += bytes.length;
+  }
+
+  /** Starts the next input (file): its format is detected anew and evidence carries its number. */
+  nextInput() {
+    this.#live('nextInput').next_input();
+  }
+
+  /** Records read so far. */
+  get recordsRead() {
+    return this.#raw === null ? 0 : this.#raw.records_read();
+  }
+
+  /** Bytes (string chunks: characters) pushed so far. */
+  get bytesPushed() {
+    return this.#bytes;
+  }
+
+  /** Ends the input and returns the report; the diagnoser is then finished. */
+  finish() {
+    const raw = this.#live('finish');
+    this.#raw = null;
+    try {
+      return raw.finish();
+    } finally {
+      raw.free();
+    }
+  }
+
+  /** Releases the diagnoser without a report. */
+  free() {
+    if (this.#raw !== null) {
+      this.#raw.free();
+      this.#raw = null;
+    }
+  }
+}

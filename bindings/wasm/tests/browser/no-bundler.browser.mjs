@@ -1,0 +1,44 @@
+// The installed package in Chromium without a bundler: a plain <script type="module"> imports it and calls init().
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = dirname(createRequire(import.meta.url).resolve('iothub-errors/package.json'));
+const screenshots = process.env.IOTHUB_ERRORS_SCREENSHOTS ?? join(here, 'screenshots');
+
+test('a page imports the package from its folder and uses it', async () => {
+  const server = await serve({ '/pkg/': packageDir, '/': here });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForSelector('#out[data-done]');
+    const result = await page.locator('#out').textContent();
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'wasm-no-bundler.png') });
+    assert.equal(await page.locator('#out').getAttribute('data-done'), 'ok', result);
+    assert.deepEqual(JSON.parse(result), {
+      name: 'IotHubUnauthorized',
+      resolved: 404103,
+      scanned: 404001,
+      findings: ['throttling-burst'],
+      unknown: 'unknown-code',
+    });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

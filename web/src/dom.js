@@ -1,0 +1,52 @@
+// DOM building without HTML strings: every piece of text becomes a text node, so untrusted text (pasted errors,
+// device ids and messages from logs) can never turn into markup.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An element with attributes (`class`, `href`, `data-*`, ... as strings) and children (nodes or text). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  setAttributes(node, attributes);
+  append(node, children);
+  return node;
+}
+
+/** An SVG element, built the same way. */
+export function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setAttributes(node, attributes);
+  append(node, children);
+  return node;
+}
+
+function setAttributes(node, attributes) {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+}
+
+function append(node, children) {
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces every child of `node`. */
+export function replace(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+}
+
+/** 12345 → "12,345". */
+export function count(n) {
+  return n.toLocaleString('en-US');
+}
+
+/** A byte count for people: "12.3 MB". */
+export function bytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,372 @@
+// The portal: search as you type, entry pages with deep links (#401003), "paste anything", and log diagnosis in a
+// worker. All text goes into the page through text nodes (dom.js), never as HTML.
+import { init, search, resolve, lookup, byName, catalog, classify, scan } from 'iothub-errors';
+import { el, replace, count, bytes } from './dom.js';
+import { renderReport } from './report.js';
+
+const $ = (id) => document.getElementById(id);
+const status = $('status');
+const input = $('search');
+const results = $('results');
+const entryView = $('entry');
+const paste = $('paste');
+const files = $('files');
+
+/** Results shown at most. */
+const MAX_RESULTS = 25;
+
+const ACTORS = {
+  'device-code': 'the device code (SDK use, retries, handlers)',
+  'device-operator': 'whoever runs the device in the field',
+  'back-end-application': 'the back-end application calling the service APIs',
+  'hub-administrator': 'the hub administrator',
+  azure: 'Microsoft (a fault inside the service)',
+};
+
+function retryText(retry) {
+  switch (retry.kind) {
+    case 'do-not-retry':
+      return 'Do not retry: the same request fails until the cause is fixed.';
+    case 'retry-now':
+      return 'Retry at once: this condition clears immediately.';
+    case 'after-quota-reset':
+      return 'Retry after the daily quota resets at 00:00 UTC, or add units to the hub now.';
+    case 'reconnect-with-new-token':
+      return 'Reconnect with a newly generated SAS token or credential.';
+    case 'backoff':
+      return `Retry with exponential backoff: start at ${ms(retry.initial_ms)}, double up to ${ms(retry.max_ms)}, with ±${retry.jitter_percent}% jitter.`;
+    default:
+      return retry.kind;
+  }
+}
+
+function ms(value) {
+  if (value >= 60000 && value % 60000 === 0) return `${value / 60000} min`;
+  if (value >= 1000 && value % 1000 === 0) return `${value / 1000} s`;
+  return `${value} ms`;
+}
+
+/** The deep link of an entry: its code, or its name for the code-less rows. */
+function linkOf(entry) {
+  return `#${entry.code ?? entry.name}`;
+}
+
+function label(entry) {
+  return entry.code === null ? entry.name : `${entry.code} ${entry.name}`;
+}
+
+// ---- search as you type ----
+
+function showResults() {
+  const query = input.value.trim();
+  let hits = [];
+  if (query === '') {
+    hits = catalog().slice(0, MAX_RESULTS).map((entry) => ({ entry }));
+  } else {
+    const seen = new Set();
+    try {
+      const resolution = resolve(query);
+      if (resolution.entry) hits.push({ entry: resolution.entry, exact: true });
+      else hits.push({ classification: resolution.classification });
+    } catch {
+      // Not a code or a name: the word search below answers.
+    }
+    try {
+      for (const hit of search(query)) hits.push(hit);
+    } catch {
+      // Only stop words, or too long: no word search.
+    }
+    hits = hits.filter((hit) => {
+      const key = hit.entry ? linkOf(hit.entry) : `unlisted${hit.classification.code}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+  const shown = hits.slice(0, MAX_RESULTS);
+  replace(results, ...shown.map(resultItem));
+  $('result-count').textContent =
+    query === '' ? `${count(catalog().length)} errors in the catalog; the first ${shown.length} are listed.` :
+    hits.length === 0 ? 'No error matches.' :
+    `${hits.length} ${hits.length === 1 ? 'match' : 'matches'}${hits.length > shown.length ? `, best ${shown.length} shown` : ''}.`;
+}
+
+function resultItem(hit) {
+  if (hit.classification) {
+    const c = hit.classification;
+    return el('li', {}, el('a', { href: `#${c.code}`, class: 'result' },
+      el('span', { class: 'code' }, String(c.code)), ' ',
+      el('span', { class: 'name' }, 'Unlisted code'), ' ',
+      el('span', { class: 'summary' }, `${c.class}; ${c.transient ? 'transient' : 'not transient'}. Judged by its class${c.family ? ` and family ${c.family}` : ''}.`)));
+  }
+  const entry = hit.entry;
+  return el('li', {}, el('a', { href: linkOf(entry), class: 'result' },
+    el('span', { class: 'code' }, entry.code === null ? '—' : String(entry.code)), ' ',
+    el('span', { class: 'name' }, entry.name), ' ',
+    el('span', { class: `badge ${entry.severity}` }, entry.severity), ' ',
+    el('span', { class: 'summary' }, entry.summary)));
+}
+
+function onSearchKey(event) {
+  const links = [...results.querySelectorAll('a')];
+  if (event.key === 'ArrowDown' && links.length > 0) {
+    event.preventDefault();
+    links[0].focus();
+  } else if (event.key === 'Enter' && links.length > 0) {
+    event.preventDefault();
+    location.hash = links[0].getAttribute('href');
+  }
+}
+
+function onResultsKey(event) {
+  const links = [...results.querySelectorAll('a')];
+  const at = links.indexOf(document.activeElement);
+  if (at < 0) return;
+  if (event.key === 'ArrowDown' && at + 1 < links.length) {
+    event.preventDefault();
+    links[at + 1].focus();
+  } else if (event.key === 'ArrowUp') {
+    event.preventDefault();
+    (at === 0 ? input : links[at - 1]).focus();
+  } else if (event.key === 'Escape') {
+    input.focus();
+  }
+}
+
+// ---- entry view (#401003, #DeviceNotOnline) ----
+
+function section(title, items, ordered = false) {
+  if (!items || items.length === 0) return null;
+  return el('div', { class: 'part' }, el('h3', {}, title), el(ordered ? 'ol' : 'ul', {}, ...items.map((text) => el('li', {}, text))));
+}
+
+function showEntry(key) {
+  let entry = null;
+  let classification = null;
+  try {
+    if (/^\d+$/.test(key)) {
+      try {
+        entry = lookup(Number(key));
+      } catch (error) {
+        if (error.code !== 'unknown-code') throw error;
+        classification = classify(Number(key));
+      }
+    } else {
+      entry = byName(key);
+    }
+  } catch (error) {
+    replace(entryView, el('h2', {}, `Nothing is listed under “${key}”`), el('p', {}, error.message));
+    entryView.hidden = false;
+    return;
+  }
+  if (classification) {
+    replace(entryView,
+      el('h2', {}, `${classification.code}: not in the catalog`),
+      el('p', { class: 'lead' }, `A well-formed ${classification.class} code (HTTP ${classification.http_status}) that the catalog does not list; judged by its class${classification.family ? ` and its family “${classification.family}”` : ''}.`),
+      facts(classification),
+      sdkTable(classification.sdk_views));
+  } else {
+    replace(entryView,
+      el('p', { class: 'crumbs' }, entry.family ?? 'No article section', ' · ', entry.class, entry.http_status === null ? ' · AMQP/MQTT only' : ` · HTTP ${entry.http_status}`),
+      el('h2', {}, label(entry)),
+      entry.aliases.length ? el('p', { class: 'hint' }, 'Also known as ', entry.aliases.join(', ')) : null,
+      el('p', { class: 'lead summary-text' }, entry.summary),
+      facts(entry),
+      section('Symptoms', entry.symptoms),
+      section('Causes', entry.causes),
+      section('How to tell the causes apart', entry.diagnosis),
+      section('Fixes, in order', entry.fixes, true),
+      section('Limits', entry.limits),
+      section('What the service says', entry.messages),
+      entry.decision ? el('div', { class: 'part' }, el('h3', {}, 'Why we say so'), el('p', {}, entry.decision)) : null,
+      sdkTable(entry.sdk_views),
+      entry.related.length ? el('div', { class: 'part' }, el('h3', {}, 'Related'),
+        el('ul', { class: 'related' }, ...entry.related.map((code) => {
+          const related = lookup(code);
+          return el('li', {}, el('a', { href: linkOf(related) }, label(related)));
+        }))) : null,
+      el('p', {}, el('a', { href: entry.doc_url, rel: 'noopener', target: '_blank' }, 'Microsoft documentation ↗')));
+  }
+  entryView.hidden = false;
+  document.title = `${entry ? label(entry) : classification.code} · IoT Hub error codes`;
+}
+
+function facts(record) {
+  return el('dl', { class: 'facts' },
+    el('dt', {}, 'Retry'), el('dd', { class: 'retry' }, `${record.transient ? 'Transient. ' : 'Not transient. '}${retryText(record.retry)}`),
+    el('dt', {}, 'Who acts'), el('dd', { class: 'actor' }, ACTORS[record.actor] ?? record.actor),
+    el('dt', {}, 'Severity'), el('dd', {}, el('span', { class: `badge ${record.severity}` }, record.severity)));
+}
+
+function sdkTable(views) {
+  return el('div', { class: 'part' }, el('h3', {}, 'What each SDK does by itself'),
+    el('div', { class: 'scroll' }, el('table', {},
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'SDK'), el('th', { scope: 'col' }, 'Surfaces as'), el('th', { scope: 'col' }, 'Transient'), el('th', { scope: 'col' }, 'Policy'))),
+      el('tbody', {}, ...views.map((view) => el('tr', {},
+        el('th', { scope: 'row' }, view.sdk), el('td', {}, view.surfaces_as),
+        el('td', {}, view.transient === null ? '—' : view.transient ? 'yes' : 'no'), el('td', {}, view.policy)))))));
+}
+
+function onHash() {
+  const key = decodeURIComponent(location.hash.slice(1));
+  if (key === '' || key.endsWith('-section') || key === 'main' || key === 'entry') {
+    if (key === '') entryView.hidden = true;
+    return;
+  }
+  showEntry(key);
+  entryView.focus();
+  entryView.scrollIntoView({ block: 'start' });
+}
+
+// ---- paste anything ----
+
+function showScan() {
+  const text = paste.value;
+  const highlighted = $('highlighted');
+  const explanations = $('explanations');
+  if (text.trim() === '') {
+    highlighted.hidden = true;
+    replace(explanations);
+    $('paste-count').textContent = '';
+    return;
+  }
+  let findings;
+  try {
+    findings = scan(text);
+  } catch (error) {
+    $('paste-count').textContent = error.message;
+    return;
+  }
+  const parts = [];
+  let at = 0;
+  findings.forEach((finding, index) => {
+    const start = Math.max(finding.start, at);
+    if (finding.end <= start) return;
+    parts.push(text.slice(at, start));
+    parts.push(el('mark', { 'data-finding': index + 1, title: `Finding ${index + 1}` }, el('sup', {}, String(index + 1)), text.slice(start, finding.end)));
+    at = finding.end;
+  });
+  parts.push(text.slice(at));
+  replace(highlighted, ...parts);
+  highlighted.hidden = false;
+  $('paste-count').textContent =
+    findings.length === 0 ? 'No IoT Hub error found in this text.' : `${findings.length} ${findings.length === 1 ? 'error' : 'errors'} found.`;
+  replace(explanations, ...findings.map(explainFinding));
+}
+
+function explainFinding(finding) {
+  const evidence = finding.evidence.replaceAll('-', ' ');
+  const context = [
+    finding.device_id ? `device ${finding.device_id}` : null,
+    finding.timestamp ? `at ${finding.timestamp}` : null,
+    finding.tracking_id ? `tracking id ${finding.tracking_id}` : null,
+  ].filter(Boolean).join(', ');
+  if (finding.service === 'Dps') {
+    return el('li', { class: 'finding' }, el('strong', {}, 'Device Provisioning Service error'), ' ',
+      el('span', { class: 'hint' }, `(${evidence})`), el('p', {}, finding.message ?? 'DPS codes are not IoT Hub codes.'), context ? el('p', { class: 'hint' }, context) : null);
+  }
+  let entry = null;
+  if (finding.code !== null) {
+    try {
+      entry = lookup(finding.code);
+    } catch {
+      entry = null;
+    }
+  }
+  const heading = entry ? el('a', { href: linkOf(entry) }, label(entry)) :
+    finding.code !== null ? el('a', { href: `#${finding.code}` }, `${finding.code} (not in the catalog)`) :
+    el('span', {}, finding.class ? `An error of class ${finding.class}` : 'An IoT Hub error');
+  return el('li', { class: 'finding' },
+    el('strong', {}, heading), ' ', el('span', { class: 'hint' }, `${evidence}, confidence ${Math.round(finding.confidence * 100)}%`),
+    entry ? el('p', {}, entry.summary) : null,
+    entry ? el('p', {}, el('em', {}, 'First fix: '), entry.fixes[0] ?? '—') : null,
+    entry ? el('p', {}, el('em', {}, 'Retry: '), retryText(entry.retry)) : null,
+    finding.message ? el('p', { class: 'hint' }, 'Message: ', finding.message) : null,
+    context ? el('p', { class: 'hint' }, context) : null);
+}
+
+// ---- log diagnosis in a worker ----
+
+let worker = null;
+
+function diagnose(list) {
+  const chosen = [...list];
+  if (chosen.length === 0) return;
+  if (worker) worker.terminate();
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  const box = $('progress-box');
+  const bar = $('progress');
+  const text = $('progress-text');
+  box.hidden = false;
+  bar.value = 0;
+  text.textContent = `Reading ${chosen.map((f) => f.name).join(', ')}…`;
+  replace($('report'));
+  worker.onmessage = (event) => {
+    const message = event.data;
+    if (message.type === 'progress') {
+      bar.value = message.total === 0 ? 1 : message.done / message.total;
+      text.textContent = `${bytes(message.done)} of ${bytes(message.total)} read, ${count(message.records)} records${message.file ? ` (${message.file})` : ''}`;
+    } else if (message.type === 'done') {
+      box.hidden = true;
+      renderReport($('report'), message.report, message.files, message.seconds, linkOf, lookup);
+      worker.terminate();
+      worker = null;
+    } else if (message.type === 'cancelled') {
+      box.hidden = true;
+      replace($('report'), el('p', {}, 'Diagnosis cancelled.'));
+    } else if (message.type === 'error') {
+      box.hidden = true;
+      replace($('report'), el('p', { class: 'failure' }, `The diagnosis failed: ${message.message}`));
+    }
+  };
+  worker.postMessage({ type: 'diagnose', files: chosen });
+}
+
+function setUpDrop() {
+  const drop = $('drop');
+  files.addEventListener('change', () => diagnose(files.files));
+  $('cancel').addEventListener('click', () => worker?.postMessage({ type: 'cancel' }));
+  for (const name of ['dragenter', 'dragover']) {
+    drop.addEventListener(name, (event) => {
+      event.preventDefault();
+      drop.classList.add('over');
+    });
+  }
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    diagnose(event.dataTransfer.files);
+  });
+}
+
+// ---- start ----
+
+async function start() {
+  try {
+    await init();
+  } catch (error) {
+    status.textContent = `The catalog could not be loaded: ${error.message}`;
+    return;
+  }
+  input.disabled = false;
+  paste.disabled = false;
+  files.disabled = false;
+  input.addEventListener('input', showResults);
+  input.addEventListener('keydown', onSearchKey);
+  results.addEventListener('keydown', onResultsKey);
+  paste.addEventListener('input', showScan);
+  setUpDrop();
+  window.addEventListener('hashchange', onHash);
+  showResults();
+  onHash();
+  status.textContent = `Ready: ${count(catalog().length)} errors. Works offline once loaded.`;
+  document.body.dataset.ready = 'true';
+  if ('serviceWorker' in navigator && location.protocol !== 'file:') {
+    navigator.serviceWorker.register('./sw.js').catch(() => {
+      status.textContent += ' (Offline use is unavailable in this browser.)';
+    });
+  }
+}
+
+start();

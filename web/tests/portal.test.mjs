@@ -1,0 +1,228 @@
+// End-to-end tests of the built portal (web/dist) in Debian's Chromium, driven by playwright-core. Each test saves a
+// screenshot under target/web-screenshots/.
+import test, { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './static-server.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist');
+const logs = join(process.env.IOTHUB_ERRORS_TESTDATA ?? join(here, '../../testdata'), 'logs');
+const screenshots = process.env.IOTHUB_ERRORS_SCREENSHOTS ?? join(here, '../../target/web-screenshots');
+const XSS = '<img src=x onerror=alert(1)>';
+
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  server = await serve({ '/': dist });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page on the portal, failing the test on any page error, console error or dialog. */
+async function open(t, path = '/', viewport = { width: 1100, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error}`));
+  page.on('console', (message) => message.type() === 'error' && problems.push(`console: ${message.text()}`));
+  page.on('dialog', async (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  await page.goto(server.url + path);
+  await page.waitForSelector('body[data-ready="true"]');
+  t.after(async () => {
+    await context.close();
+  });
+  return { page, context, problems };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+test('typing a code shows it as you type; Enter opens its entry with a deep link', async (t) => {
+  const { page, problems } = await open(t);
+  await page.locator('#search').focus();
+  await page.keyboard.type('401003');
+  await page.locator('#results a', { hasText: 'IotHubUnauthorized' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash === '#401003');
+  const entry = page.locator('#entry');
+  await entry.locator('h2', { hasText: '401003 IotHubUnauthorized' }).waitFor();
+  for (const part of ['Causes', 'Fixes, in order', 'What each SDK does by itself', 'Related']) {
+    assert.equal(await entry.locator('h3').filter({ hasText: new RegExp(`^${part}$`) }).count(), 1, part);
+  }
+  assert.match(await entry.locator('.retry').textContent(), /Reconnect with a newly generated SAS token/);
+  assert.match(await entry.locator('.actor').textContent(), /device code/);
+  assert.match(await entry.locator('a', { hasText: 'Microsoft documentation' }).getAttribute('href'), /^https:\/\/learn\.microsoft\.com\//);
+  await shot(page, 'portal-entry-401003');
+  assert.deepEqual(problems, []);
+});
+
+test('words search as you type; the keyboard reaches every result', async (t) => {
+  const { page, problems } = await open(t);
+  await page.locator('#search').fill('file upload limit');
+  await page.locator('#results a', { hasText: 'DeviceMaximumActiveFileUploadLimitExceeded' }).first().waitFor();
+  await page.locator('#search').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  const focused = await page.evaluate(() => document.activeElement.getAttribute('href'));
+  assert.match(focused, /^#\d{6}$/);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((href) => location.hash === href, focused);
+  await page.locator('#entry h2').waitFor();
+  await shot(page, 'portal-search-words');
+  assert.deepEqual(problems, []);
+});
+
+test('a deep link opens its entry: #404102 lands on DeviceNotOnline, an unlisted code is classified', async (t) => {
+  const { page, problems } = await open(t, '/#404102');
+  await page.locator('#entry h2', { hasText: '404103 DeviceNotOnline' }).waitFor();
+  await page.goto(`${server.url}/#403150`);
+  await page.locator('#entry h2', { hasText: '403150: not in the catalog' }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('pasting an error body highlights the finding and explains it', async (t) => {
+  const { page, problems } = await open(t);
+  const body = 'HTTP/1.1 404 Not Found\n{"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:abc-G:0-TimeStamp:12/14/2016 03:15:17"}';
+  await page.locator('#paste').fill(body);
+  const mark = page.locator('#highlighted mark').first();
+  await mark.waitFor();
+  assert.match(await mark.textContent(), /DeviceNotFound/);
+  const explanation = page.locator('#explanations li').first();
+  assert.match(await explanation.textContent(), /404001 DeviceNotFound/);
+  assert.match(await explanation.textContent(), /First fix:/);
+  await shot(page, 'portal-paste-body');
+  assert.deepEqual(problems, []);
+});
+
+test('pasted markup stays text', async (t) => {
+  const { page, problems } = await open(t);
+  const text = `device ${XSS} failed with error code 404001 <script>alert(2)</script>`;
+  await page.locator('#paste').fill(text);
+  await page.locator('#highlighted mark').first().waitFor();
+  assert.equal(await page.locator('#highlighted img, #highlighted script, #explanations img').count(), 0);
+  assert.ok((await page.locator('#highlighted').textContent()).includes(XSS));
+  await shot(page, 'portal-paste-xss');
+  assert.deepEqual(problems, []);
+});
+
+const EXPECTED = {
+  'connections-sas-renewal.jsonl': ['sas-token-renewal', 'network-disconnect'],
+  'mass-disconnect.eventhub.json': ['mass-disconnect', 'link-conflict-side-effect'],
+  'throttling.jsonl': ['throttling-burst'],
+  'azurediagnostics-export.csv': ['time-drift', 'file-upload-limit', 'c2d-lock-lost'],
+  'eventgrid-connection-state.json': ['device-offline', 'network-disconnect', 'sas-token-renewal'],
+};
+
+for (const [file, kinds] of Object.entries(EXPECTED)) {
+  test(`loading ${file} shows its expected findings with timelines and summary tables`, async (t) => {
+    const { page, problems } = await open(t);
+    await page.locator('#files').setInputFiles(join(logs, file));
+    await page.locator('#findings').waitFor();
+    const found = await page.locator('#findings > li').evaluateAll((cards) => cards.map((card) => card.dataset.kind));
+    for (const kind of kinds) assert.ok(found.includes(kind), `${kind} in ${found}`);
+    assert.equal(await page.locator('#findings svg.timeline').count(), found.length);
+    assert.ok(await page.locator('#findings svg.timeline circle').count() > 0);
+    assert.ok(await page.locator('#summary table').count() >= 2);
+    await shot(page, `portal-log-${file.replace(/\W+/g, '-')}`);
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('a device id holding markup stays text in the report', async (t) => {
+  const { page, problems } = await open(t);
+  const lines = [0, 20, 40, 60, 80].map((second) => JSON.stringify({
+    time: `2024-05-14T08:12:${String(second % 60).padStart(2, '0')}Z`,
+    operationName: 'ingress',
+    category: 'DeviceTelemetry',
+    level: 'Error',
+    resultType: '429001',
+    resultDescription: 'ThrottlingException',
+    properties: JSON.stringify({ deviceId: XSS, messageSize: '120' }),
+  }));
+  const file = join(mkdtempSync(join(tmpdir(), 'portal-xss-')), 'xss-log.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  await page.locator('#files').setInputFiles(file);
+  await page.locator('#findings').waitFor();
+  assert.equal(await page.locator('#report img').count(), 0);
+  assert.match(await page.locator('#findings').textContent(), /<img src=x onerror=alert\(1\)>/);
+  assert.equal(await page.locator('#report svg text', { hasText: '<img' }).count() >= 1, true);
+  await shot(page, 'portal-log-xss');
+  assert.deepEqual(problems, []);
+});
+
+test('a large export is read in the worker with progress while the page stays responsive', async (t) => {
+  const { page, problems } = await open(t);
+  // ~24 MB built in the page, so the test needs no big file on disk.
+  await page.evaluate(() => {
+    const line = (i) => JSON.stringify({
+      time: new Date(Date.UTC(2024, 4, 14, 8, 0, 0) + i * 50).toISOString(),
+      operationName: 'ingress', category: 'DeviceTelemetry', level: 'Information',
+      properties: JSON.stringify({ deviceId: `dev-${i % 500}`, messageSize: '120' }),
+    }) + '\n';
+    let chunk = '';
+    for (let i = 0; i < 1000; i++) chunk += line(i);
+    const parts = [];
+    for (let i = 0; i < 120; i++) parts.push(chunk);
+    const file = new File(parts, 'big.jsonl');
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    document.getElementById('files').files = transfer.files;
+    document.getElementById('files').dispatchEvent(new Event('change'));
+  });
+  await page.locator('#progress-box:not([hidden])').waitFor();
+  // The main thread answers while the worker reads.
+  const started = Date.now();
+  await page.locator('#search').fill('throttling');
+  await page.locator('#results a', { hasText: 'ThrottlingException' }).first().waitFor();
+  assert.ok(Date.now() - started < 2000);
+  await page.locator('#findings, #report-headline').first().waitFor({ timeout: 120000 });
+  assert.match(await page.locator('#report').textContent(), /120,000 records/);
+  await shot(page, 'portal-log-large');
+  assert.deepEqual(problems, []);
+});
+
+test('on a phone-sized screen nothing overflows sideways', async (t) => {
+  const { page, problems } = await open(t, '/#404104', { width: 360, height: 740 });
+  await page.locator('#entry h2').waitFor();
+  await page.locator('#files').setInputFiles(join(logs, 'mass-disconnect.eventhub.json'));
+  await page.locator('#findings').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await shot(page, 'portal-phone');
+  assert.deepEqual(problems, []);
+});
+
+test('once loaded, the portal works offline (service worker)', async (t) => {
+  const { page, context, problems } = await open(t);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#search').fill('404104');
+  await page.locator('#results a', { hasText: 'DeviceConnectionClosedRemotely' }).first().waitFor();
+  await page.locator('#files').setInputFiles(join(logs, 'throttling.jsonl'));
+  await page.locator('#findings li[data-kind="throttling-burst"]').waitFor();
+  await shot(page, 'portal-offline');
+  assert.deepEqual(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')), []);
+});
