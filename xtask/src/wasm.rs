@@ -210,7 +210,8 @@ fn pack(paths: &Paths, destination: &Path) -> Result<PathBuf, String> {
 }
 
 /// `cargo xtask test wasm`: builds and packs, installs the tarball into a fresh project as a user would, then
-/// runs the Node tests, a strict `tsc --noEmit` over a usage file, and the no-bundler browser test.
+/// runs the Node tests, a strict `tsc --noEmit` over a usage file, and the no-bundler browser tests (the package
+/// page and the shared hostile inputs of `testdata/hostile.tsv`).
 pub fn test(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
@@ -232,6 +233,7 @@ pub fn test(root: &Path) -> Result<(), String> {
         ensure_chromium()?;
         run(Command::new("node")
             .args(["--test", "--test-reporter=spec", "tests/browser/no-bundler.browser.mjs"])
+            .env("IOTHUB_ERRORS_TESTDATA", paths.root.join("testdata"))
             .env("IOTHUB_ERRORS_SCREENSHOTS", paths.root.join("target/web-screenshots"))
             .current_dir(&project))
     })

@@ -1,5 +1,5 @@
-// Tests of the Kotlin bindings on the JVM: conformance cases, typed errors, hostile inputs and the diagnosis
-// of the sample logs. Run by `cargo xtask test mobile`:
+// Tests of the Kotlin bindings on the JVM: conformance cases, typed errors, hostile inputs (here and the shared
+// testdata/hostile.tsv, Hostile.kt) and the diagnosis of the sample logs. Run by `cargo xtask test mobile`:
 //   java -Djna.library.path=<dir of the cdylib> -cp tests.jar:jna.jar BindingTestsKt <repository root>
 // Prints one line per failure and closes with "N passed, N failed"; exits 1 when anything failed.
 
@@ -291,6 +291,9 @@ fun main(args: Array<String>) {
     println("conformance: $cases cases, ${conformanceFailures.size} failed")
     typedErrors()
     hostileInputs()
+    val (hostileTexts, hostileValues) = runHostile(File(root, "testdata/hostile.tsv"))
+    check(hostileTexts >= 15) { "only $hostileTexts hostile texts" }
+    println("hostile.tsv: $hostileTexts text rows run, $hostileValues value rows skipped (for dynamically typed bindings only)")
     catalogAndRecords()
     sampleDiagnoses(File(root, "testdata/logs"))
     failures.forEach { println("FAIL $it") }

@@ -1,4 +1,5 @@
-// The installed package in Chromium without a bundler: a plain <script type="module"> imports it and calls init().
+// The installed package in Chromium without a bundler: a plain <script type="module"> imports it and calls init();
+// a second page runs the shared hostile inputs (testdata/hostile.tsv) through it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -7,17 +8,21 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve } from './static-server.mjs';
+import { TESTDATA, testdata } from '../helpers.mjs';
+import { hostileRows } from '../hostile.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = dirname(createRequire(import.meta.url).resolve('iothub-errors/package.json'));
 const screenshots = process.env.IOTHUB_ERRORS_SCREENSHOTS ?? join(here, 'screenshots');
 
+const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+
 test('a page imports the package from its folder and uses it', async () => {
   const server = await serve({ '/pkg/': packageDir, '/': here });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  const browser = await chromium.launch(CHROMIUM);
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -36,6 +41,32 @@ test('a page imports the package from its folder and uses it', async () => {
       findings: ['throttling-burst'],
       unknown: 'unknown-code',
     });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('the shared hostile texts get answers or the package\'s own errors in Chromium', async () => {
+  const expected = hostileRows(testdata('hostile.tsv'))
+    .filter((row) => row.kind === 'text')
+    .map((row) => row.name);
+  // The page imports the shared runner (tests/hostile.mjs) and fetches the table from the workspace's testdata.
+  const server = await serve({ '/pkg/': packageDir, '/tests/': dirname(here), '/testdata/': TESTDATA, '/': here });
+  const browser = await chromium.launch(CHROMIUM);
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${server.url}/hostile.html`);
+    await page.waitForSelector('#out[data-done]', { timeout: 120000 });
+    const result = await page.locator('#out').textContent();
+    assert.equal(await page.locator('#out').getAttribute('data-done'), 'ok', result);
+    const { ran, problems } = JSON.parse(result);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(ran, expected);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
