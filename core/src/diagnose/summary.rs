@@ -80,8 +80,8 @@ pub(super) struct SummaryBuilder {
     last: Option<Millis>,
     errors: u64,
     by_code: FxHashMap<u32, u64>,
-    by_category: FxHashMap<String, u64>,
-    by_operation: FxHashMap<String, u64>,
+    by_category: Tally,
+    by_operation: Tally,
     by_hour: FxHashMap<i64, u64>,
     /// Error records per device index (devices are interned by the engine).
     device_errors: Vec<u64>,
@@ -98,8 +98,8 @@ impl SummaryBuilder {
             self.last = Some(self.last.map_or(at, |last| last.max(at)));
             *self.by_hour.entry(at.div_euclid(3_600_000)).or_default() += 1;
         }
-        bump(&mut self.by_category, &record.category);
-        bump(&mut self.by_operation, &record.operation);
+        self.by_category.bump(&record.category);
+        self.by_operation.bump(&record.operation);
         if let Some(index) = device {
             if self.device_errors.len() <= index {
                 self.device_errors.resize(index + 1, 0);
@@ -167,8 +167,8 @@ impl SummaryBuilder {
             devices: device_names.len() as u64,
             errors: self.errors,
             by_code,
-            by_category: sorted(self.by_category),
-            by_operation: sorted(self.by_operation),
+            by_category: self.by_category.sorted(),
+            by_operation: self.by_operation.sorted(),
             by_hour: by_hour
                 .into_iter()
                 .map(|(hour, count)| Count { key: time::format(hour * 3_600_000), count })
@@ -179,17 +179,41 @@ impl SummaryBuilder {
     }
 }
 
-fn bump(map: &mut FxHashMap<String, u64>, key: &str) {
-    match map.get_mut(key) {
-        Some(count) => *count += 1,
-        None => {
-            map.insert(key.to_owned(), 1);
-        }
-    }
+/// Counts of a few distinct names (categories, operations): a short list, searched most recent first, is
+/// faster than hashing each name.
+#[derive(Debug, Default)]
+struct Tally {
+    counts: Vec<(String, u64)>,
+    /// Index of the name counted last (runs of the same name are common).
+    last: usize,
 }
 
-fn sorted(map: FxHashMap<String, u64>) -> Vec<Count> {
-    let mut counts: Vec<Count> = map.into_iter().map(|(key, count)| Count { key, count }).collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
-    counts
+impl Tally {
+    fn bump(&mut self, name: &str) {
+        if let Some((known, count)) = self.counts.get_mut(self.last) {
+            if known == name {
+                *count += 1;
+                return;
+            }
+        }
+        match self.counts.iter().position(|(known, _)| known == name) {
+            Some(index) => {
+                if let Some((_, count)) = self.counts.get_mut(index) {
+                    *count += 1;
+                }
+                self.last = index;
+            }
+            None => {
+                self.last = self.counts.len();
+                self.counts.push((name.to_owned(), 1));
+            }
+        }
+    }
+
+    fn sorted(self) -> Vec<Count> {
+        let mut counts: Vec<Count> =
+            self.counts.into_iter().map(|(key, count)| Count { key, count }).collect();
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        counts
+    }
 }
