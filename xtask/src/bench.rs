@@ -1,4 +1,5 @@
-//! `cargo xtask bench rust`: core throughput (a `harness = false` bench) and the CLI's peak memory on large inputs.
+//! `cargo xtask bench rust`: core throughput (criterion benchmarks, printed as one table with their targets) and
+//! the CLI's peak memory on large inputs.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
