@@ -11,10 +11,71 @@ use crate::tools::{cargo, step};
 const MEMORY_INPUTS: [(&str, &str, &str); 2] = [("100mb", "700", "24"), ("1gb", "7000", "24")];
 
 pub fn rust(root: &Path) -> Result<(), String> {
-    step("core throughput", || {
-        cargo(root, &["bench", "--locked", "-p", "iothub-errors", "--bench", "throughput"])
+    step("core throughput (criterion)", || {
+        cargo(root, &["bench", "--locked", "-p", "iothub-errors", "--bench", "throughput"])?;
+        table(&root.join("target/criterion"))
     })?;
     step("CLI peak memory", || memory(root))
+}
+
+/// Targets set by the issues, by benchmark name.
+const TARGETS: [(&str, &str); 3] = [
+    ("lookup by code", "≤ 1 µs per call (Python), ≤ 2 µs (JS)"),
+    ("scan (log-like", "≥ 500 MB/s"),
+    ("diagnose (storage lines)", "≥ 1 M records/s"),
+];
+
+/// One criterion result: full id, mean time per iteration in ns, and the throughput (kind, amount) per iteration.
+type Measurement = (String, f64, Option<(&'static str, f64)>);
+
+/// Prints every criterion result under `dir` as one table: time per iteration and throughput.
+fn table(dir: &Path) -> Result<(), String> {
+    let mut rows = Vec::new();
+    collect(dir, &mut rows);
+    if rows.is_empty() {
+        return Err(format!("no criterion results under {}", dir.display()));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    println!("| benchmark | time per iteration | throughput | target |");
+    println!("|---|---|---|---|");
+    for (id, nanos, throughput) in rows {
+        let seconds = nanos / 1e9;
+        let rate = match throughput {
+            Some(("Bytes", n)) => format!("{:.0} MB/s", n / seconds / 1e6),
+            Some((_, n)) if n / seconds >= 1e6 => format!("{:.2} M/s", n / seconds / 1e6),
+            Some((_, n)) => format!("{:.0} /s", n / seconds),
+            None => String::new(),
+        };
+        let time =
+            if nanos >= 1e6 { format!("{:.2} ms", nanos / 1e6) } else { format!("{:.2} µs", nanos / 1e3) };
+        let target = TARGETS.iter().find(|(name, _)| id.contains(name)).map_or("", |(_, t)| t);
+        println!("| {id} | {time} | {rate} | {target} |");
+    }
+    Ok(())
+}
+
+/// Finds `<benchmark>/new/{benchmark,estimates}.json` below `dir`.
+fn collect(dir: &Path, rows: &mut Vec<Measurement>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == "new") {
+            let read = |name: &str| -> Option<serde_json::Value> {
+                serde_json::from_str(&std::fs::read_to_string(path.join(name)).ok()?).ok()
+            };
+            let (Some(benchmark), Some(estimates)) = (read("benchmark.json"), read("estimates.json")) else {
+                continue;
+            };
+            let id = benchmark["full_id"].as_str().unwrap_or_default().to_owned();
+            let Some(nanos) = estimates["mean"]["point_estimate"].as_f64() else { continue };
+            let throughput = ["Bytes", "Elements"]
+                .into_iter()
+                .find_map(|kind| Some((kind, benchmark["throughput"][kind].as_f64()?)));
+            rows.push((id, nanos, throughput));
+        } else if path.is_dir() && path.file_name().is_some_and(|n| n != "report") {
+            collect(&path, rows);
+        }
+    }
 }
 
 /// Peak resident memory of `iothub-errors diagnose` on inputs of 100 MB and 1 GB: it must not grow with the input.
