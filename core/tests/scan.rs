@@ -490,3 +490,34 @@ fn hostile_input_is_scanned_in_linear_time_without_panicking() {
         }
     }
 }
+
+#[test]
+fn evidence_and_skip_reason_names_match_their_json() {
+    use iothub_errors::logs::SkipReason;
+    for evidence in [
+        Evidence::NumericCode,
+        Evidence::ErrorCodeName,
+        Evidence::JsonErrorCode,
+        Evidence::SdkException,
+        Evidence::AmqpCondition,
+        Evidence::MqttConnack,
+        Evidence::CSdkReason,
+        Evidence::HttpStatus,
+        Evidence::ServiceMessage,
+        Evidence::AzureMonitorField,
+        Evidence::DocLink,
+    ] {
+        assert_eq!(serde_json::to_value(evidence).unwrap(), evidence.as_str());
+    }
+    for reason in [
+        SkipReason::NotJson,
+        SkipReason::MalformedJson,
+        SkipReason::NotAnObject,
+        SkipReason::NotALogRecord,
+        SkipReason::TooLarge,
+        SkipReason::MalformedCsv,
+        SkipReason::UnknownFormat,
+    ] {
+        assert_eq!(serde_json::to_value(reason).unwrap(), reason.as_str());
+    }
+}

@@ -155,10 +155,7 @@ fn summary_text(out: &mut String, report: &Report, inputs: &[String], style: Sty
             .skipped
             .iter()
             .take(5)
-            .map(|s| {
-                let reason = serde_json::to_value(s.reason).ok().and_then(|v| v.as_str().map(str::to_owned));
-                format!("line {} ({})", s.line, reason.unwrap_or_default())
-            })
+            .map(|s| format!("line {} ({})", s.line, s.reason.as_str()))
             .collect();
         let _ = writeln!(
             out,
@@ -186,13 +183,11 @@ pub fn scan(findings: &[ScanFinding], text: &str, style: Style) -> String {
         let line = text.get(..finding.start).map_or(1, |before| before.matches('\n').count() + 1);
         let evidence = text.get(finding.start..finding.end).unwrap_or_default();
         let evidence: String = evidence.chars().take(100).collect();
-        let evidence_kind =
-            serde_json::to_value(finding.evidence).ok().and_then(|v| v.as_str().map(str::to_owned));
         let _ = writeln!(
             out,
             "{}  line {line}, {} (confidence {:.2})",
             style.bold(&what),
-            evidence_kind.unwrap_or_default(),
+            finding.evidence.as_str(),
             finding.confidence
         );
         let _ = writeln!(out, "  {}", style.dim(evidence.trim()));

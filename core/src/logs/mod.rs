@@ -162,6 +162,21 @@ pub enum SkipReason {
     UnknownFormat,
 }
 
+impl SkipReason {
+    /// The reason's name as it appears in JSON (`"malformed-json"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NotJson => "not-json",
+            SkipReason::MalformedJson => "malformed-json",
+            SkipReason::NotAnObject => "not-an-object",
+            SkipReason::NotALogRecord => "not-a-log-record",
+            SkipReason::TooLarge => "too-large",
+            SkipReason::MalformedCsv => "malformed-csv",
+            SkipReason::UnknownFormat => "unknown-format",
+        }
+    }
+}
+
 /// Largest single record the readers accept; larger ones are skipped and reported.
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
 

@@ -88,6 +88,25 @@ pub enum Evidence {
     DocLink,
 }
 
+impl Evidence {
+    /// The evidence kind's name as it appears in JSON (`"numeric-code"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Evidence::NumericCode => "numeric-code",
+            Evidence::ErrorCodeName => "error-code-name",
+            Evidence::JsonErrorCode => "json-error-code",
+            Evidence::SdkException => "sdk-exception",
+            Evidence::AmqpCondition => "amqp-condition",
+            Evidence::MqttConnack => "mqtt-connack",
+            Evidence::CSdkReason => "c-sdk-reason",
+            Evidence::HttpStatus => "http-status",
+            Evidence::ServiceMessage => "service-message",
+            Evidence::AzureMonitorField => "azure-monitor-field",
+            Evidence::DocLink => "doc-link",
+        }
+    }
+}
+
 /// Finds every IoT Hub error in `text`, in order of position.
 ///
 /// Runs in time linear in the text and never panics. DPS errors are reported with [`Service::Dps`] and no
