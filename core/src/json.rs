@@ -31,6 +31,8 @@ pub struct Value<'a> {
     pub raw: &'a str,
     /// The value's kind.
     pub kind: Kind,
+    /// For strings: the content holds a backslash (an escape to decode). False for other kinds.
+    escaped: bool,
 }
 
 impl<'a> Value<'a> {
@@ -45,9 +47,13 @@ impl<'a> Value<'a> {
     /// object (the log decoder matched its braces), or where a malformed inside may simply end the fields
     /// early. `None` unless it starts with `{` and ends with `}`.
     pub fn object(text: &'a str) -> Option<Value<'a>> {
-        let trimmed = text.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'));
-        (trimmed.starts_with('{') && trimmed.ends_with('}') && trimmed.len() >= 2)
-            .then_some(Value { raw: trimmed, kind: Kind::Object })
+        // Trimming ASCII white space from a str leaves char boundaries intact.
+        let trimmed = text.trim_ascii();
+        (trimmed.starts_with('{') && trimmed.ends_with('}') && trimmed.len() >= 2).then_some(Value {
+            raw: trimmed,
+            kind: Kind::Object,
+            escaped: false,
+        })
     }
 
     /// Parses the JSON value that starts `text` (after white space), returning it and the rest of the text.
@@ -63,7 +69,7 @@ impl<'a> Value<'a> {
             return None;
         }
         let inner = self.raw.get(1..self.raw.len().checked_sub(1)?)?;
-        if inner.contains('\\') { unescape(inner).map(Cow::Owned) } else { Some(Cow::Borrowed(inner)) }
+        if self.escaped { unescape(inner).map(Cow::Owned) } else { Some(Cow::Borrowed(inner)) }
     }
 
     /// A number, or a string holding only a number, as an unsigned integer.
@@ -113,10 +119,13 @@ impl<'a> Fields<'a> {
         if bytes.get(pos) == Some(&b',') {
             pos = skip_ws(bytes, pos + 1);
         }
-        let found = value_at(self.text, pos).and_then(|(key, after_key)| {
+        let found = (bytes.get(pos) == Some(&b'"')).then(|| {
+            let (after_key, escaped) = string_end(bytes, pos)?;
+            let key = Value { raw: self.text.get(pos..after_key)?, kind: Kind::String, escaped };
             let colon = skip_ws(bytes, after_key);
             (bytes.get(colon) == Some(&b':')).then(|| Some((key.as_str()?, skip_ws(bytes, colon + 1))))?
         });
+        let found = found.flatten();
         if found.is_none() {
             self.pos = self.text.len();
         }
@@ -157,6 +166,7 @@ impl<'a> Iterator for Fields<'a> {
     }
 }
 
+#[inline]
 fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     while bytes.get(pos).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
         pos += 1;
@@ -167,8 +177,13 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 /// The value starting exactly at `start`, and the position just after it.
 fn value_at(text: &str, start: usize) -> Option<(Value<'_>, usize)> {
     let bytes = text.as_bytes();
+    let mut escaped = false;
     let (kind, end) = match *bytes.get(start)? {
-        b'"' => (Kind::String, string_end(bytes, start)?),
+        b'"' => {
+            let (end, has_escape) = string_end(bytes, start)?;
+            escaped = has_escape;
+            (Kind::String, end)
+        }
         b'{' => (Kind::Object, container_end(bytes, start)?),
         b'[' => (Kind::Array, container_end(bytes, start)?),
         b't' => (Kind::Bool, literal_end(bytes, start, b"true")?),
@@ -177,18 +192,53 @@ fn value_at(text: &str, start: usize) -> Option<(Value<'_>, usize)> {
         b'-' | b'0'..=b'9' => (Kind::Number, number_end(bytes, start)),
         _ => return None,
     };
-    Some((Value { raw: text.get(start..end)?, kind }, end))
+    Some((Value { raw: text.get(start..end)?, kind, escaped }, end))
 }
 
-/// Position after the closing quote of the string opening at `start`.
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut pos = start + 1;
+/// Position after the closing quote of the string opening at `start`, and whether the string holds an escape.
+#[inline]
+fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
+    let pos = start + 1;
+    let offset = find2(bytes.get(pos..)?, b'"', b'\\')?;
+    match bytes.get(pos + offset)? {
+        b'"' => Some((pos + offset + 1, false)),
+        _ => string_end_escaped(bytes, pos + offset + 2),
+    }
+}
+
+/// Bytes searched eight at a time by [`find2`] before it switches to a vectorised search, whose setup costs
+/// more than keys and short values take to scan.
+const SHORT_SPAN: usize = 32;
+
+/// Position of the first `a` or `b` in `haystack`: the short prefix word by word, the rest with `memchr2`.
+#[inline]
+pub(crate) fn find2(haystack: &[u8], a: u8, b: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (spread_a, spread_b) = (LOW * u64::from(a), LOW * u64::from(b));
+    let mut pos = 0;
+    while pos < SHORT_SPAN {
+        let Some(word) = haystack.get(pos..pos + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) else { break };
+        let word = u64::from_le_bytes(word);
+        let (xa, xb) = (word ^ spread_a, word ^ spread_b);
+        // A zero byte in `xa` or `xb` is a match; the lowest flagged byte is always a true one.
+        let found = ((xa.wrapping_sub(LOW) & !xa) | (xb.wrapping_sub(LOW) & !xb)) & HIGH;
+        if found != 0 {
+            return Some(pos + (found.trailing_zeros() / 8) as usize);
+        }
+        pos += 8;
+    }
+    memchr::memchr2(a, b, haystack.get(pos..)?).map(|offset| pos + offset)
+}
+
+/// The rest of [`string_end`] once an escape was seen; `pos` is just past the escape's second byte.
+fn string_end_escaped(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
     loop {
         // Jump to the next quote or backslash; everything between is plain content.
         let offset = memchr::memchr2(b'"', b'\\', bytes.get(pos..)?)?;
         pos += offset;
         match bytes.get(pos)? {
-            b'"' => return Some(pos + 1),
+            b'"' => return Some((pos + 1, true)),
             _ => pos += 2,
         }
     }
@@ -201,7 +251,7 @@ fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
     while let Some(&byte) = bytes.get(pos) {
         match byte {
             b'"' => {
-                pos = string_end(bytes, pos)?;
+                pos = string_end(bytes, pos)?.0;
                 continue;
             }
             b'{' | b'[' => depth += 1,

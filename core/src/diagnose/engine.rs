@@ -8,7 +8,7 @@ use super::findings::{self, Draft};
 use super::hash::{FxHashMap, FxHasher};
 use super::summary::SummaryBuilder;
 use super::{FindingKind, Offender, REORDER_WINDOW_MS, Report};
-use crate::logs::{Format, Level, LogRecord, ReadItem, RecordRef};
+use crate::logs::{Decoded, Format, Level, LogRecord, ReadItem, RecordRef};
 use crate::time::Millis;
 
 /// A 404104 this close after a 401003 on the same device belongs to a token-expiry cycle.
@@ -320,6 +320,13 @@ impl Engine {
         match item {
             ReadItem::Record(record) => self.ingest_record(&record),
             ReadItem::Skipped(skipped) => self.summary.skipped(skipped),
+        }
+    }
+
+    pub fn ingest_decoded(&mut self, item: Decoded<'_>) {
+        match item {
+            Decoded::Record(record) => self.ingest_record(record),
+            Decoded::Skipped(skipped) => self.summary.skipped(skipped),
         }
     }
 

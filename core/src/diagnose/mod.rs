@@ -224,13 +224,13 @@ impl Diagnoser {
     /// Feeds raw export bytes in any chunking; the format is detected from the first bytes.
     pub fn push_bytes(&mut self, chunk: &[u8]) {
         let engine = &mut self.engine;
-        self.decoder.push(chunk, &mut |item| engine.ingest(item));
+        self.decoder.push_decoded(chunk, &mut |item| engine.ingest_decoded(item));
     }
 
     /// Starts the next input (file): the format is detected anew and evidence carries the input's number.
     pub fn next_input(&mut self) {
         let engine = &mut self.engine;
-        self.decoder.finish(&mut |item| engine.ingest(item));
+        self.decoder.finish_decoded(&mut |item| engine.ingest_decoded(item));
         self.inputs += 1;
         self.decoder = LogDecoder::for_input(self.inputs);
     }
@@ -253,7 +253,7 @@ impl Diagnoser {
     /// Ends the input and returns the report.
     pub fn finish(mut self) -> Report {
         let engine = &mut self.engine;
-        self.decoder.finish(&mut |item| engine.ingest(item));
+        self.decoder.finish_decoded(&mut |item| engine.ingest_decoded(item));
         self.engine.finish()
     }
 }

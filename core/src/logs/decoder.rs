@@ -7,7 +7,7 @@
 //! record as malformed, and a `{` in the first column while a record is open starts a new one.
 
 use super::normalize::{self, Shape};
-use super::{Format, MAX_RECORD_BYTES, ReadItem, SkipReason, Skipped};
+use super::{Decoded, Format, LogRecord, MAX_RECORD_BYTES, ReadItem, SkipReason, Skipped};
 
 /// Bytes of a line kept for [`Skipped::excerpt`].
 const EXCERPT_LEN: usize = 80;
@@ -32,6 +32,8 @@ pub struct LogDecoder {
     probe: Vec<u8>,
     /// Index of the input this decoder reads, stamped on every [`super::RecordRef`].
     input: u32,
+    /// The record being read, reused from one record to the next so that reading allocates nothing.
+    scratch: LogRecord,
 }
 
 #[derive(Debug)]
@@ -65,6 +67,7 @@ impl LogDecoder {
             records: 0,
             format: None,
             probe: Vec::new(),
+            scratch: LogRecord::blank(),
         }
     }
 
@@ -80,6 +83,16 @@ impl LogDecoder {
 
     /// Feeds the next chunk; every complete record or skipped part is passed to `emit`.
     pub fn push(&mut self, chunk: &[u8], emit: &mut dyn FnMut(ReadItem)) {
+        self.push_decoded(chunk, &mut |item| emit(item.into_item()));
+    }
+
+    /// Ends the input: emits what remains (a cut-off record is reported as skipped).
+    pub fn finish(&mut self, emit: &mut dyn FnMut(ReadItem)) {
+        self.finish_decoded(&mut |item| emit(item.into_item()));
+    }
+
+    /// [`LogDecoder::push`] lending each record instead of boxing a copy of it.
+    pub(crate) fn push_decoded(&mut self, chunk: &[u8], emit: &mut dyn FnMut(Decoded<'_>)) {
         self.bytes += chunk.len() as u64;
         if matches!(self.mode, Mode::Detecting) {
             self.probe.extend_from_slice(chunk);
@@ -92,8 +105,8 @@ impl LogDecoder {
         self.feed(chunk, emit);
     }
 
-    /// Ends the input: emits what remains (a cut-off record is reported as skipped).
-    pub fn finish(&mut self, emit: &mut dyn FnMut(ReadItem)) {
+    /// [`LogDecoder::finish`] lending each record instead of boxing a copy of it.
+    pub(crate) fn finish_decoded(&mut self, emit: &mut dyn FnMut(Decoded<'_>)) {
         if matches!(self.mode, Mode::Detecting) {
             match self.detect(true) {
                 Some(mode) => {
@@ -104,7 +117,13 @@ impl LogDecoder {
                 None => return,
             }
         }
-        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format, input: self.input };
+        let mut sink = Sink {
+            emit,
+            records: &mut self.records,
+            format: &mut self.format,
+            input: self.input,
+            scratch: &mut self.scratch,
+        };
         match &mut self.mode {
             Mode::Detecting => {}
             Mode::Json(state) => state.finish(&mut sink),
@@ -113,8 +132,14 @@ impl LogDecoder {
         }
     }
 
-    fn feed(&mut self, bytes: &[u8], emit: &mut dyn FnMut(ReadItem)) {
-        let mut sink = Sink { emit, records: &mut self.records, format: &mut self.format, input: self.input };
+    fn feed(&mut self, bytes: &[u8], emit: &mut dyn FnMut(Decoded<'_>)) {
+        let mut sink = Sink {
+            emit,
+            records: &mut self.records,
+            format: &mut self.format,
+            input: self.input,
+            scratch: &mut self.scratch,
+        };
         let position = Position { line: &mut self.line, line_start: &mut self.line_start };
         match &mut self.mode {
             Mode::Detecting => {}
@@ -151,15 +176,17 @@ impl LogDecoder {
 
 /// Where emitted items go, with the counters they update.
 struct Sink<'a> {
-    emit: &'a mut dyn FnMut(ReadItem),
+    emit: &'a mut dyn FnMut(Decoded<'_>),
     input: u32,
     records: &'a mut u64,
     format: &'a mut Option<Format>,
+    /// The decoder's reused record, filled for each record and lent to `emit`.
+    scratch: &'a mut LogRecord,
 }
 
 impl Sink<'_> {
     fn skipped(&mut self, line: u64, reason: SkipReason, excerpt: &[u8]) {
-        (self.emit)(ReadItem::Skipped(Skipped { line, reason, excerpt: excerpt_of(excerpt) }));
+        (self.emit)(Decoded::Skipped(Skipped { line, reason, excerpt: excerpt_of(excerpt) }));
     }
 
     fn json_record(&mut self, line: u64, bytes: &[u8], container: Container) {
@@ -173,8 +200,9 @@ impl Sink<'_> {
             return self.skipped(line, SkipReason::MalformedJson, bytes);
         };
         let index = *self.records;
-        match normalize::from_json(&value, super::RecordRef { input: self.input, line, index }) {
-            Some((mut record, shape)) => {
+        match normalize::from_json(&value, super::RecordRef { input: self.input, line, index }, self.scratch)
+        {
+            Some(shape) => {
                 let format = match (shape, container) {
                     (Shape::EventGrid, _) => Format::EventGrid,
                     (Shape::Legacy, _) => Format::OperationsMonitoring,
@@ -182,10 +210,10 @@ impl Sink<'_> {
                     (Shape::ResourceLog, Container::Records) => Format::EventHubsRecords,
                     (Shape::ResourceLog, _) => Format::StorageJsonLines,
                 };
-                record.format = format;
+                self.scratch.format = format;
                 self.format.get_or_insert(format);
                 *self.records += 1;
-                (self.emit)(ReadItem::Record(Box::new(record)));
+                (self.emit)(Decoded::Record(self.scratch));
             }
             None => {
                 // Only on this rare path is the whole object checked, to tell broken JSON from a foreign object.
@@ -201,12 +229,12 @@ impl Sink<'_> {
 
     fn csv_record(&mut self, line: u64, header: &[String], cells: &[String], raw: &[u8]) {
         let index = *self.records;
-        match normalize::from_csv_row(header, cells, super::RecordRef { input: self.input, line, index }) {
-            Some(record) => {
-                *self.records += 1;
-                (self.emit)(ReadItem::Record(Box::new(record)));
-            }
-            None => self.skipped(line, SkipReason::NotALogRecord, raw),
+        let source = super::RecordRef { input: self.input, line, index };
+        if normalize::from_csv_row(header, cells, source, self.scratch) {
+            *self.records += 1;
+            (self.emit)(Decoded::Record(self.scratch));
+        } else {
+            self.skipped(line, SkipReason::NotALogRecord, raw);
         }
     }
 }

@@ -126,6 +126,32 @@ pub struct LogRecord {
 }
 
 impl LogRecord {
+    /// A record with no fields set: the decoder's reusable buffer before its first record.
+    pub(crate) fn blank() -> LogRecord {
+        LogRecord {
+            format: Format::StorageJsonLines,
+            source: RecordRef::default(),
+            time: None,
+            category: Cow::Borrowed(""),
+            operation: Cow::Borrowed(""),
+            level: Level::Unknown,
+            code: None,
+            http_status: None,
+            error_name: None,
+            device_id: None,
+            module_id: None,
+            protocol: None,
+            sdk_version: None,
+            ip: None,
+            message_id: None,
+            delivery_count: None,
+            size_bytes: None,
+            endpoint: None,
+            error_message: None,
+            sequence_number: None,
+        }
+    }
+
     /// True for a device connect (successful or not).
     pub fn is_connect(&self) -> bool {
         self.operation.eq_ignore_ascii_case("deviceConnect")
@@ -198,6 +224,25 @@ pub enum ReadItem {
     Record(Box<LogRecord>),
     /// A part of the input that could not be read.
     Skipped(Skipped),
+}
+
+/// What the decoder hands over inside the crate: a record lent from the decoder's reused buffer (no
+/// allocation per record), or a part that could not be read.
+pub(crate) enum Decoded<'r> {
+    /// A record, valid until the decoder reads the next one.
+    Record(&'r LogRecord),
+    /// A part of the input that could not be read.
+    Skipped(Skipped),
+}
+
+impl Decoded<'_> {
+    /// The item as the public API gives it, the record copied out of the decoder's buffer.
+    fn into_item(self) -> ReadItem {
+        match self {
+            Decoded::Record(record) => ReadItem::Record(Box::new(record.clone())),
+            Decoded::Skipped(skipped) => ReadItem::Skipped(skipped),
+        }
+    }
 }
 
 /// Reads records from any buffered reader, detecting the format. I/O errors end the stream and are

@@ -37,11 +37,14 @@ struct Draft<'a> {
     properties: Option<Cow<'a, str>>,
 }
 
-/// Reads a JSON object of any supported shape. `None` when it has none of a log record's fields.
-pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(LogRecord, Shape)> {
+/// Reads a JSON object of any supported shape into `out` (every field overwritten). `None` when it has
+/// none of a log record's fields.
+pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Option<Shape> {
     if value.kind != Kind::Object {
         return None;
     }
+    // Declared first: `properties` may borrow from it.
+    let properties_text: Option<Cow<'_, str>>;
     let mut draft = Draft::default();
     let mut shape = Shape::ResourceLog;
     let mut flat = Properties::default();
@@ -55,7 +58,7 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
         if key == "properties" && !read_escaped {
             let rest = members.text_from(start);
             let walked = rest.strip_prefix('"').and_then(|inner| {
-                escaped_object_len(inner, &mut |key, text| properties.take_text(key, text))
+                escaped_object_len(inner, &mut |key, text| properties.take_text(key, text.map(Cow::Borrowed)))
             });
             if let Some(len) = walked.filter(|&len| rest.as_bytes().get(len + 1) == Some(&b'"')) {
                 members.skip_to(start + len + 2);
@@ -86,7 +89,7 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
             "statusCode" => draft.status_code = text(),
             "properties" | "properties_s" | "Properties" => properties_value = Some(field),
             "eventType" | "type" if field.as_str().is_some_and(|t| t.starts_with("Microsoft.Devices.")) => {
-                return event_grid(value, source).map(|event| (event, Shape::EventGrid));
+                return event_grid(value, source, out).then_some(Shape::EventGrid);
             }
             _ => flat.take(&key, &field),
         }
@@ -94,7 +97,7 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
         return None;
     }
-    let properties_text = match properties_value {
+    properties_text = match properties_value {
         _ if read_escaped => None,
         Some(field) if field.kind == Kind::String => field.as_str(),
         Some(field) if field.kind == Kind::Object => Some(Cow::Borrowed(field.raw)),
@@ -106,11 +109,18 @@ pub(super) fn from_json<'a>(value: &Value<'a>, source: RecordRef) -> Option<(Log
         }
     }
     properties.fill_from(flat);
-    Some((build(draft, properties, source), shape))
+    build(draft, properties, source, out);
+    Some(shape)
 }
 
-/// Reads one row of an `AzureDiagnostics` CSV export, cells matched to the header by name.
-pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRef) -> Option<LogRecord> {
+/// Reads one row of an `AzureDiagnostics` CSV export into `out`, cells matched to the header by name. False
+/// when the row has none of a log record's fields.
+pub(super) fn from_csv_row(
+    header: &[String],
+    cells: &[String],
+    source: RecordRef,
+    out: &mut LogRecord,
+) -> bool {
     let mut draft = Draft::default();
     let mut flat = Properties::default();
     for (name, cell) in header.iter().zip(cells) {
@@ -123,46 +133,46 @@ pub(super) fn from_csv_row(header: &[String], cells: &[String], source: RecordRe
             "ResultType" | "resultType" => draft.result_type = value,
             "ResultDescription" | "resultDescription" => draft.result_description = value,
             "properties_s" | "properties" => draft.properties = value,
-            "deviceId_s" | "DeviceId" => flat.device_id = value.map(Cow::into_owned),
+            "deviceId_s" | "DeviceId" => flat.device_id = value,
             _ => {}
         }
     }
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
-        return None;
+        return false;
     }
-    let mut properties = Properties::default();
     let properties_text = draft.properties.take();
+    let mut properties = Properties::default();
     if let Some(parsed) = properties_text.as_deref().and_then(Value::object) {
         for (key, field) in parsed.fields() {
             properties.take(&key, &field);
         }
     }
     properties.fill_from(flat);
-    let mut record = build(draft, properties, source);
-    record.format = Format::AzureDiagnosticsCsv;
-    Some(record)
+    build(draft, properties, source, out);
+    out.format = Format::AzureDiagnosticsCsv;
+    true
 }
 
-/// The fields of `properties` (or of a flat legacy object) that diagnosis uses.
+/// The fields of `properties` (or of a flat legacy object) that diagnosis uses, borrowed from the record.
 #[derive(Default)]
-struct Properties {
-    device_id: Option<String>,
-    module_id: Option<String>,
-    protocol: Option<Cow<'static, str>>,
-    sdk_version: Option<String>,
-    ip: Option<String>,
-    message_id: Option<String>,
+struct Properties<'p> {
+    device_id: Option<Cow<'p, str>>,
+    module_id: Option<Cow<'p, str>>,
+    protocol: Option<Cow<'p, str>>,
+    sdk_version: Option<Cow<'p, str>>,
+    ip: Option<Cow<'p, str>>,
+    message_id: Option<Cow<'p, str>>,
     delivery_count: Option<u32>,
     size_bytes: Option<u64>,
-    endpoint: Option<String>,
-    error_message: Option<String>,
-    status_code: Option<String>,
+    endpoint: Option<Cow<'p, str>>,
+    error_message: Option<Cow<'p, str>>,
+    status_code: Option<Cow<'p, str>>,
 }
 
-impl Properties {
-    fn take(&mut self, key: &str, field: &Value<'_>) {
+impl<'p> Properties<'p> {
+    fn take(&mut self, key: &str, field: &Value<'p>) {
         if Self::wanted(key) {
-            self.take_text(key, field.as_text().as_deref());
+            self.take_text(key, field.as_text());
         }
     }
 
@@ -192,27 +202,33 @@ impl Properties {
     }
 
     /// Takes one member given as text (`None` for null, objects and arrays).
-    fn take_text(&mut self, key: &str, text: Option<&str>) {
-        let owned = || text.filter(|t| !t.is_empty()).map(str::to_owned);
-        let number = || text.and_then(|t| t.trim().parse::<u64>().ok());
-        match key {
-            "deviceId" | "DeviceId" => self.device_id = owned(),
-            "moduleId" | "ModuleId" => self.module_id = owned(),
-            "protocol" | "Protocol" => self.protocol = text.map(|p| known(p, &PROTOCOLS)),
-            "sdkVersion" | "SdkVersion" => self.sdk_version = owned(),
-            "maskedIpAddress" => self.ip = owned(),
-            "messageId" | "MessageId" => self.message_id = owned(),
-            "deliveryCount" => self.delivery_count = number().and_then(|n| u32::try_from(n).ok()),
-            "messageSizeInBytes" | "messageSize" | "MessageSize" => self.size_bytes = number(),
-            "endpointName" => self.endpoint = owned(),
-            "errorMessage" | "details" => self.error_message = owned(),
-            "statusCode" => self.status_code = owned(),
-            _ => {}
-        }
+    fn take_text(&mut self, key: &str, text: Option<Cow<'p, str>>) {
+        let number = || text.as_deref().and_then(|t| t.trim().parse::<u64>().ok());
+        let slot = match key {
+            "deviceId" | "DeviceId" => &mut self.device_id,
+            "moduleId" | "ModuleId" => &mut self.module_id,
+            "protocol" | "Protocol" => &mut self.protocol,
+            "sdkVersion" | "SdkVersion" => &mut self.sdk_version,
+            "maskedIpAddress" => &mut self.ip,
+            "messageId" | "MessageId" => &mut self.message_id,
+            "endpointName" => &mut self.endpoint,
+            "errorMessage" | "details" => &mut self.error_message,
+            "statusCode" => &mut self.status_code,
+            "deliveryCount" => {
+                self.delivery_count = number().and_then(|n| u32::try_from(n).ok());
+                return;
+            }
+            "messageSizeInBytes" | "messageSize" | "MessageSize" => {
+                self.size_bytes = number();
+                return;
+            }
+            _ => return,
+        };
+        *slot = text;
     }
 
     /// Fills gaps from fields found outside `properties` (legacy flat objects).
-    fn fill_from(&mut self, flat: Properties) {
+    fn fill_from(&mut self, flat: Properties<'p>) {
         macro_rules! fill {
             ($($field:ident),*) => { $( if self.$field.is_none() { self.$field = flat.$field; } )* };
         }
@@ -236,7 +252,7 @@ impl Properties {
 /// without unescaping it, and returns the length of the object (through its `}`). Handles flat members whose
 /// wanted strings hold no escapes; returns `None` for anything else, and the caller then unescapes and parses
 /// the object properly.
-fn escaped_object_len(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) -> Option<usize> {
+fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(&str, Option<&'e str>)) -> Option<usize> {
     let bytes = escaped.as_bytes();
     let skip_ws = |mut pos: usize| {
         while bytes.get(pos).is_some_and(|b| matches!(b, b' ' | b'\t')) {
@@ -249,7 +265,7 @@ fn escaped_object_len(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) 
     let string_end = |start: usize| -> Option<usize> {
         let mut from = start;
         loop {
-            let quote = from + memchr::memchr(b'"', bytes.get(from..)?)?;
+            let quote = from + crate::json::find2(bytes.get(from..)?, b'"', b'"')?;
             let backslashes = bytes.get(start..quote)?.iter().rev().take_while(|&&b| b == b'\\').count();
             if backslashes == 1 {
                 return Some(quote - 1);
@@ -319,7 +335,8 @@ fn escaped_object_len(escaped: &str, visit: &mut dyn FnMut(&str, Option<&str>)) 
     }
 }
 
-fn build(draft: Draft<'_>, properties: Properties, source: RecordRef) -> LogRecord {
+/// Writes the record gathered in `draft` and `properties` into `out`, reusing its strings' buffers.
+fn build(draft: Draft<'_>, properties: Properties<'_>, source: RecordRef, out: &mut LogRecord) {
     let result = draft.result_type.as_deref().map(str::trim).unwrap_or_default();
     let digits = result.bytes().all(|b| b.is_ascii_digit());
     let code = (digits && result.len() == 6).then(|| result.parse().ok()).flatten();
@@ -330,68 +347,72 @@ fn build(draft: Draft<'_>, properties: Properties, source: RecordRef) -> LogReco
         .or_else(|| code.map(|c: u32| u16::try_from(c / 1000).unwrap_or(0)));
     let error_name = draft
         .result_description
-        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .map(Cow::into_owned);
-    LogRecord {
-        format: Format::StorageJsonLines,
-        source,
-        time: draft.time.as_deref().and_then(time::parse),
-        category: canonical_category(draft.category.as_deref().unwrap_or_default()),
-        operation: known(draft.operation.as_deref().unwrap_or_default(), &OPERATIONS),
-        level: parse_level(draft.level.as_deref()),
-        code,
-        http_status,
-        error_name,
-        device_id: properties.device_id,
-        module_id: properties.module_id,
-        protocol: properties.protocol,
-        sdk_version: properties.sdk_version,
-        ip: properties.ip,
-        message_id: properties.message_id,
-        delivery_count: properties.delivery_count,
-        size_bytes: properties.size_bytes,
-        endpoint: properties.endpoint,
-        error_message: properties.error_message,
-        sequence_number: None,
+        .as_deref()
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphanumeric()));
+    out.format = Format::StorageJsonLines;
+    out.source = source;
+    out.time = draft.time.as_deref().and_then(time::parse);
+    out.category = canonical_category(draft.category.as_deref().unwrap_or_default());
+    out.operation = known(draft.operation.as_deref().unwrap_or_default(), &OPERATIONS);
+    out.level = parse_level(draft.level.as_deref());
+    out.code = code;
+    out.http_status = http_status;
+    assign(&mut out.error_name, error_name);
+    assign(&mut out.device_id, properties.device_id.as_deref());
+    assign(&mut out.module_id, properties.module_id.as_deref());
+    out.protocol = properties.protocol.as_deref().map(|p| known(p, &PROTOCOLS));
+    assign(&mut out.sdk_version, properties.sdk_version.as_deref());
+    assign(&mut out.ip, properties.ip.as_deref());
+    assign(&mut out.message_id, properties.message_id.as_deref());
+    out.delivery_count = properties.delivery_count;
+    out.size_bytes = properties.size_bytes;
+    assign(&mut out.endpoint, properties.endpoint.as_deref());
+    assign(&mut out.error_message, properties.error_message.as_deref());
+    out.sequence_number = None;
+}
+
+/// Sets an optional text field (empty text counts as absent), reusing the buffer it already has.
+fn assign(slot: &mut Option<String>, text: Option<&str>) {
+    match (slot.as_mut(), text.filter(|t| !t.is_empty())) {
+        (Some(buffer), Some(text)) => {
+            buffer.clear();
+            buffer.push_str(text);
+        }
+        (None, Some(text)) => *slot = Some(text.to_owned()),
+        (_, None) => *slot = None,
     }
 }
 
-/// An Event Grid (or CloudEvents) `Microsoft.Devices.DeviceConnected`/`DeviceDisconnected` event.
-fn event_grid(value: &Value<'_>, source: RecordRef) -> Option<LogRecord> {
-    let event_type = value.get("eventType").or_else(|| value.get("type"))?.as_str()?;
-    let operation = match event_type.strip_prefix("Microsoft.Devices.")? {
-        "DeviceConnected" => "deviceConnect",
-        "DeviceDisconnected" => "deviceDisconnect",
-        _ => return None,
+/// Reads an Event Grid (or CloudEvents) `Microsoft.Devices.DeviceConnected`/`DeviceDisconnected` event into
+/// `out`; false for other event types.
+fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> bool {
+    let Some(event_type) = value.get("eventType").or_else(|| value.get("type")).and_then(|v| v.as_str())
+    else {
+        return false;
     };
-    let data = value.get("data")?;
-    let text =
-        |v: Option<Value<'_>>| v.and_then(|v| v.as_str()).map(|t| t.into_owned()).filter(|t| !t.is_empty());
+    let operation = match event_type.strip_prefix("Microsoft.Devices.") {
+        Some("DeviceConnected") => "deviceConnect",
+        Some("DeviceDisconnected") => "deviceDisconnect",
+        _ => return false,
+    };
+    let Some(data) = value.get("data") else { return false };
+    let text = |v: Option<Value<'_>>| v.and_then(|v| v.as_str()).map(Cow::into_owned);
     let time_text = text(value.get("eventTime").or_else(|| value.get("time")));
-    Some(LogRecord {
+    *out = LogRecord {
         format: Format::EventGrid,
         source,
         time: time_text.as_deref().and_then(time::parse),
         category: Cow::Borrowed("Connections"),
         operation: Cow::Borrowed(operation),
-        level: Level::Unknown,
-        code: None,
-        http_status: None,
-        error_name: None,
-        device_id: text(data.get("deviceId")),
-        module_id: text(data.get("moduleId")),
-        protocol: None,
-        sdk_version: None,
-        ip: None,
-        message_id: None,
-        delivery_count: None,
-        size_bytes: None,
-        endpoint: None,
-        error_message: None,
+        device_id: text(data.get("deviceId")).filter(|t| !t.is_empty()),
+        module_id: text(data.get("moduleId")).filter(|t| !t.is_empty()),
         sequence_number: text(
             data.get("deviceConnectionStateEventInfo").and_then(|i| i.get("sequenceNumber")),
-        ),
-    })
+        )
+        .filter(|t| !t.is_empty()),
+        ..LogRecord::blank()
+    };
+    true
 }
 
 fn parse_status(text: &str) -> Option<u16> {
@@ -479,8 +500,14 @@ mod tests {
     use super::*;
 
     fn read(json: &str) -> LogRecord {
+        read_shape(json).0
+    }
+
+    fn read_shape(json: &str) -> (LogRecord, Shape) {
         let value = Value::parse(json).unwrap();
-        from_json(&value, RecordRef { input: 0, line: 1, index: 0 }).unwrap().0
+        let mut record = LogRecord::blank();
+        let shape = from_json(&value, RecordRef { input: 0, line: 1, index: 0 }, &mut record).unwrap();
+        (record, shape)
     }
 
     #[test]
@@ -498,11 +525,9 @@ mod tests {
 
     #[test]
     fn legacy_flat_object() {
-        let (record, shape) = from_json(
-            &Value::parse(r#"{"durationMs": 1234, "protocol": "Amqp", "time": "2024-01-01T00:00:00Z", "operationName": "deviceConnect", "category": "fileUpload", "level": "Error", "statusCode": 403, "statusType": 403006, "statusDescription": "DeviceMaximumActiveFileUploadLimitExceeded", "deviceId": "device-ID"}"#).unwrap(),
-            RecordRef { input: 0, line: 1, index: 0 },
-        )
-        .unwrap();
+        let (record, shape) = read_shape(
+            r#"{"durationMs": 1234, "protocol": "Amqp", "time": "2024-01-01T00:00:00Z", "operationName": "deviceConnect", "category": "fileUpload", "level": "Error", "statusCode": 403, "statusType": 403006, "statusDescription": "DeviceMaximumActiveFileUploadLimitExceeded", "deviceId": "device-ID"}"#,
+        );
         assert_eq!(shape, Shape::Legacy);
         assert_eq!((record.code, record.http_status), (Some(403006), Some(403)));
         assert_eq!(record.category, "FileUploadOperations");
