@@ -43,8 +43,6 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     if value.kind != Kind::Object {
         return None;
     }
-    // Declared first: `properties` may borrow from it.
-    let properties_text: Option<Cow<'_, str>>;
     let mut draft = Draft::default();
     let mut shape = Shape::ResourceLog;
     let mut flat = Properties::default();
@@ -97,7 +95,7 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
         return None;
     }
-    properties_text = match properties_value {
+    let properties_text = match properties_value {
         _ if read_escaped => None,
         Some(field) if field.kind == Kind::String => field.as_str(),
         Some(field) if field.kind == Kind::Object => Some(Cow::Borrowed(field.raw)),
