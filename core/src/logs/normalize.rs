@@ -56,7 +56,9 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
         if key == "properties" && !read_escaped {
             let rest = members.text_from(start);
             let walked = rest.strip_prefix('"').and_then(|inner| {
-                escaped_object_len(inner, &mut |key, text| properties.take_text(key, text.map(Cow::Borrowed)))
+                escaped_object_len(inner, &mut |member, text| {
+                    properties.take_text(member, text.map(Cow::Borrowed))
+                })
             });
             if let Some(len) = walked.filter(|&len| rest.as_bytes().get(len + 1) == Some(&b'"')) {
                 members.skip_to(start + len + 2);
@@ -167,60 +169,70 @@ struct Properties<'p> {
     status_code: Option<Cow<'p, str>>,
 }
 
+/// The members of `properties` that diagnosis reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    DeviceId,
+    ModuleId,
+    Protocol,
+    SdkVersion,
+    Ip,
+    MessageId,
+    DeliveryCount,
+    SizeBytes,
+    Endpoint,
+    ErrorMessage,
+    StatusCode,
+}
+
+impl Wanted {
+    /// The member a key names, in any of the spellings the export shapes use.
+    fn of(key: &str) -> Option<Wanted> {
+        Some(match key {
+            "deviceId" | "DeviceId" => Wanted::DeviceId,
+            "moduleId" | "ModuleId" => Wanted::ModuleId,
+            "protocol" | "Protocol" => Wanted::Protocol,
+            "sdkVersion" | "SdkVersion" => Wanted::SdkVersion,
+            "maskedIpAddress" => Wanted::Ip,
+            "messageId" | "MessageId" => Wanted::MessageId,
+            "deliveryCount" => Wanted::DeliveryCount,
+            "messageSizeInBytes" | "messageSize" | "MessageSize" => Wanted::SizeBytes,
+            "endpointName" => Wanted::Endpoint,
+            "errorMessage" | "details" => Wanted::ErrorMessage,
+            "statusCode" => Wanted::StatusCode,
+            _ => return None,
+        })
+    }
+}
+
 impl<'p> Properties<'p> {
     fn take(&mut self, key: &str, field: &Value<'p>) {
-        if Self::wanted(key) {
-            self.take_text(key, field.as_text());
+        if let Some(member) = Wanted::of(key) {
+            self.take_text(member, field.as_text());
         }
     }
 
-    fn wanted(key: &str) -> bool {
-        matches!(
-            key,
-            "deviceId"
-                | "DeviceId"
-                | "moduleId"
-                | "ModuleId"
-                | "protocol"
-                | "Protocol"
-                | "sdkVersion"
-                | "SdkVersion"
-                | "maskedIpAddress"
-                | "messageId"
-                | "MessageId"
-                | "deliveryCount"
-                | "messageSizeInBytes"
-                | "messageSize"
-                | "MessageSize"
-                | "endpointName"
-                | "errorMessage"
-                | "details"
-                | "statusCode"
-        )
-    }
-
     /// Takes one member given as text (`None` for null, objects and arrays).
-    fn take_text(&mut self, key: &str, text: Option<Cow<'p, str>>) {
+    fn take_text(&mut self, member: Wanted, text: Option<Cow<'p, str>>) {
         let number = || text.as_deref().and_then(|t| t.trim().parse::<u64>().ok());
-        let slot = match key {
-            "deviceId" | "DeviceId" => &mut self.device_id,
-            "moduleId" | "ModuleId" => &mut self.module_id,
-            "protocol" | "Protocol" => &mut self.protocol,
-            "sdkVersion" | "SdkVersion" => &mut self.sdk_version,
-            "maskedIpAddress" => &mut self.ip,
-            "messageId" | "MessageId" => &mut self.message_id,
-            "endpointName" => &mut self.endpoint,
-            "errorMessage" | "details" => &mut self.error_message,
-            "statusCode" => &mut self.status_code,
-            "deliveryCount" => {
+        let slot = match member {
+            Wanted::DeviceId => &mut self.device_id,
+            Wanted::ModuleId => &mut self.module_id,
+            Wanted::Protocol => &mut self.protocol,
+            Wanted::SdkVersion => &mut self.sdk_version,
+            Wanted::Ip => &mut self.ip,
+            Wanted::MessageId => &mut self.message_id,
+            Wanted::Endpoint => &mut self.endpoint,
+            Wanted::ErrorMessage => &mut self.error_message,
+            Wanted::StatusCode => &mut self.status_code,
+            Wanted::DeliveryCount => {
                 self.delivery_count = number().and_then(|n| u32::try_from(n).ok());
                 return;
             }
-            "messageSizeInBytes" | "messageSize" | "MessageSize" => {
+            Wanted::SizeBytes => {
                 self.size_bytes = number();
                 return;
             }
-            _ => return,
         };
         *slot = text;
     }
@@ -247,10 +259,10 @@ impl<'p> Properties<'p> {
 }
 
 /// Walks the members of an object given in JSON-string-escaped form (`{\"deviceId\":\"d1\",\"authType\":null}`)
-/// without unescaping it, and returns the length of the object (through its `}`). Handles flat members whose
-/// wanted strings hold no escapes; returns `None` for anything else, and the caller then unescapes and parses
-/// the object properly.
-fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(&str, Option<&'e str>)) -> Option<usize> {
+/// without unescaping it, passes the wanted ones to `visit`, and returns the length of the object (through its
+/// `}`). Handles flat members whose wanted strings hold no escapes; returns `None` for anything else, and the
+/// caller then unescapes and parses the object properly.
+fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(Wanted, Option<&'e str>)) -> Option<usize> {
     let bytes = escaped.as_bytes();
     let skip_ws = |mut pos: usize| {
         while bytes.get(pos).is_some_and(|b| matches!(b, b' ' | b'\t')) {
@@ -258,20 +270,30 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(&str, Option<&
         }
         pos
     };
-    // The end of an escaped string starting at `start` (just after its opening `\"`): the next quote with
-    // exactly one backslash before it (three backslashes escape a quote inside the string).
-    let string_end = |start: usize| -> Option<usize> {
-        let mut from = start;
+    // An escaped string's content starts just after its opening `\"` and ends at the next `\"` that is not
+    // part of an escape of its own (`\\\"` is an escaped quote inside it). Returns where the content ends and
+    // whether it holds escapes. A bare `"` means the enclosing string ended: not a flat escaped object.
+    let string_end = |start: usize| -> Option<(usize, bool)> {
+        let mut pos = start;
+        let mut has_escape = false;
         loop {
-            let quote = from + crate::json::find2(bytes.get(from..)?, b'"', b'"')?;
-            let backslashes = bytes.get(start..quote)?.iter().rev().take_while(|&&b| b == b'\\').count();
-            if backslashes == 1 {
-                return Some(quote - 1);
+            pos += crate::json::find2(bytes.get(pos..)?, b'"', b'\\')?;
+            match (bytes.get(pos)?, bytes.get(pos + 1)?) {
+                (b'\\', b'"') => return Some((pos, has_escape)),
+                (b'\\', b'\\') => {
+                    // An escape inside the string: its backslash, then the escaped character, which may
+                    // itself be written escaped (`\\\"`, `\\\\`).
+                    has_escape = true;
+                    pos += 2;
+                    pos += if bytes.get(pos) == Some(&b'\\') { 2 } else { 1 };
+                }
+                (b'\\', _) => {
+                    // A control character such as `\n`, written once escaped.
+                    has_escape = true;
+                    pos += 2;
+                }
+                _ => return None,
             }
-            if backslashes % 2 == 0 {
-                return None;
-            }
-            from = quote + 1;
         }
     };
     if bytes.first() != Some(&b'{') {
@@ -285,20 +307,20 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(&str, Option<&
         if bytes.get(pos..pos + 2) != Some(b"\\\"".as_slice()) {
             return None;
         }
-        let key_end = string_end(pos + 2)?;
-        let key = escaped.get(pos + 2..key_end).unwrap_or_default();
+        let (key_end, key_escaped) = string_end(pos + 2)?;
+        let member = if key_escaped { None } else { escaped.get(pos + 2..key_end).and_then(Wanted::of) };
         pos = skip_ws(key_end + 2);
         if bytes.get(pos) != Some(&b':') {
             return None;
         }
         pos = skip_ws(pos + 1);
         let value = if bytes.get(pos..pos + 2) == Some(b"\\\"".as_slice()) {
-            let end = string_end(pos + 2)?;
-            let text = escaped.get(pos + 2..end);
+            let (end, value_escaped) = string_end(pos + 2)?;
             // A wanted value with escapes of its own needs real unescaping.
-            if Properties::wanted(key) && text.is_none_or(|t| t.contains('\\')) {
+            if member.is_some() && value_escaped {
                 return None;
             }
+            let text = escaped.get(pos + 2..end);
             pos = end + 2;
             text
         } else {
@@ -321,8 +343,8 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(&str, Option<&
             pos = end;
             (literal != "null").then_some(literal)
         };
-        if Properties::wanted(key) {
-            visit(key, value);
+        if let Some(member) = member {
+            visit(member, value);
         }
         pos = skip_ws(pos);
         match bytes.get(pos) {
@@ -548,16 +570,21 @@ mod tests {
     fn escaped_properties_are_read_without_unescaping_or_fall_back() {
         let mut seen = Vec::new();
         let simple = r#"{\"deviceId\":\"d1\",\"authType\":\"{\\\"scope\\\":\\\"device\\\"}\",\"deliveryCount\":3,\"statusCode\":null}"#;
-        let len = escaped_object_len(simple, &mut |k, v| seen.push((k.to_owned(), v.map(str::to_owned))));
+        let len = escaped_object_len(simple, &mut |member, v| seen.push((member, v.map(str::to_owned))));
         assert_eq!(len, Some(simple.len()));
         assert_eq!(
             seen,
             [
-                ("deviceId".to_owned(), Some("d1".to_owned())),
-                ("deliveryCount".to_owned(), Some("3".to_owned())),
-                ("statusCode".to_owned(), None)
+                (Wanted::DeviceId, Some("d1".to_owned())),
+                (Wanted::DeliveryCount, Some("3".to_owned())),
+                (Wanted::StatusCode, None)
             ]
         );
+        // Escaped quotes and backslashes inside a member that is not wanted are stepped over.
+        let nested = r#"{\"authType\":\"a\\\"b\\\\c\\nd\",\"deviceId\":\"d2\"}"#;
+        let mut devices = Vec::new();
+        let len = escaped_object_len(nested, &mut |_, v| devices.push(v.map(str::to_owned)));
+        assert_eq!((len, devices), (Some(nested.len()), vec![Some("d2".to_owned())]));
         for unusual in [
             r#"{\"deviceId\":\"d\\u00e9\"}"#,
             r#"{\"deviceId\":{}}"#,
