@@ -6,7 +6,7 @@ pub type Millis = i64;
 /// Reads any timestamp shape IoT Hub uses: ISO 8601 (`2024-05-14T08:00:05Z`, fractions, offsets),
 /// the portal's CSV export (`5/13/2024, 10:01:10.000 PM`) and the tracking-id form (`12/14/2016 03:15:17`).
 pub fn parse(text: &str) -> Option<Millis> {
-    let text = text.trim();
+    let text = text.trim_ascii();
     let first = text.as_bytes().get(..5)?;
     if first.get(4) == Some(&b'-') { parse_iso(text) } else { parse_us(text) }
 }

@@ -214,7 +214,7 @@ impl<'p> Properties<'p> {
 
     /// Takes one member given as text (`None` for null, objects and arrays).
     fn take_text(&mut self, member: Wanted, text: Option<Cow<'p, str>>) {
-        let number = || text.as_deref().and_then(|t| t.trim().parse::<u64>().ok());
+        let number = || text.as_deref().and_then(|t| t.trim_ascii().parse::<u64>().ok());
         let slot = match member {
             Wanted::DeviceId => &mut self.device_id,
             Wanted::ModuleId => &mut self.module_id,
@@ -331,7 +331,7 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(Wanted, Option
                     .iter()
                     .take_while(|&&b| b != b',' && b != b'}')
                     .count();
-            let literal = escaped.get(pos..end).unwrap_or_default().trim();
+            let literal = escaped.get(pos..end).unwrap_or_default().trim_ascii();
             let scalar = matches!(literal, "null" | "true" | "false")
                 || (!literal.is_empty()
                     && literal
@@ -357,7 +357,7 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(Wanted, Option
 
 /// Writes the record gathered in `draft` and `properties` into `out`, reusing its strings' buffers.
 fn build(draft: Draft<'_>, properties: Properties<'_>, source: RecordRef, out: &mut LogRecord) {
-    let result = draft.result_type.as_deref().map(str::trim).unwrap_or_default();
+    let result = draft.result_type.as_deref().map(str::trim_ascii).unwrap_or_default();
     let digits = result.bytes().all(|b| b.is_ascii_digit());
     let code = (digits && result.len() == 6).then(|| result.parse().ok()).flatten();
     let status_from_result = (digits && result.len() == 3).then(|| result.parse().ok()).flatten();
@@ -436,12 +436,12 @@ fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> bool
 }
 
 fn parse_status(text: &str) -> Option<u16> {
-    let text = text.trim();
+    let text = text.trim_ascii();
     (text.len() == 3).then(|| text.parse().ok()).flatten()
 }
 
 fn parse_level(level: Option<&str>) -> Level {
-    match level.map(str::trim) {
+    match level.map(str::trim_ascii) {
         Some(l) if l.eq_ignore_ascii_case("Information") || l.eq_ignore_ascii_case("Informational") => {
             Level::Information
         }
@@ -454,7 +454,7 @@ fn parse_level(level: Option<&str>) -> Level {
 
 /// Current category names for the legacy operations-monitoring ones (`fileUpload`, `routes`, ...).
 fn canonical_category(category: &str) -> Cow<'static, str> {
-    let category = category.trim();
+    let category = category.trim_ascii();
     if let Some(name) = CATEGORIES.iter().find(|name| name.eq_ignore_ascii_case(category)) {
         return Cow::Borrowed(name);
     }
