@@ -208,7 +208,7 @@ fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
 
 /// Bytes searched eight at a time by [`find2`] before it switches to a vectorised search, whose setup costs
 /// more than keys and short values take to scan.
-const SHORT_SPAN: usize = 32;
+const SHORT_SPAN: usize = 16;
 
 /// Position of the first `a` or `b` in `haystack`: the short prefix word by word, the rest with `memchr2`.
 #[inline]

@@ -51,9 +51,10 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     let mut read_escaped = false;
     let mut members = value.fields();
     while let Some((key, start)) = members.next_name() {
+        let member = Member::of(&key);
         // Resource logs double-encode `properties`: walk it in its escaped form while finding its end, which
         // saves scanning it, unescaping it and parsing it again. Anything unusual falls back to that.
-        if key == "properties" && !read_escaped {
+        if member == Member::Properties && key == "properties" && !read_escaped {
             let rest = members.text_from(start);
             let walked = rest.strip_prefix('"').and_then(|inner| {
                 escaped_object_len(inner, &mut |member, text| {
@@ -69,29 +70,28 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
         }
         let Some(field) = members.value(start) else { break };
         let text = || field.as_text();
-        match key.as_ref() {
-            "time" | "Time" | "timestamp" => draft.time = text(),
-            "TimeGenerated" | "TimeGenerated [UTC]" => {
+        match member {
+            Member::Time => draft.time = text(),
+            Member::TimeGenerated => {
                 draft.time = text();
                 shape = Shape::LogAnalyticsRow;
             }
-            "category" | "Category" => draft.category = text(),
-            "operationName" | "OperationName" => draft.operation = text(),
-            "level" | "Level" => draft.level = text(),
-            "resultType" | "ResultType" => draft.result_type = text(),
-            "resultDescription" | "ResultDescription" | "statusDescription" => {
-                draft.result_description = text()
-            }
-            "statusType" => {
+            Member::Category => draft.category = text(),
+            Member::Operation => draft.operation = text(),
+            Member::Level => draft.level = text(),
+            Member::ResultType => draft.result_type = text(),
+            Member::ResultDescription => draft.result_description = text(),
+            Member::StatusType => {
                 draft.result_type = text();
                 shape = Shape::Legacy;
             }
-            "statusCode" => draft.status_code = text(),
-            "properties" | "properties_s" | "Properties" => properties_value = Some(field),
-            "eventType" | "type" if field.as_str().is_some_and(|t| t.starts_with("Microsoft.Devices.")) => {
+            Member::StatusCode => draft.status_code = text(),
+            Member::Properties => properties_value = Some(field),
+            Member::EventType if field.as_str().is_some_and(|t| t.starts_with("Microsoft.Devices.")) => {
                 return event_grid(value, source, out).then_some(Shape::EventGrid);
             }
-            _ => flat.take(&key, &field),
+            Member::EventType | Member::Other => {}
+            Member::Flat(wanted) => flat.take_text(wanted, field.as_text()),
         }
     }
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
@@ -111,6 +111,76 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     properties.fill_from(flat);
     build(draft, properties, source, out);
     Some(shape)
+}
+
+/// The top-level members of a JSON record that reading uses, in every spelling the export shapes use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Member {
+    Time,
+    TimeGenerated,
+    Category,
+    Operation,
+    Level,
+    ResultType,
+    ResultDescription,
+    StatusType,
+    StatusCode,
+    Properties,
+    EventType,
+    /// A member of `properties` found at the top level (legacy flat objects).
+    Flat(Wanted),
+    Other,
+}
+
+impl Member {
+    /// The member a key names. Keys are told apart by length first, so each costs a comparison or two.
+    fn of(key: &str) -> Member {
+        match key.len() {
+            4 => match key {
+                "time" | "Time" => Member::Time,
+                "type" => Member::EventType,
+                _ => Member::Other,
+            },
+            5 => match key {
+                "level" | "Level" => Member::Level,
+                _ => Member::Other,
+            },
+            8 => match key {
+                "category" | "Category" => Member::Category,
+                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
+            },
+            9 => match key {
+                "timestamp" => Member::Time,
+                "eventType" => Member::EventType,
+                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
+            },
+            10 => match key {
+                "resultType" | "ResultType" => Member::ResultType,
+                "statusType" => Member::StatusType,
+                "statusCode" => Member::StatusCode,
+                "properties" | "Properties" => Member::Properties,
+                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
+            },
+            12 => match key {
+                "properties_s" => Member::Properties,
+                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
+            },
+            13 => match key {
+                "operationName" | "OperationName" => Member::Operation,
+                "TimeGenerated" => Member::TimeGenerated,
+                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
+            },
+            17 => match key {
+                "resultDescription" | "ResultDescription" | "statusDescription" => Member::ResultDescription,
+                _ => Member::Other,
+            },
+            19 => match key {
+                "TimeGenerated [UTC]" => Member::TimeGenerated,
+                _ => Member::Other,
+            },
+            _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
+        }
+    }
 }
 
 /// Reads one row of an `AzureDiagnostics` CSV export into `out`, cells matched to the header by name. False
@@ -188,20 +258,50 @@ enum Wanted {
 impl Wanted {
     /// The member a key names, in any of the spellings the export shapes use.
     fn of(key: &str) -> Option<Wanted> {
-        Some(match key {
-            "deviceId" | "DeviceId" => Wanted::DeviceId,
-            "moduleId" | "ModuleId" => Wanted::ModuleId,
-            "protocol" | "Protocol" => Wanted::Protocol,
-            "sdkVersion" | "SdkVersion" => Wanted::SdkVersion,
-            "maskedIpAddress" => Wanted::Ip,
-            "messageId" | "MessageId" => Wanted::MessageId,
-            "deliveryCount" => Wanted::DeliveryCount,
-            "messageSizeInBytes" | "messageSize" | "MessageSize" => Wanted::SizeBytes,
-            "endpointName" => Wanted::Endpoint,
-            "errorMessage" | "details" => Wanted::ErrorMessage,
-            "statusCode" => Wanted::StatusCode,
+        let member = match key.len() {
+            7 => match key {
+                "details" => Wanted::ErrorMessage,
+                _ => return None,
+            },
+            8 => match key {
+                "deviceId" | "DeviceId" => Wanted::DeviceId,
+                "moduleId" | "ModuleId" => Wanted::ModuleId,
+                "protocol" | "Protocol" => Wanted::Protocol,
+                _ => return None,
+            },
+            9 => match key {
+                "messageId" | "MessageId" => Wanted::MessageId,
+                _ => return None,
+            },
+            10 => match key {
+                "sdkVersion" | "SdkVersion" => Wanted::SdkVersion,
+                "statusCode" => Wanted::StatusCode,
+                _ => return None,
+            },
+            11 => match key {
+                "messageSize" | "MessageSize" => Wanted::SizeBytes,
+                _ => return None,
+            },
+            12 => match key {
+                "endpointName" => Wanted::Endpoint,
+                "errorMessage" => Wanted::ErrorMessage,
+                _ => return None,
+            },
+            13 => match key {
+                "deliveryCount" => Wanted::DeliveryCount,
+                _ => return None,
+            },
+            15 => match key {
+                "maskedIpAddress" => Wanted::Ip,
+                _ => return None,
+            },
+            18 => match key {
+                "messageSizeInBytes" => Wanted::SizeBytes,
+                _ => return None,
+            },
             _ => return None,
-        })
+        };
+        Some(member)
     }
 }
 
@@ -605,5 +705,52 @@ mod tests {
         );
         assert_eq!((record.code, record.http_status, record.time), (None, Some(503), None));
         assert_eq!(record.device_id, None);
+    }
+
+    #[test]
+    fn every_spelling_of_a_member_is_recognised() {
+        let top = [
+            (["time", "Time", "timestamp"].as_slice(), Member::Time),
+            (&["TimeGenerated", "TimeGenerated [UTC]"], Member::TimeGenerated),
+            (&["category", "Category"], Member::Category),
+            (&["operationName", "OperationName"], Member::Operation),
+            (&["level", "Level"], Member::Level),
+            (&["resultType", "ResultType"], Member::ResultType),
+            (&["resultDescription", "ResultDescription", "statusDescription"], Member::ResultDescription),
+            (&["statusType"], Member::StatusType),
+            (&["statusCode"], Member::StatusCode),
+            (&["properties", "properties_s", "Properties"], Member::Properties),
+            (&["eventType", "type"], Member::EventType),
+            (&["deviceId", "DeviceId"], Member::Flat(Wanted::DeviceId)),
+            (&["maskedIpAddress"], Member::Flat(Wanted::Ip)),
+            (&["details", "errorMessage"], Member::Flat(Wanted::ErrorMessage)),
+        ];
+        for (names, member) in top {
+            for name in names {
+                assert_eq!(Member::of(name), member, "{name}");
+            }
+        }
+        let wanted = [
+            (["deviceId", "DeviceId"].as_slice(), Wanted::DeviceId),
+            (&["moduleId", "ModuleId"], Wanted::ModuleId),
+            (&["protocol", "Protocol"], Wanted::Protocol),
+            (&["sdkVersion", "SdkVersion"], Wanted::SdkVersion),
+            (&["maskedIpAddress"], Wanted::Ip),
+            (&["messageId", "MessageId"], Wanted::MessageId),
+            (&["deliveryCount"], Wanted::DeliveryCount),
+            (&["messageSizeInBytes", "messageSize", "MessageSize"], Wanted::SizeBytes),
+            (&["endpointName"], Wanted::Endpoint),
+            (&["errorMessage", "details"], Wanted::ErrorMessage),
+            (&["statusCode"], Wanted::StatusCode),
+        ];
+        for (names, member) in wanted {
+            for name in names {
+                assert_eq!(Wanted::of(name), Some(member), "{name}");
+            }
+        }
+        for other in ["resourceId", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX"] {
+            assert_eq!(Member::of(other), Member::Other, "{other}");
+            assert_eq!(Wanted::of(other), None, "{other}");
+        }
     }
 }
