@@ -244,6 +244,14 @@ fn string_end_escaped(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// Position after the brace closing the object that opens at `start`, or `None` when `bytes` ends first.
+pub(crate) fn object_end(bytes: &[u8], start: usize) -> Option<usize> {
+    if bytes.get(start) != Some(&b'{') {
+        return None;
+    }
+    container_end(bytes, start)
+}
+
 /// Position after the bracket closing the object or array opening at `start` (strings respected).
 fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;

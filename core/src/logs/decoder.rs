@@ -391,6 +391,31 @@ impl JsonState {
                         );
                         copy_from = i;
                     }
+                    if self.record.is_none()
+                        && self.depth == self.container.item_depth()
+                        && self.container != Container::TopLevel
+                    {
+                        // An element of a record array that ends within this chunk and on this line cannot
+                        // meet either resync rule: hand it over whole, without copying or byte stepping.
+                        let whole = crate::json::object_end(bytes, i).filter(|&end| {
+                            end - i <= MAX_RECORD_BYTES
+                                && bytes
+                                    .get(i..end)
+                                    .is_some_and(|record| memchr::memchr(b'\n', record).is_none())
+                        });
+                        if let Some(end) = whole {
+                            sink.json_record(
+                                *position.line,
+                                bytes.get(i..end).unwrap_or_default(),
+                                self.container,
+                            );
+                            self.in_scalar = false;
+                            *position.line_start = false;
+                            i = end;
+                            copy_from = end;
+                            continue;
+                        }
+                    }
                     if self.record.is_none() && self.depth == self.container.item_depth() {
                         self.record = Some(OpenRecord {
                             line: *position.line,

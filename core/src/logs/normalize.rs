@@ -52,9 +52,10 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     let mut members = value.fields();
     while let Some((key, start)) = members.next_name() {
         let member = Member::of(&key);
-        // Resource logs double-encode `properties`: walk it in its escaped form while finding its end, which
-        // saves scanning it, unescaping it and parsing it again. Anything unusual falls back to that.
-        if member == Member::Properties && key == "properties" && !read_escaped {
+        // Resource logs (and Log Analytics, as `properties_s`) double-encode `properties`: walk it in its
+        // escaped form while finding its end, which saves scanning it, unescaping it and parsing it again.
+        // Anything unusual falls back to that.
+        if member == Member::Properties && !read_escaped {
             let rest = members.text_from(start);
             let walked = rest.strip_prefix('"').and_then(|inner| {
                 escaped_object_len(inner, &mut |member, text| {
