@@ -64,11 +64,13 @@ fn parse_us(text: &str) -> Option<Millis> {
     let second = cursor.number(2)?;
     let millis = cursor.fraction();
     cursor.skip_spaces();
-    match cursor.rest().to_ascii_uppercase().as_str() {
-        "" => {}
-        "AM" if (1..=12).contains(&hour) => hour %= 12,
-        "PM" if (1..=12).contains(&hour) => hour = hour % 12 + 12,
-        _ => return None,
+    let suffix = cursor.rest();
+    if suffix.eq_ignore_ascii_case(b"AM") && (1..=12).contains(&hour) {
+        hour %= 12;
+    } else if suffix.eq_ignore_ascii_case(b"PM") && (1..=12).contains(&hour) {
+        hour = hour % 12 + 12;
+    } else if !suffix.is_empty() {
+        return None;
     }
     to_millis(year, month, day, hour, minute, second, millis)
 }
@@ -208,8 +210,8 @@ impl<'a> Cursor<'a> {
         millis
     }
 
-    fn rest(&self) -> String {
-        String::from_utf8_lossy(self.bytes.get(self.pos..).unwrap_or_default()).into_owned()
+    fn rest(&self) -> &'a [u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
     }
 }
 

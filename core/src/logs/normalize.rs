@@ -184,28 +184,62 @@ impl Member {
     }
 }
 
-/// Reads one row of an `AzureDiagnostics` CSV export into `out`, cells matched to the header by name. False
-/// when the row has none of a log record's fields.
+/// What a column of an `AzureDiagnostics` CSV export holds, decided once from its header name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CsvColumn {
+    Time,
+    Category,
+    Operation,
+    Level,
+    ResultType,
+    ResultDescription,
+    Properties,
+    DeviceId,
+    Other,
+}
+
+impl CsvColumn {
+    /// The column a header cell names.
+    pub(super) fn of(name: &str) -> CsvColumn {
+        match name {
+            "TimeGenerated [UTC]" | "TimeGenerated" | "time" => CsvColumn::Time,
+            "Category" | "category" => CsvColumn::Category,
+            "OperationName" | "operationName" => CsvColumn::Operation,
+            "Level" | "level" => CsvColumn::Level,
+            "ResultType" | "resultType" => CsvColumn::ResultType,
+            "ResultDescription" | "resultDescription" => CsvColumn::ResultDescription,
+            "properties_s" | "properties" => CsvColumn::Properties,
+            "deviceId_s" | "DeviceId" => CsvColumn::DeviceId,
+            _ => CsvColumn::Other,
+        }
+    }
+}
+
+/// Reads one row of an `AzureDiagnostics` CSV export into `out`, cells matched to the header's columns.
+/// False when the row has none of a log record's fields.
 pub(super) fn from_csv_row(
-    header: &[String],
-    cells: &[String],
+    columns: &[CsvColumn],
+    cells: &[Cow<'_, str>],
     source: RecordRef,
     out: &mut LogRecord,
 ) -> bool {
     let mut draft = Draft::default();
     let mut flat = Properties::default();
-    for (name, cell) in header.iter().zip(cells) {
-        let value = (!cell.is_empty()).then_some(Cow::Borrowed(cell.as_str()));
-        match name.as_str() {
-            "TimeGenerated [UTC]" | "TimeGenerated" | "time" => draft.time = value,
-            "Category" | "category" => draft.category = value,
-            "OperationName" | "operationName" => draft.operation = value,
-            "Level" | "level" => draft.level = value,
-            "ResultType" | "resultType" => draft.result_type = value,
-            "ResultDescription" | "resultDescription" => draft.result_description = value,
-            "properties_s" | "properties" => draft.properties = value,
-            "deviceId_s" | "DeviceId" => flat.device_id = value,
-            _ => {}
+    for (column, cell) in columns.iter().zip(cells) {
+        if *column == CsvColumn::Other || cell.is_empty() {
+            continue;
+        }
+        let value = Some(Cow::Borrowed(cell.as_ref()));
+        match column {
+            CsvColumn::Time => draft.time = value,
+            CsvColumn::Category => draft.category = value,
+            CsvColumn::Operation => draft.operation = value,
+            CsvColumn::Level => draft.level = value,
+            CsvColumn::ResultType => draft.result_type = value,
+            CsvColumn::ResultDescription => draft.result_description = value,
+            CsvColumn::Properties => draft.properties = value,
+            CsvColumn::DeviceId => flat.device_id = value,
+            CsvColumn::Other => {}
         }
     }
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
