@@ -199,11 +199,12 @@ struct Scanner<'a> {
     budget: usize,
 }
 
+// Byte classes, one bit each above BRACE so that OR-ing the classes of a word tells what it holds.
 const SEP: u8 = 0;
 const BRACE: u8 = 1;
-const UNDERSCORE: u8 = 2;
-const DIGIT: u8 = 3;
-const LETTER: u8 = 4;
+const DIGIT: u8 = 2;
+const UNDERSCORE: u8 = 4;
+const LETTER: u8 = 8;
 
 /// The class of every byte. Built at compile time, so an index out of range would fail the build, not panic.
 #[allow(clippy::indexing_slicing)]
@@ -223,6 +224,16 @@ static CLASSES: [u8; 256] = {
     table[b'{' as usize] = BRACE;
     table
 };
+
+/// [`patterns::hash`] of a word as written: underscores dropped, letters lowercased (`| 0x20` is exact for
+/// letters and digits).
+fn word_hash(word: &[u8]) -> u64 {
+    let hash = word
+        .iter()
+        .filter(|&&b| b != b'_')
+        .fold(patterns::HASH_SEED, |hash, &b| patterns::hash_step(hash, b | 0x20));
+    patterns::hash_finish(hash)
+}
 
 fn class_of(byte: u8) -> u8 {
     CLASSES.get(usize::from(byte)).copied().unwrap_or(SEP)
@@ -261,25 +272,24 @@ impl<'a> Scanner<'a> {
                 SEP => pos += 1,
                 BRACE => pos = self.on_brace(pos).unwrap_or(pos + 1),
                 _ => {
-                    // One word: its class and its hash in the same loop.
+                    // One word: find its end first; only words the pattern tables could hold are hashed.
                     let start = pos;
-                    let mut digits = true;
-                    let mut hash = patterns::HASH_SEED;
+                    let mut classes = 0;
                     while let Some(&b) = bytes.get(pos) {
                         let class = class_of(b);
-                        if class < UNDERSCORE {
+                        if class < DIGIT {
                             break;
                         }
-                        digits &= class == DIGIT;
-                        if class != UNDERSCORE {
-                            hash = patterns::hash_step(hash, b | 0x20);
-                        }
+                        classes |= class;
                         pos += 1;
                     }
-                    let next = if digits {
+                    let next = if classes == DIGIT {
                         self.on_number(start, pos)
                     } else {
-                        let next = self.on_word(start, pos, patterns::hash_finish(hash));
+                        let word = bytes.get(start..pos).unwrap_or_default();
+                        let hash =
+                            if (3..=patterns::MAX_WORD).contains(&word.len()) { word_hash(word) } else { 0 };
+                        let next = self.on_word(start, pos, hash);
                         self.prev_word = Some((start, pos));
                         next
                     };
@@ -989,18 +999,16 @@ struct Lines<'a> {
 
 impl Lines<'_> {
     fn around(&mut self, start: usize, end: usize) -> (usize, usize) {
-        while self.scanned < start {
-            if self.bytes.get(self.scanned) == Some(&b'\n') {
-                self.line_start = self.scanned + 1;
+        if self.scanned < start {
+            let gap = self.bytes.get(self.scanned..start).unwrap_or_default();
+            if let Some(at) = memchr::memrchr(b'\n', gap) {
+                self.line_start = self.scanned + at + 1;
             }
-            self.scanned += 1;
+            self.scanned = start;
         }
         if self.line_end < end {
-            let mut pos = end;
-            while self.bytes.get(pos).is_some_and(|&b| b != b'\n') {
-                pos += 1;
-            }
-            self.line_end = pos;
+            let rest = self.bytes.get(end..).unwrap_or_default();
+            self.line_end = end + memchr::memchr(b'\n', rest).unwrap_or(rest.len());
         }
         (self.line_start, self.line_end)
     }
