@@ -114,18 +114,29 @@ impl<'a> Fields<'a> {
     /// The next member's name and the offset (in the object's text) where its value starts, without reading
     /// the value: follow with [`Fields::value`] or, for a value read by other means, [`Fields::skip_to`].
     pub fn next_name(&mut self) -> Option<(Cow<'a, str>, usize)> {
+        let (raw, escaped, start) = self.next_raw_name()?;
+        let name = if escaped { Cow::Owned(unescape(raw)?) } else { Cow::Borrowed(raw) };
+        Some((name, start))
+    }
+
+    /// [`Fields::next_name`] without unescaping: the name as written (between its quotes), whether it holds
+    /// an escape, and where its value starts.
+    #[inline]
+    pub fn next_raw_name(&mut self) -> Option<(&'a str, bool, usize)> {
         let bytes = self.text.as_bytes();
         let mut pos = skip_ws(bytes, self.pos);
         if bytes.get(pos) == Some(&b',') {
             pos = skip_ws(bytes, pos + 1);
         }
-        let found = (bytes.get(pos) == Some(&b'"')).then(|| {
-            let (after_key, escaped) = string_end(bytes, pos)?;
-            let key = Value { raw: self.text.get(pos..after_key)?, kind: Kind::String, escaped };
-            let colon = skip_ws(bytes, after_key);
-            (bytes.get(colon) == Some(&b':')).then(|| Some((key.as_str()?, skip_ws(bytes, colon + 1))))?
-        });
-        let found = found.flatten();
+        let found = if bytes.get(pos) == Some(&b'"') {
+            string_end(bytes, pos).and_then(|(after_key, escaped)| {
+                let raw = self.text.get(pos + 1..after_key - 1)?;
+                let colon = skip_ws(bytes, after_key);
+                (bytes.get(colon) == Some(&b':')).then(|| (raw, escaped, skip_ws(bytes, colon + 1)))
+            })
+        } else {
+            None
+        };
         if found.is_none() {
             self.pos = self.text.len();
         }

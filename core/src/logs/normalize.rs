@@ -50,7 +50,16 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     let mut properties = Properties::default();
     let mut read_escaped = false;
     let mut members = value.fields();
-    while let Some((key, start)) = members.next_name() {
+    while let Some((raw_key, escaped_key, start)) = members.next_raw_name() {
+        // Keys are plain ASCII in every export; an escaped one is decoded (and a bad escape ends the fields).
+        let key = if escaped_key {
+            match crate::json::unescape(raw_key) {
+                Some(key) => Cow::Owned(key),
+                None => break,
+            }
+        } else {
+            Cow::Borrowed(raw_key)
+        };
         let member = Member::of(&key);
         // Resource logs (and Log Analytics, as `properties_s`) double-encode `properties`: walk it in its
         // escaped form while finding its end, which saves scanning it, unescaping it and parsing it again.
