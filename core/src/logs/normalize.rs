@@ -46,6 +46,8 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     let mut draft = Draft::default();
     let mut shape = Shape::ResourceLog;
     let mut flat = Properties::default();
+    // Only legacy flat objects carry `properties` members at the top level.
+    let mut flat_seen = false;
     let mut properties_value = None;
     let mut properties = Properties::default();
     let mut read_escaped = false;
@@ -101,7 +103,10 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
                 return event_grid(value, source, out).then_some(Shape::EventGrid);
             }
             Member::EventType | Member::Other => {}
-            Member::Flat(wanted) => flat.take_text(wanted, field.as_text()),
+            Member::Flat(wanted) => {
+                flat.take_text(wanted, field.as_text());
+                flat_seen = true;
+            }
         }
     }
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
@@ -118,7 +123,9 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
             properties.take(&key, &field);
         }
     }
-    properties.fill_from(flat);
+    if flat_seen {
+        properties.fill_from(flat);
+    }
     build(draft, properties, source, out);
     Some(shape)
 }
