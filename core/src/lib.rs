@@ -14,6 +14,7 @@ mod resolve;
 mod scan;
 pub mod sdk;
 mod search;
+mod sort;
 mod time;
 
 pub use catalog::{by_name, entries, families, family_of, lookup};

@@ -56,7 +56,9 @@ pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
             (score > 0).then_some(SearchHit { entry, score })
         })
         .collect();
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.entry.code.cmp(&b.entry.code)));
+    crate::sort::sort_by(&mut hits, |a, b| {
+        b.score.cmp(&a.score).then_with(|| a.entry.code.cmp(&b.entry.code))
+    });
     Ok(hits)
 }
 
@@ -75,7 +77,7 @@ fn index() -> &'static [EntryWords] {
         let collect = |texts: &[&str]| -> Vec<String> {
             let mut list: Vec<String> =
                 texts.iter().flat_map(|t| words(t)).map(str::to_ascii_lowercase).collect();
-            list.sort_unstable();
+            crate::sort::sort(&mut list);
             list.dedup();
             list
         };

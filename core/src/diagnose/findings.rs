@@ -91,7 +91,7 @@ impl Draft {
 /// Puts every draft into words and orders the findings: most severe first, then by time.
 pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> Report {
     let mut findings: Vec<FleetFinding> = drafts.into_iter().map(|draft| finding(draft, names)).collect();
-    findings.sort_by(|a, b| {
+    crate::sort::sort_by(&mut findings, |a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.first.cmp(&b.first))
@@ -139,7 +139,7 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
             code,
         })
         .collect();
-    timeline.sort_by_key(|event| event.time_ms);
+    crate::sort::sort_by(&mut timeline, |a, b| a.time_ms.cmp(&b.time_ms));
     FleetFinding {
         kind: draft.kind,
         severity,

@@ -300,7 +300,7 @@ fn build() -> Tables {
         }
     }
     // Keep the first meaning of a key (tables above come first) and make the rest searchable.
-    tables.words.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    crate::sort::sort_by(&mut tables.words, |a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     tables.words.dedup_by(|later, earlier| later.1 == earlier.1);
     let hashes: Vec<u64> = tables.words.iter().map(|&(hash, ..)| hash).collect();
     for hash in hashes {
