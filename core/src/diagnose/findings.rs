@@ -180,8 +180,12 @@ impl<'a> Words<'a> {
     }
 
     fn renewal(&self) -> Words4 {
-        let period =
-            self.draft.details.period_minutes.map(|p| format!(" about every {} min", fixed(p, 0))).unwrap_or_default();
+        let period = self
+            .draft
+            .details
+            .period_minutes
+            .map(|p| format!(" about every {} min", fixed(p, 0)))
+            .unwrap_or_default();
         let sdk = self.draft.details.sdk.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
         let who = match self.draft.devices.len() {
             1 => self.device.to_owned(),
@@ -225,8 +229,12 @@ impl<'a> Words<'a> {
             .map(|m| format!(" It was back after {} min on average.", fixed(m, 1)))
             .unwrap_or_default();
         let title = if self.draft.codes.is_empty() {
-            let outage =
-                self.draft.details.reconnect_minutes.map(|m| format!(" for {} min", fixed(m, 1))).unwrap_or_default();
+            let outage = self
+                .draft
+                .details
+                .reconnect_minutes
+                .map(|m| format!(" for {} min", fixed(m, 1)))
+                .unwrap_or_default();
             format!("{}: disconnected{outage} {} time(s), then back", self.device, self.draft.count)
         } else {
             format!("{}: {} unexpected disconnect(s) without token expiry", self.device, self.draft.count)
@@ -534,9 +542,10 @@ impl<'a> Words<'a> {
     }
 }
 
-/// `value` with `places` digits after the point, rounded as `format!("{value:.places$}")` rounds it (to the
-/// nearest, ties to even, on the exact binary value), with integer arithmetic only: the standard library's
-/// float formatting is the largest single piece of code the WebAssembly build would carry for these numbers.
+/// `value` with `places` digits after the point (at most 2), rounded as `format!("{value:.places$}")` rounds
+/// it (to the nearest, ties to even, on the exact binary value), with integer arithmetic only: the standard
+/// library's float formatting is the largest single piece of code the WebAssembly build would carry for
+/// these numbers.
 fn fixed(value: f64, places: u32) -> String {
     let bits = value.to_bits();
     let sign = if bits >> 63 == 1 { "-" } else { "" };
@@ -545,16 +554,15 @@ fn fixed(value: f64, places: u32) -> String {
     if biased == 0x7ff {
         return if fraction == 0 { format!("{sign}inf") } else { "NaN".to_owned() };
     }
-    // value = mantissa × 2^exponent exactly.
+    // value = mantissa × 2^exponent exactly, and value × 10^places = scaled × 2^exponent (below 2^60).
     let (mantissa, exponent) =
         if biased == 0 { (fraction, -1074) } else { (fraction | 1 << 52, biased as i32 - 1075) };
-    // value × 10^places = scaled × 2^exponent (below 2^83 with at most 9 places).
-    let places = places.min(9);
-    let scaled = u128::from(mantissa) * 10u128.pow(places);
+    let places = places.min(2);
+    let scaled = mantissa * 10u64.pow(places);
     // The decimal digits of round(value × 10^places), least significant first.
-    let mut digits: Vec<u8> = Vec::new();
+    let mut digits = Vec::new();
     if exponent >= 0 {
-        digits = decimal_digits(scaled);
+        push_digits(&mut digits, scaled);
         for _ in 0..exponent {
             let mut carry = 0;
             for digit in &mut digits {
@@ -568,14 +576,14 @@ fn fixed(value: f64, places: u32) -> String {
         }
     } else {
         let shift = exponent.unsigned_abs();
-        // Below 2^-128 of a unit the value rounds to zero (and cannot be a tie).
-        if let (Some(one), Some(half)) = (1u128.checked_shl(shift), 1u128.checked_shl(shift - 1)) {
+        // From 2^-64 of a unit down, the value rounds to zero (`scaled` is below half of 2^64).
+        if let (Some(one), Some(half)) = (1u64.checked_shl(shift), 1u64.checked_shl(shift - 1)) {
             let mut units = scaled >> shift;
             let rest = scaled & (one - 1);
             if rest > half || (rest == half && units % 2 == 1) {
                 units += 1;
             }
-            digits = decimal_digits(units);
+            push_digits(&mut digits, units);
         }
     }
     let places = places as usize;
@@ -591,14 +599,12 @@ fn fixed(value: f64, places: u32) -> String {
     text
 }
 
-/// The decimal digits of `number`, least significant first (none for zero).
-fn decimal_digits(mut number: u128) -> Vec<u8> {
-    let mut digits = Vec::new();
+/// Appends the decimal digits of `number`, least significant first (none for zero).
+fn push_digits(digits: &mut Vec<u8>, mut number: u64) {
     while number > 0 {
         digits.push((number % 10) as u8);
         number /= 10;
     }
-    digits
 }
 
 #[cfg(test)]
@@ -608,9 +614,10 @@ mod tests {
     #[test]
     fn fixed_rounds_like_the_standard_formatting() {
         let mut values = vec![
-            0.0, -0.0, 0.25, 0.5, 1.5, 2.5, 0.05, 0.35, 0.15, 0.125, -0.01, 57.5, 59.95, 123456.75, 1e22, 1e300,
-            5e-324, 1e-310, f64::MAX, f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN,
+            0.0, -0.0, 0.25, 0.5, 1.5, 2.5, 0.05, 0.35, 0.15, 0.125, -0.01, 57.5, 59.95, 123456.75, 1e22,
+            1e300, 5e-324, 1e-310,
         ];
+        values.extend([f64::MAX, f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
         // Minutes as the engine computes them: whole milliseconds over 60 000, and means of such.
         for ms in (0..200_000).step_by(7) {
             values.push(f64::from(ms) / 60_000.0);
