@@ -286,7 +286,7 @@ fn build() -> Tables {
         add(name, Word::Key(key));
     }
     for entry in catalog::entries() {
-        for &text in entry.messages {
+        for text in entry.messages {
             let lower = text.to_ascii_lowercase();
             let covered = ["errorcode:", "amqp:", "com.microsoft:"].iter().any(|p| lower.starts_with(p));
             if covered || lower.contains("aka.ms/") {
@@ -307,7 +307,7 @@ fn build() -> Tables {
         set_bloom(&mut tables.bloom, hash);
     }
     for entry in catalog::entries() {
-        for name in std::iter::once(&entry.name).chain(entry.aliases) {
+        for name in std::iter::once(entry.name).chain(entry.aliases) {
             set_bloom(&mut tables.bloom, hash(&normalize(name.as_bytes())));
         }
     }
