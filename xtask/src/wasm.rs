@@ -25,8 +25,10 @@ const SIZE_TARGET_GZIP: u64 = 100 * 1024;
 const SIZE_CEILING_GZIP: u64 = 240 * 1024;
 /// The placeholder version in `npm/package.json`, replaced by the workspace version when the package is built.
 const VERSION_PLACEHOLDER: &str = "0.0.0-workspace";
-/// The package's own files copied from `npm/` into the package folder.
-const PACKAGE_FILES: [&str; 4] = ["index.js", "node.js", "index.d.ts", "README.md"];
+/// The package's own files copied from `npm/` into the package folder; its JavaScript goes without comments
+/// (the types and their documentation are in `index.d.ts`).
+const PACKAGE_FILES: [&str; 2] = ["index.d.ts", "README.md"];
+const PACKAGE_SCRIPTS: [&str; 2] = ["index.js", "node.js"];
 /// wasm-opt flags: the smallest code (-Oz, repeated while it still shrinks), with the features rustc's wasm32
 /// output uses. `--low-memory-unused` lets it fold constant addresses: rustc puts the stack first, so the low
 /// kilobyte of memory is only reached by a stack already overflowing.
@@ -118,7 +120,11 @@ fn assemble(paths: &Paths, bindgen_dir: &Path) -> Result<(), String> {
     let wasm_in = bindgen_dir.join(format!("{STEM}_bg.wasm"));
     let wasm_out = paths.pkg.join(format!("{STEM}_bg.wasm"));
     run(Command::new(paths.tool("wasm-opt")).args(WASM_OPT_FLAGS).arg(&wasm_in).arg("-o").arg(&wasm_out))?;
-    copy(&bindgen_dir.join(format!("{STEM}.js")), &paths.pkg.join(format!("{STEM}.js")))?;
+    let glue = format!("{STEM}.js");
+    write(&paths.pkg.join(&glue), &without_comments(&read(&bindgen_dir.join(&glue))?))?;
+    for file in PACKAGE_SCRIPTS {
+        write(&paths.pkg.join(file), &without_comments(&read(&paths.npm.join(file))?))?;
+    }
     for file in PACKAGE_FILES {
         copy(&paths.npm.join(file), &paths.pkg.join(file))?;
     }
@@ -130,6 +136,38 @@ fn assemble(paths: &Paths, bindgen_dir: &Path) -> Result<(), String> {
     write(&paths.pkg.join("package.json"), &template.replace(VERSION_PLACEHOLDER, &version))?;
     println!("{PACKAGE}@{version} in {}", paths.pkg.display());
     Ok(())
+}
+
+/// JavaScript without its comments and blank lines, for the package: every comment of the wrapper and of
+/// wasm-bindgen's glue starts its line (`//` lines, `/* ... */` and `/** ... */` blocks), so whole lines are
+/// left out and code is kept exactly as written. The package tests run on the result.
+fn without_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut in_block = false;
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        let code = if in_block || trimmed.starts_with("/*") {
+            // In a block comment: keep whatever follows its end on the same line.
+            match trimmed.find("*/") {
+                Some(end) => {
+                    in_block = false;
+                    trimmed.get(end + 2..).unwrap_or_default()
+                }
+                None => {
+                    in_block = true;
+                    continue;
+                }
+            }
+        } else {
+            line
+        };
+        let bare = code.trim_start();
+        if !bare.is_empty() && !bare.starts_with("//") {
+            out.push_str(code);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The `[workspace.package] version` of the root Cargo.toml.
@@ -417,4 +455,20 @@ fn read(path: &Path) -> Result<String, String> {
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_comments;
+
+    #[test]
+    fn comments_and_blank_lines_are_left_out_and_code_is_kept() {
+        let source = "// header\n\nimport x from './x.js';\n/**\n * Docs.\n */\nexport function f(a) {\n  // inside\n  \
+                      return `${a} // not a comment`;\n}\n/* short */ const y = 'a/*b*/c';\n  /* open\n  */  z();\n";
+        assert_eq!(
+            without_comments(source),
+            "import x from './x.js';\nexport function f(a) {\n  return `${a} // not a comment`;\n}\n \
+             const y = 'a/*b*/c';\n  z();\n"
+        );
+    }
 }
