@@ -19,10 +19,12 @@ const PACKAGE: &str = "iothub-errors";
 const STEM: &str = "iothub_errors_wasm";
 /// The size target for `.wasm` + JavaScript, gzip-compressed: printed with the measured size.
 const SIZE_TARGET_GZIP: u64 = 100 * 1024;
-/// The size above which the build fails. Above the target because the core's code alone (scan, log readers,
-/// diagnosis, ~40 stable-sort instantiations, float formatting) compresses to ~100 KB next to the catalog's
-/// ~90 KB of data; lower it as the core shrinks, down to the target.
-const SIZE_CEILING_GZIP: u64 = 240 * 1024;
+/// The size above which the build fails: the measured 176.6 KB and a little room, so that a regression of a
+/// few kilobytes fails here. It stays above the target because the target cannot hold the package's content:
+/// the catalog's text alone is ~54 KB gzip, its tables and the core's other data ~26 KB, and the code ~90 KB
+/// (of which the log readers and the diagnosis ~45 KB, the scanner ~23 KB); a build with only the catalog
+/// functions (no scan, no diagnosis) is already 102 KB. The figures are in BENCHMARKS.md (npm package).
+const SIZE_CEILING_GZIP: u64 = 180 * 1024;
 /// The placeholder version in `npm/package.json`, replaced by the workspace version when the package is built.
 const VERSION_PLACEHOLDER: &str = "0.0.0-workspace";
 /// The package's own files copied from `npm/` into the package folder; its JavaScript goes without comments
@@ -75,7 +77,7 @@ impl Paths {
 pub fn build(root: &Path) -> Result<(), String> {
     let paths = Paths::new(root);
     step("npm tools (binaryen, typescript, playwright-core)", || npm_ci(&paths.tools))?;
-    step("cargo build iothub-errors-wasm (wasm32, opt-level s, lto)", || {
+    step("cargo build iothub-errors-wasm (wasm32, lto, opt-level z; the core s)", || {
         ensure_rust_target("wasm32-unknown-unknown")?;
         // The `wasm-release` profile is defined in the workspace Cargo.toml.
         cargo(
@@ -363,6 +365,8 @@ pub fn bench(root: &Path) -> Result<(), String> {
     let paths = Paths::new(root);
     let fleet = root.join("target/bench/fleet.jsonl");
     step("simulated fleet log (seed 7, 2000 devices, 12 h)", || {
+        // The simulator writes into the folder but does not create it (a fresh checkout has none).
+        fs::create_dir_all(root.join("target/bench")).map_err(|e| format!("target/bench: {e}"))?;
         cargo(
             root,
             &[
