@@ -58,8 +58,8 @@ fn order(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<u
 fn permute(mut order: Vec<usize>, swap: &mut dyn FnMut(usize, usize)) {
     for start in 0..order.len() {
         let mut at = start;
-        loop {
-            let Some(next) = order.get_mut(at).map(|slot| std::mem::replace(slot, at)) else { break };
+        // Each visited slot is marked done by pointing it at itself.
+        while let Some(next) = order.get_mut(at).map(|slot| std::mem::replace(slot, at)) {
             if next == start || next == at {
                 break;
             }
@@ -96,7 +96,7 @@ mod tests {
                 let mut ours = items.clone();
                 sort_by(&mut ours, |a, b| a.0.cmp(&b.0));
                 let mut std = items;
-                std.sort_by(|a, b| a.0.cmp(&b.0));
+                std.sort_by_key(|item| item.0);
                 assert_eq!(ours, std, "len {len}, range {range}");
             }
         }
