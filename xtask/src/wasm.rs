@@ -210,7 +210,7 @@ fn check_size(paths: &Paths) -> Result<(), String> {
     }
     if total > SIZE_TARGET_GZIP {
         println!(
-            "SIZE TARGET MISSED: {:.1} KB over the {:.1} KB target (ceiling {:.1} KB); see Size and speed in bindings/wasm/npm/README.md",
+            "SIZE TARGET MISSED: {:.1} KB over the {:.1} KB target (ceiling {:.1} KB); see the npm package in BENCHMARKS.md",
             kb(total - SIZE_TARGET_GZIP),
             kb(SIZE_TARGET_GZIP),
             kb(SIZE_CEILING_GZIP)
