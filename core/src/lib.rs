@@ -14,12 +14,13 @@ mod resolve;
 mod scan;
 pub mod sdk;
 mod search;
+mod sort;
 mod time;
 
 pub use catalog::{by_name, entries, families, family_of, lookup};
 pub use classify::{Classification, classify};
 pub use error::{Error, MAX_QUERY_LEN};
-pub use model::{Actor, Entry, ErrorClass, Family, RetryAdvice, Severity, Source};
+pub use model::{Actor, Entry, ErrorClass, Family, RetryAdvice, Severity, Source, Texts};
 pub use resolve::{MatchKind, Resolution, resolve};
 pub use scan::{ErrorBody, Evidence, ScanFinding, Service, parse_error_body, scan};
 pub use search::{SearchHit, search};

@@ -274,6 +274,51 @@ pub enum Source {
     Sdk,
 }
 
+/// A list of catalog texts (causes, fixes, aliases, ...), in order.
+///
+/// The items are stored as one static string, separated by line breaks (no item has one): a list costs one
+/// pointer and one length instead of a pointer and a length per item, which keeps the catalog's tables small
+/// (most visibly in the npm package's WebAssembly). Iterating is free of allocation; it serializes as an
+/// array of strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Texts(pub(crate) &'static str);
+
+impl Texts {
+    /// The empty list.
+    pub const EMPTY: Texts = Texts("");
+
+    /// The items, in order.
+    pub fn iter(self) -> std::str::SplitTerminator<'static, char> {
+        // Unlike `split`, `split_terminator` yields nothing for the empty string.
+        self.0.split_terminator('\n')
+    }
+
+    /// Number of items.
+    pub fn len(self) -> usize {
+        self.iter().count()
+    }
+
+    /// True when the list has no item.
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl IntoIterator for Texts {
+    type Item = &'static str;
+    type IntoIter = std::str::SplitTerminator<'static, char>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl Serialize for Texts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
 /// One error of the catalog, with everything needed to explain and handle it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
@@ -282,7 +327,7 @@ pub struct Entry {
     /// The canonical name, as the service and the article spell it.
     pub name: &'static str,
     /// Other names seen in the wild that mean exactly this error.
-    pub aliases: &'static [&'static str],
+    pub aliases: Texts,
     /// Other numbers that resolve to this entry (e.g. the article's mistyped 404102).
     pub alias_codes: &'static [u32],
     /// The article section the code belongs to.
@@ -306,21 +351,21 @@ pub struct Entry {
     /// One line saying what went wrong.
     pub summary: &'static str,
     /// Likely causes, most likely first.
-    pub causes: &'static [&'static str],
+    pub causes: Texts,
     /// Steps that fix it, in the order to try them.
-    pub fixes: &'static [&'static str],
+    pub fixes: Texts,
     /// Codes worth reading next.
     pub related: &'static [u32],
     /// Why a disputed fact (number, transience) was decided the way it was.
     pub decision: Option<&'static str>,
     /// What a person sees when this error happens (in-depth entries only).
-    pub symptoms: &'static [&'static str],
+    pub symptoms: Texts,
     /// How to tell the causes apart (in-depth entries only).
-    pub diagnosis: &'static [&'static str],
+    pub diagnosis: Texts,
     /// Hard limits that matter for this error (in-depth entries only).
-    pub limits: &'static [&'static str],
+    pub limits: Texts,
     /// Fragments of the service's own message texts (`*` stands for a variable part).
-    pub messages: &'static [&'static str],
+    pub messages: Texts,
     /// The SDK code tables that list this code (see [`crate::sdk`]).
     pub sdk_tables: &'static [crate::sdk::Sdk],
     /// Link to the documentation section.
@@ -340,7 +385,7 @@ impl Serialize for Entry {
         let mut s = serializer.serialize_struct("Entry", 25)?;
         s.serialize_field("code", &self.code)?;
         s.serialize_field("name", self.name)?;
-        s.serialize_field("aliases", self.aliases)?;
+        s.serialize_field("aliases", &self.aliases)?;
         s.serialize_field("alias_codes", self.alias_codes)?;
         s.serialize_field("family", &self.family_title())?;
         s.serialize_field("class", &self.class)?;
@@ -352,16 +397,33 @@ impl Serialize for Entry {
         s.serialize_field("severity", &self.severity)?;
         s.serialize_field("source", &self.source)?;
         s.serialize_field("summary", self.summary)?;
-        s.serialize_field("causes", self.causes)?;
-        s.serialize_field("fixes", self.fixes)?;
+        s.serialize_field("causes", &self.causes)?;
+        s.serialize_field("fixes", &self.fixes)?;
         s.serialize_field("related", self.related)?;
         s.serialize_field("decision", &self.decision)?;
-        s.serialize_field("symptoms", self.symptoms)?;
-        s.serialize_field("diagnosis", self.diagnosis)?;
-        s.serialize_field("limits", self.limits)?;
-        s.serialize_field("messages", self.messages)?;
+        s.serialize_field("symptoms", &self.symptoms)?;
+        s.serialize_field("diagnosis", &self.diagnosis)?;
+        s.serialize_field("limits", &self.limits)?;
+        s.serialize_field("messages", &self.messages)?;
         s.serialize_field("sdk_views", &crate::sdk::views(self))?;
         s.serialize_field("doc_url", self.doc_url)?;
         s.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Texts;
+
+    #[test]
+    fn texts_are_their_lines() {
+        let three = Texts("first\nsecond, with more\nthird");
+        assert_eq!(three.iter().collect::<Vec<_>>(), ["first", "second, with more", "third"]);
+        assert_eq!((three.len(), three.is_empty()), (3, false));
+        assert_eq!(serde_json::to_string(&three).unwrap(), r#"["first","second, with more","third"]"#);
+        let one = Texts("only");
+        assert_eq!((one.into_iter().collect::<Vec<_>>(), one.len()), (vec!["only"], 1));
+        assert_eq!((Texts::EMPTY.iter().count(), Texts::EMPTY.len(), Texts::EMPTY.is_empty()), (0, 0, true));
+        assert_eq!(serde_json::to_string(&Texts::EMPTY).unwrap(), "[]");
     }
 }

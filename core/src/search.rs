@@ -56,7 +56,9 @@ pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
             (score > 0).then_some(SearchHit { entry, score })
         })
         .collect();
-    hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.entry.code.cmp(&b.entry.code)));
+    crate::sort::sort_by(&mut hits, |a, b| {
+        b.score.cmp(&a.score).then_with(|| a.entry.code.cmp(&b.entry.code))
+    });
     Ok(hits)
 }
 
@@ -72,26 +74,25 @@ static INDEX: OnceLock<Vec<EntryWords>> = OnceLock::new();
 
 fn index() -> &'static [EntryWords] {
     INDEX.get_or_init(|| {
-        let collect = |texts: &[&str]| -> Vec<String> {
+        let collect = |texts: Vec<&str>| -> Vec<String> {
             let mut list: Vec<String> =
                 texts.iter().flat_map(|t| words(t)).map(str::to_ascii_lowercase).collect();
-            list.sort_unstable();
+            crate::sort::sort(&mut list);
             list.dedup();
             list
         };
         catalog::entries()
             .iter()
             .map(|entry| {
-                let deep: Vec<&str> =
-                    entry.symptoms.iter().chain(entry.diagnosis).chain(entry.messages).copied().collect();
+                let deep = entry.symptoms.iter().chain(entry.diagnosis).chain(entry.messages).collect();
                 EntryWords {
                     fields: [
-                        (collect(std::slice::from_ref(&entry.name)), WEIGHT_NAME),
-                        (collect(entry.aliases), WEIGHT_ALIAS),
-                        (collect(std::slice::from_ref(&entry.summary)), WEIGHT_SUMMARY),
-                        (collect(entry.causes), WEIGHT_CAUSES),
-                        (collect(entry.fixes), WEIGHT_OTHER),
-                        (collect(&deep), WEIGHT_OTHER),
+                        (collect(vec![entry.name]), WEIGHT_NAME),
+                        (collect(entry.aliases.iter().collect()), WEIGHT_ALIAS),
+                        (collect(vec![entry.summary]), WEIGHT_SUMMARY),
+                        (collect(entry.causes.iter().collect()), WEIGHT_CAUSES),
+                        (collect(entry.fixes.iter().collect()), WEIGHT_OTHER),
+                        (collect(deep), WEIGHT_OTHER),
                     ],
                     code: entry.code.map(|c| c.to_string()).unwrap_or_default(),
                 }

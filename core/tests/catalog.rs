@@ -35,7 +35,7 @@ fn every_entry_is_complete_and_reachable() {
         for &related in entry.related {
             assert!(lookup(related).is_ok(), "{label}: related {related} is not in the catalog");
         }
-        for name in std::iter::once(&entry.name).chain(entry.aliases) {
+        for name in std::iter::once(entry.name).chain(entry.aliases) {
             let found = by_name(name).unwrap();
             // The one shared name (ServiceUnavailable) belongs to the code-less entry.
             assert!(found == entry || found.code.is_none(), "{label}: name {name} finds {}", found.name);

@@ -200,6 +200,10 @@ impl CatalogSource {
             if texts.iter().flat_map(|t| t.iter()).any(|t| t.trim().is_empty()) {
                 problem("empty string in a list".into());
             }
+            // The generated tables join each list with line breaks (see `Texts` in core/src/model.rs).
+            if texts.iter().flat_map(|t| t.iter()).any(|t| t.contains(['\n', '\r'])) {
+                problem("line break in a list item".into());
+            }
             let words = |text: &str| text.split_whitespace().count();
             if let Some(long) = entry.messages.iter().find(|m| words(m) >= 9) {
                 problem(format!("message fragment {long:?} has 9 words or more; keep the distinctive part"));

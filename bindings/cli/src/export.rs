@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use iothub_errors::Entry;
+use iothub_errors::{Entry, Texts};
 
 const CSV_HEADER: [&str; 15] = [
     "code",
@@ -31,7 +31,7 @@ pub fn csv(entries: &[Entry]) -> String {
         let fields = [
             entry.code.map(|c| c.to_string()).unwrap_or_default(),
             entry.name.to_owned(),
-            entry.aliases.join(" | "),
+            joined(entry.aliases),
             entry.family_title().unwrap_or_default().to_owned(),
             entry.class.as_str().to_owned(),
             entry.http_status.map(|s| s.to_string()).unwrap_or_default(),
@@ -40,8 +40,8 @@ pub fn csv(entries: &[Entry]) -> String {
             entry.actor.as_str().to_owned(),
             entry.severity.as_str().to_owned(),
             entry.summary.to_owned(),
-            entry.causes.join(" | "),
-            entry.fixes.join(" | "),
+            joined(entry.causes),
+            joined(entry.fixes),
             related.join(" | "),
             entry.doc_url.to_owned(),
         ];
@@ -50,6 +50,11 @@ pub fn csv(entries: &[Entry]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+/// A list field of a CSV row: the items joined with " | ".
+fn joined(texts: Texts) -> String {
+    texts.iter().collect::<Vec<_>>().join(" | ")
 }
 
 fn csv_cell(text: &str) -> String {

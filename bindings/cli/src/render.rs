@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use iothub_errors::{Classification, Entry, SearchHit, sdk::SdkView};
+use iothub_errors::{Classification, Entry, SearchHit, Texts, sdk::SdkView};
 
 use crate::style::Style;
 
@@ -106,7 +106,7 @@ pub fn hits(hits: &[SearchHit], style: Style) -> String {
     out
 }
 
-fn list(out: &mut String, style: Style, heading: &str, items: &[&str], numbered: bool) {
+fn list(out: &mut String, style: Style, heading: &str, items: Texts, numbered: bool) {
     if items.is_empty() {
         return;
     }

@@ -58,7 +58,7 @@ fn link(url: &str, text: &str) -> String {
     }
 }
 
-fn list(tag: &str, items: &[impl AsRef<str>]) -> String {
+fn list(tag: &str, items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let mut html = format!("<{tag} style=\"margin:2px 0 2px 1.2em;padding:0\">");
     for item in items {
         let _ = write!(html, "<li>{}</li>", escape(item.as_ref()));

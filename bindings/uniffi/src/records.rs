@@ -6,8 +6,8 @@
 use crate::enums::{Actor, ErrorClass, Evidence, MatchKind, RetryAdvice, Sdk, Service, Severity, Source};
 
 /// Copies a static list of texts into owned strings.
-fn texts(items: &[&str]) -> Vec<String> {
-    items.iter().map(|&item| item.to_owned()).collect()
+fn texts(items: iothub_errors::Texts) -> Vec<String> {
+    items.iter().map(str::to_owned).collect()
 }
 
 /// A section of Microsoft's article: a code prefix such as `4001` and its title.

@@ -137,7 +137,7 @@ impl Series {
     fn median_gap_minutes(&self) -> Option<f64> {
         let mut gaps: Vec<Millis> =
             self.times.windows(2).filter_map(|w| Some(w.get(1)? - w.first()?)).collect();
-        gaps.sort_unstable();
+        crate::sort::sort(&mut gaps);
         let middle = gaps.get(gaps.len() / 2)?;
         Some(*middle as f64 / 60_000.0)
     }
@@ -766,7 +766,7 @@ impl Engine {
             }
         }
         for ((_, sdk), (mut draft, mut periods)) in renewals {
-            periods.sort_by(f64::total_cmp);
+            crate::sort::sort_by(&mut periods, f64::total_cmp);
             draft.details.period_minutes = periods.get(periods.len() / 2).copied();
             draft.details.sdk = sdk;
             drafts.push(draft);
@@ -792,7 +792,7 @@ impl Engine {
         if outages.is_empty() {
             return;
         }
-        outages.sort_by_key(|&(at, device, _)| (at, device));
+        crate::sort::sort_by(&mut outages, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let threshold = MASS_MIN_DEVICES.max(self.devices.len() * MASS_MIN_PERCENT / 100);
         let mut start = 0;
         while let Some(&(first, ..)) = outages.get(start) {
@@ -801,7 +801,7 @@ impl Engine {
                     + start;
             let cluster = outages.get(start..end).unwrap_or_default();
             let mut devices: Vec<u32> = cluster.iter().map(|&(_, device, _)| device).collect();
-            devices.sort_unstable();
+            crate::sort::sort(&mut devices);
             devices.dedup();
             if devices.len() >= threshold {
                 let mut incident = Incident::default();
@@ -833,7 +833,7 @@ impl Engine {
         for incident in &self.hub.incidents {
             let mut draft = Draft::new(FindingKind::MassDisconnect);
             draft.devices = incident.devices.keys().copied().collect();
-            draft.devices.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+            crate::sort::sort_by(&mut draft.devices, |a, b| self.name(*a).cmp(self.name(*b)));
             draft.drop_span = incident.drops_first.zip(incident.drops_last);
             draft.codes = incident.codes.keys().copied().collect();
             draft.quiet = incident.codes.is_empty();
@@ -863,7 +863,7 @@ impl Engine {
             let offenders = self.offenders(&burst.devices, usize::MAX);
             draft.devices = {
                 let mut order: Vec<(u32, u64)> = burst.devices.iter().map(|(&d, &n)| (d, n)).collect();
-                order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                crate::sort::sort_by(&mut order, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 order.into_iter().map(|(d, _)| d).collect()
             };
             draft.codes = burst.codes.keys().copied().collect();
@@ -896,7 +896,7 @@ impl Engine {
 
     fn offenders(&self, counts: &FxHashMap<u32, u64>, limit: usize) -> Vec<Offender> {
         let mut order: Vec<(u32, u64)> = counts.iter().map(|(&d, &n)| (d, n)).collect();
-        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::sort::sort_by(&mut order, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         order
             .into_iter()
             .take(limit)

@@ -91,7 +91,7 @@ impl Draft {
 /// Puts every draft into words and orders the findings: most severe first, then by time.
 pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> Report {
     let mut findings: Vec<FleetFinding> = drafts.into_iter().map(|draft| finding(draft, names)).collect();
-    findings.sort_by(|a, b| {
+    crate::sort::sort_by(&mut findings, |a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.first.cmp(&b.first))
@@ -139,7 +139,7 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
             code,
         })
         .collect();
-    timeline.sort_by_key(|event| event.time_ms);
+    crate::sort::sort_by(&mut timeline, |a, b| a.time_ms.cmp(&b.time_ms));
     FleetFinding {
         kind: draft.kind,
         severity,
@@ -180,8 +180,12 @@ impl<'a> Words<'a> {
     }
 
     fn renewal(&self) -> Words4 {
-        let period =
-            self.draft.details.period_minutes.map(|p| format!(" about every {p:.0} min")).unwrap_or_default();
+        let period = self
+            .draft
+            .details
+            .period_minutes
+            .map(|p| format!(" about every {} min", fixed(p, 0)))
+            .unwrap_or_default();
         let sdk = self.draft.details.sdk.as_deref().map(|s| format!(" ({s})")).unwrap_or_default();
         let who = match self.draft.devices.len() {
             1 => self.device.to_owned(),
@@ -222,11 +226,15 @@ impl<'a> Words<'a> {
             .draft
             .details
             .reconnect_minutes
-            .map(|m| format!(" It was back after {m:.1} min on average."))
+            .map(|m| format!(" It was back after {} min on average.", fixed(m, 1)))
             .unwrap_or_default();
         let title = if self.draft.codes.is_empty() {
-            let outage =
-                self.draft.details.reconnect_minutes.map(|m| format!(" for {m:.1} min")).unwrap_or_default();
+            let outage = self
+                .draft
+                .details
+                .reconnect_minutes
+                .map(|m| format!(" for {} min", fixed(m, 1)))
+                .unwrap_or_default();
             format!("{}: disconnected{outage} {} time(s), then back", self.device, self.draft.count)
         } else {
             format!("{}: {} unexpected disconnect(s) without token expiry", self.device, self.draft.count)
@@ -270,7 +278,7 @@ impl<'a> Words<'a> {
             .draft
             .details
             .reconnect_minutes
-            .map(|m| format!(" Devices were back after {m:.1} min on average."))
+            .map(|m| format!(" Devices were back after {} min on average.", fixed(m, 1)))
             .unwrap_or_default();
         let how = if self.draft.quiet {
             "(Event Grid reports no error codes; the Connections resource logs of that minute show them)"
@@ -531,5 +539,102 @@ impl<'a> Words<'a> {
                 "Retry with backoff only to ride out short disconnects; do not retry for long.",
             ],
         )
+    }
+}
+
+/// `value` with `places` digits after the point (at most 2), rounded as `format!("{value:.places$}")` rounds
+/// it (to the nearest, ties to even, on the exact binary value), with integer arithmetic only: the standard
+/// library's float formatting is the largest single piece of code the WebAssembly build would carry for
+/// these numbers.
+fn fixed(value: f64, places: u32) -> String {
+    let bits = value.to_bits();
+    let sign = if bits >> 63 == 1 { "-" } else { "" };
+    let biased = (bits >> 52) & 0x7ff;
+    let fraction = bits & ((1 << 52) - 1);
+    if biased == 0x7ff {
+        return if fraction == 0 { format!("{sign}inf") } else { "NaN".to_owned() };
+    }
+    // value = mantissa × 2^exponent exactly, and value × 10^places = scaled × 2^exponent (below 2^60).
+    let (mantissa, exponent) =
+        if biased == 0 { (fraction, -1074) } else { (fraction | 1 << 52, biased as i32 - 1075) };
+    let places = places.min(2);
+    let scaled = mantissa * 10u64.pow(places);
+    // The decimal digits of round(value × 10^places), least significant first.
+    let mut digits = Vec::new();
+    if exponent >= 0 {
+        push_digits(&mut digits, scaled);
+        for _ in 0..exponent {
+            let mut carry = 0;
+            for digit in &mut digits {
+                let doubled = *digit * 2 + carry;
+                *digit = doubled % 10;
+                carry = doubled / 10;
+            }
+            if carry > 0 {
+                digits.push(carry);
+            }
+        }
+    } else {
+        let shift = exponent.unsigned_abs();
+        // From 2^-64 of a unit down, the value rounds to zero (`scaled` is below half of 2^64).
+        if let (Some(one), Some(half)) = (1u64.checked_shl(shift), 1u64.checked_shl(shift - 1)) {
+            let mut units = scaled >> shift;
+            let rest = scaled & (one - 1);
+            if rest > half || (rest == half && units % 2 == 1) {
+                units += 1;
+            }
+            push_digits(&mut digits, units);
+        }
+    }
+    let places = places as usize;
+    digits.resize(digits.len().max(places + 1), 0);
+    let mut text = String::with_capacity(digits.len() + 2);
+    text.push_str(sign);
+    for (position, digit) in digits.iter().enumerate().rev() {
+        text.push(char::from(b'0' + digit));
+        if position == places && places > 0 {
+            text.push('.');
+        }
+    }
+    text
+}
+
+/// Appends the decimal digits of `number`, least significant first (none for zero).
+fn push_digits(digits: &mut Vec<u8>, mut number: u64) {
+    while number > 0 {
+        digits.push((number % 10) as u8);
+        number /= 10;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    #[test]
+    fn fixed_rounds_like_the_standard_formatting() {
+        let mut values = vec![
+            0.0, -0.0, 0.25, 0.5, 1.5, 2.5, 0.05, 0.35, 0.15, 0.125, -0.01, 57.5, 59.95, 123456.75, 1e22,
+            1e300, 5e-324, 1e-310,
+        ];
+        values.extend([f64::MAX, f64::MIN_POSITIVE, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+        // Minutes as the engine computes them: whole milliseconds over 60 000, and means of such.
+        for ms in (0..200_000).step_by(7) {
+            values.push(f64::from(ms) / 60_000.0);
+            values.push(f64::from(ms) / 3.0 / 60_000.0);
+        }
+        // Arbitrary bit patterns (xorshift), all exponents.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push(f64::from_bits(state));
+        }
+        for value in values {
+            assert_eq!(fixed(value, 0), format!("{value:.0}"), "{value:e}");
+            assert_eq!(fixed(value, 1), format!("{value:.1}"), "{value:e}");
+            assert_eq!(fixed(value, 2), format!("{value:.2}"), "{value:e}");
+        }
     }
 }

@@ -143,7 +143,7 @@ impl SummaryBuilder {
                 count,
             })
             .collect();
-        by_code.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
+        crate::sort::sort_by(&mut by_code, |a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
         let mut by_device: Vec<Count> = self
             .device_errors
             .iter()
@@ -151,11 +151,11 @@ impl SummaryBuilder {
             .filter(|(count, _)| **count > 0)
             .map(|(count, name)| Count { key: name.clone(), count: *count })
             .collect();
-        by_device.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        crate::sort::sort_by(&mut by_device, |a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         by_device.truncate(MAX_DEVICES_LISTED);
         let top_devices = by_device.iter().take(TOP_DEVICES).cloned().collect();
         let mut by_hour: Vec<(i64, u64)> = self.by_hour.into_iter().collect();
-        by_hour.sort();
+        crate::sort::sort(&mut by_hour);
         Summary {
             records_read: self.records_read,
             records_skipped: self.records_skipped,
@@ -213,7 +213,7 @@ impl Tally {
     fn sorted(self) -> Vec<Count> {
         let mut counts: Vec<Count> =
             self.counts.into_iter().map(|(key, count)| Count { key, count }).collect();
-        counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        crate::sort::sort_by(&mut counts, |a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         counts
     }
 }

@@ -959,7 +959,7 @@ fn same_occurrence(bytes: &[u8], a: &Raw, b: &Raw) -> bool {
 }
 
 fn merge(bytes: &[u8], mut raws: Vec<Raw>) -> Vec<Raw> {
-    raws.sort_by_key(|r| (r.start, std::cmp::Reverse(r.rank)));
+    crate::sort::sort_by(&mut raws, |a, b| a.start.cmp(&b.start).then(b.rank.cmp(&a.rank)));
     let mut merged: Vec<Raw> = Vec::with_capacity(raws.len());
     for raw in raws {
         match merged.last_mut() {

@@ -286,7 +286,7 @@ fn build() -> Tables {
         add(name, Word::Key(key));
     }
     for entry in catalog::entries() {
-        for &text in entry.messages {
+        for text in entry.messages {
             let lower = text.to_ascii_lowercase();
             let covered = ["errorcode:", "amqp:", "com.microsoft:"].iter().any(|p| lower.starts_with(p));
             if covered || lower.contains("aka.ms/") {
@@ -300,14 +300,14 @@ fn build() -> Tables {
         }
     }
     // Keep the first meaning of a key (tables above come first) and make the rest searchable.
-    tables.words.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    crate::sort::sort_by(&mut tables.words, |a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     tables.words.dedup_by(|later, earlier| later.1 == earlier.1);
     let hashes: Vec<u64> = tables.words.iter().map(|&(hash, ..)| hash).collect();
     for hash in hashes {
         set_bloom(&mut tables.bloom, hash);
     }
     for entry in catalog::entries() {
-        for name in std::iter::once(&entry.name).chain(entry.aliases) {
+        for name in std::iter::once(entry.name).chain(entry.aliases) {
             set_bloom(&mut tables.bloom, hash(&normalize(name.as_bytes())));
         }
     }
