@@ -294,42 +294,6 @@ export function catalog() {
 }
 
 /**
- * Converts the core's UTF-8 byte offsets into indexes of the JavaScript string, in one pass up to the last
- * offset needed (findings come in order of position).
- */
-function toStringIndexes(text, findings) {
-  const offsets = [];
-  for (const finding of findings) offsets.push(finding.start, finding.end);
-  const sorted = [...new Set(offsets)].sort((a, b) => a - b);
-  const indexOf = new Map();
-  let bytes = 0;
-  let i = 0;
-  for (const target of sorted) {
-    while (bytes < target && i < text.length) {
-      const unit = text.charCodeAt(i);
-      if (unit < 0x80) {
-        bytes += 1;
-        i += 1;
-      } else if (unit < 0x800) {
-        bytes += 2;
-        i += 1;
-      } else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-        bytes += 4;
-        i += 2;
-      } else {
-        bytes += 3;
-        i += 1;
-      }
-    }
-    indexOf.set(target, i);
-  }
-  for (const finding of findings) {
-    finding.start = indexOf.get(finding.start);
-    finding.end = indexOf.get(finding.end);
-  }
-}
-
-/**
  * Finds every IoT Hub (and DPS) error in any text, in order of position. `start`/`end` are indexes into the
  * string given, so `text.slice(finding.start, finding.end)` is the evidence.
  */
@@ -342,21 +306,11 @@ export function scan(text) {
   } catch (thrown) {
     throw translate(thrown);
   }
-  let lastEnd = 0;
   for (const finding of findings) {
     // The core's confidence is a 32-bit float; give the value it was written as (0.9, not 0.8999999761581421).
     finding.confidence = Number(finding.confidence.toPrecision(6));
-    if (finding.end > lastEnd) lastEnd = finding.end;
   }
-  if (!isAsciiPrefix(text, lastEnd)) toStringIndexes(text, findings);
   return findings;
-}
-
-/** True when the first `bytes` characters are ASCII (then byte offsets and string indexes agree). */
-function isAsciiPrefix(text, bytes) {
-  const end = Math.min(bytes, text.length);
-  for (let i = 0; i < end; i++) if (text.charCodeAt(i) >= 0x80) return false;
-  return true;
 }
 
 /** Reads an IoT Hub error body in any of its shapes; `httpStatus` is the response status when known. */
