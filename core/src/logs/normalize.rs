@@ -557,33 +557,64 @@ fn assign(slot: &mut Option<String>, text: Option<&str>) {
 /// Reads an Event Grid (or CloudEvents) `Microsoft.Devices.DeviceConnected`/`DeviceDisconnected` event into
 /// `out`; false for other event types.
 fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> bool {
-    let Some(event_type) = value.get("eventType").or_else(|| value.get("type")).and_then(|v| v.as_str())
-    else {
-        return false;
-    };
+    // One pass over the event and one over its data; the first member of each name counts, as with `get`.
+    let (mut event_type, mut cloud_type, mut event_time, mut time, mut data) = (None, None, None, None, None);
+    for (key, member) in value.fields() {
+        let slot = match key.as_ref() {
+            "eventType" => &mut event_type,
+            "type" => &mut cloud_type,
+            "eventTime" => &mut event_time,
+            "time" => &mut time,
+            "data" => &mut data,
+            _ => continue,
+        };
+        slot.get_or_insert(member);
+    }
+    let Some(event_type) = event_type.or(cloud_type).and_then(|v| v.as_str()) else { return false };
     let operation = match event_type.strip_prefix("Microsoft.Devices.") {
         Some("DeviceConnected") => "deviceConnect",
         Some("DeviceDisconnected") => "deviceDisconnect",
         _ => return false,
     };
-    let Some(data) = value.get("data") else { return false };
-    let text = |v: Option<Value<'_>>| v.and_then(|v| v.as_str()).map(Cow::into_owned);
-    let time_text = text(value.get("eventTime").or_else(|| value.get("time")));
-    *out = LogRecord {
-        format: Format::EventGrid,
-        source,
-        time: time_text.as_deref().and_then(time::parse),
-        category: Cow::Borrowed("Connections"),
-        operation: Cow::Borrowed(operation),
-        device_id: text(data.get("deviceId")).filter(|t| !t.is_empty()),
-        module_id: text(data.get("moduleId")).filter(|t| !t.is_empty()),
-        sequence_number: text(
-            data.get("deviceConnectionStateEventInfo").and_then(|i| i.get("sequenceNumber")),
-        )
-        .filter(|t| !t.is_empty()),
-        ..LogRecord::blank()
-    };
+    let Some(data) = data else { return false };
+    let (mut device_id, mut module_id, mut state_info) = (None, None, None);
+    for (key, member) in data.fields() {
+        let slot = match key.as_ref() {
+            "deviceId" => &mut device_id,
+            "moduleId" => &mut module_id,
+            "deviceConnectionStateEventInfo" => &mut state_info,
+            _ => continue,
+        };
+        slot.get_or_insert(member);
+    }
+    let sequence_number = string_of(state_info.and_then(|info| info.get("sequenceNumber")));
+    out.format = Format::EventGrid;
+    out.source = source;
+    out.time = string_of(event_time.or(time)).as_deref().and_then(time::parse);
+    out.category = Cow::Borrowed("Connections");
+    out.operation = Cow::Borrowed(operation);
+    out.level = Level::Unknown;
+    (out.code, out.http_status, out.protocol, out.delivery_count, out.size_bytes) =
+        (None, None, None, None, None);
+    assign(&mut out.device_id, string_of(device_id).as_deref());
+    assign(&mut out.module_id, string_of(module_id).as_deref());
+    assign(&mut out.sequence_number, sequence_number.as_deref());
+    for unused in [
+        &mut out.error_name,
+        &mut out.sdk_version,
+        &mut out.ip,
+        &mut out.message_id,
+        &mut out.endpoint,
+        &mut out.error_message,
+    ] {
+        *unused = None;
+    }
     true
+}
+
+/// The content of a string value (`None` for a missing value or another kind).
+fn string_of(value: Option<Value<'_>>) -> Option<Cow<'_, str>> {
+    value.and_then(|value| value.as_str())
 }
 
 fn parse_status(text: &str) -> Option<u16> {
