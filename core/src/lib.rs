@@ -22,5 +22,7 @@ pub use classify::{Classification, classify};
 pub use error::{Error, MAX_QUERY_LEN};
 pub use model::{Actor, Entry, ErrorClass, Family, RetryAdvice, Severity, Source, Texts};
 pub use resolve::{MatchKind, Resolution, resolve};
-pub use scan::{ErrorBody, Evidence, ScanFinding, Service, parse_error_body, scan};
+pub use scan::{
+    ErrorBody, Evidence, ScanFinding, Service, StringIndexes, StringUnit, parse_error_body, scan,
+};
 pub use search::{SearchHit, search};

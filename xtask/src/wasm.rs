@@ -19,7 +19,7 @@ const PACKAGE: &str = "iothub-errors";
 const STEM: &str = "iothub_errors_wasm";
 /// The size target for `.wasm` + JavaScript, gzip-compressed: printed with the measured size.
 const SIZE_TARGET_GZIP: u64 = 100 * 1024;
-/// The size above which the build fails: the measured 176.6 KB and a little room, so that a regression of a
+/// The size above which the build fails: the measured ~178 KB and a little room, so that a regression of a
 /// few kilobytes fails here. It stays above the target because the target cannot hold the package's content:
 /// the catalog's text alone is ~54 KB gzip, its tables and the core's other data ~26 KB, and the code ~90 KB
 /// (of which the log readers and the diagnosis ~45 KB, the scanner ~23 KB); a build with only the catalog

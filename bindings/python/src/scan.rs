@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use iothub_errors::{ErrorBody as CoreErrorBody, ScanFinding as CoreScanFinding};
+use iothub_errors::{ErrorBody as CoreErrorBody, ScanFinding as CoreScanFinding, StringIndexes, StringUnit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -194,27 +194,12 @@ impl PyErrorBody {
 
 /// The findings of one text with their byte offsets turned into string indexes.
 fn findings_of(text: &str, findings: Vec<CoreScanFinding>) -> Vec<PyScanFinding> {
-    if text.is_ascii() {
-        return findings
-            .into_iter()
-            .map(|finding| PyScanFinding { start: finding.start, end: finding.end, finding })
-            .collect();
-    }
-    let mut offsets: Vec<usize> = findings.iter().flat_map(|f| [f.start, f.end]).collect();
-    offsets.sort_unstable();
-    offsets.dedup();
-    let mut indexes = Vec::with_capacity(offsets.len());
-    let mut chars = text.char_indices().map(|(at, _)| at).chain([text.len()]).enumerate().peekable();
-    for offset in &offsets {
-        while chars.next_if(|(_, at)| at < offset).is_some() {}
-        indexes.push(chars.peek().map_or(0, |(index, _)| *index));
-    }
-    let index_of = |offset: usize| offsets.binary_search(&offset).ok().and_then(|i| indexes.get(i)).copied();
+    let mut indexes = StringIndexes::new(text, StringUnit::CodePoint);
     findings
         .into_iter()
         .map(|finding| PyScanFinding {
-            start: index_of(finding.start).unwrap_or_default(),
-            end: index_of(finding.end).unwrap_or_default(),
+            start: indexes.index_of(finding.start),
+            end: indexes.index_of(finding.end),
             finding,
         })
         .collect()

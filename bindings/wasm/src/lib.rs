@@ -10,7 +10,7 @@
 //! no indexing, unwrapping or arithmetic that could.
 
 use iothub_errors::diagnose::Diagnoser as CoreDiagnoser;
-use iothub_errors::{Classification, Entry, Error, MatchKind};
+use iothub_errors::{Classification, Entry, Error, MatchKind, StringIndexes, StringUnit};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -108,37 +108,12 @@ pub fn classify(code: u32) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn scan(text: &str) -> Result<JsValue, JsValue> {
     let mut findings = iothub_errors::scan(text);
-    if !text.is_ascii() {
-        let mut counter = Utf16Counter::default();
-        for finding in &mut findings {
-            finding.start = counter.index_of(text, finding.start);
-            finding.end = counter.index_of(text, finding.end);
-        }
+    let mut indexes = StringIndexes::new(text, StringUnit::Utf16);
+    for finding in &mut findings {
+        finding.start = indexes.index_of(finding.start);
+        finding.end = indexes.index_of(finding.end);
     }
     to_js(&findings)
-}
-
-/// Converts UTF-8 byte offsets of one text into UTF-16 indexes, counting forward from the last offset asked
-/// (findings come in order of position) and from the start when asked for an earlier one.
-#[derive(Default)]
-struct Utf16Counter {
-    byte: usize,
-    unit: usize,
-}
-
-impl Utf16Counter {
-    fn index_of(&mut self, text: &str, offset: usize) -> usize {
-        if offset < self.byte {
-            *self = Utf16Counter::default();
-        }
-        let span = text.as_bytes().get(self.byte..offset).unwrap_or_default();
-        // One unit per character (every byte but continuation bytes), two for those of four bytes.
-        let units =
-            span.iter().filter(|&&b| b & 0xC0 != 0x80).count() + span.iter().filter(|&&b| b >= 0xF0).count();
-        self.byte = offset;
-        self.unit += units;
-        self.unit
-    }
 }
 
 /// Reads an IoT Hub error body; `http_status` is the response's status when known.

@@ -299,8 +299,6 @@ pub(super) struct Hub {
 pub(super) struct Engine {
     summary: SummaryBuilder,
     pub devices: Vec<Device>,
-    /// Per device: its SDK is known (`Device::sdk` is set).
-    sdk_known: Vec<bool>,
     device_index: FxHashMap<String, u32>,
     queue: BinaryHeap<Reverse<Queued>>,
     sequence: u64,
@@ -343,13 +341,9 @@ impl Engine {
         let device = record.device_id.as_deref().map(|name| self.intern(name));
         self.summary.record(record, device.map(|d| d as usize));
         if let (Some(index), Some(sdk)) = (device, record.sdk_version.as_deref()) {
-            // A compact flag spares touching the (large) device state on every record.
-            if self.sdk_known.get(index as usize) == Some(&false) {
-                if let Some(state) = self.devices.get_mut(index as usize) {
+            if let Some(state) = self.devices.get_mut(index as usize) {
+                if state.sdk.is_none() {
                     state.sdk = Some(sdk_name(sdk));
-                }
-                if let Some(known) = self.sdk_known.get_mut(index as usize) {
-                    *known = true;
                 }
             }
         }
@@ -401,7 +395,6 @@ impl Engine {
         }
         let index = u32::try_from(self.devices.len()).unwrap_or(u32::MAX);
         self.devices.push(Device::new(name.to_owned()));
-        self.sdk_known.push(false);
         self.device_index.insert(name.to_owned(), index);
         index
     }

@@ -46,8 +46,6 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     let mut draft = Draft::default();
     let mut shape = Shape::ResourceLog;
     let mut flat = Properties::default();
-    // Only legacy flat objects carry `properties` members at the top level.
-    let mut flat_seen = false;
     let mut properties_value = None;
     let mut properties = Properties::default();
     let mut read_escaped = false;
@@ -103,10 +101,7 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
                 return event_grid(value, source, out).then_some(Shape::EventGrid);
             }
             Member::EventType | Member::Other => {}
-            Member::Flat(wanted) => {
-                flat.take_text(wanted, field.as_text());
-                flat_seen = true;
-            }
+            Member::Flat(wanted) => flat.take_text(wanted, field.as_text()),
         }
     }
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
@@ -123,9 +118,7 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
             properties.take(&key, &field);
         }
     }
-    if flat_seen {
-        properties.fill_from(flat);
-    }
+    properties.fill_from(flat);
     build(draft, properties, source, out);
     Some(shape)
 }
@@ -150,51 +143,20 @@ enum Member {
 }
 
 impl Member {
-    /// The member a key names. Keys are told apart by length first, so each costs a comparison or two.
+    /// The member a key names.
     fn of(key: &str) -> Member {
-        match key.len() {
-            4 => match key {
-                "time" | "Time" => Member::Time,
-                "type" => Member::EventType,
-                _ => Member::Other,
-            },
-            5 => match key {
-                "level" | "Level" => Member::Level,
-                _ => Member::Other,
-            },
-            8 => match key {
-                "category" | "Category" => Member::Category,
-                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
-            },
-            9 => match key {
-                "timestamp" => Member::Time,
-                "eventType" => Member::EventType,
-                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
-            },
-            10 => match key {
-                "resultType" | "ResultType" => Member::ResultType,
-                "statusType" => Member::StatusType,
-                "statusCode" => Member::StatusCode,
-                "properties" | "Properties" => Member::Properties,
-                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
-            },
-            12 => match key {
-                "properties_s" => Member::Properties,
-                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
-            },
-            13 => match key {
-                "operationName" | "OperationName" => Member::Operation,
-                "TimeGenerated" => Member::TimeGenerated,
-                _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
-            },
-            17 => match key {
-                "resultDescription" | "ResultDescription" | "statusDescription" => Member::ResultDescription,
-                _ => Member::Other,
-            },
-            19 => match key {
-                "TimeGenerated [UTC]" => Member::TimeGenerated,
-                _ => Member::Other,
-            },
+        match key {
+            "time" | "Time" | "timestamp" => Member::Time,
+            "TimeGenerated" | "TimeGenerated [UTC]" => Member::TimeGenerated,
+            "category" | "Category" => Member::Category,
+            "operationName" | "OperationName" => Member::Operation,
+            "level" | "Level" => Member::Level,
+            "resultType" | "ResultType" => Member::ResultType,
+            "resultDescription" | "ResultDescription" | "statusDescription" => Member::ResultDescription,
+            "statusType" => Member::StatusType,
+            "statusCode" => Member::StatusCode,
+            "properties" | "properties_s" | "Properties" => Member::Properties,
+            "eventType" | "type" => Member::EventType,
             _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
         }
     }
@@ -242,7 +204,7 @@ pub(super) fn from_csv_row(
     let mut draft = Draft::default();
     let mut flat = Properties::default();
     for (column, cell) in columns.iter().zip(cells) {
-        if *column == CsvColumn::Other || cell.is_empty() {
+        if cell.is_empty() {
             continue;
         }
         let value = Some(Cow::Borrowed(cell.as_ref()));
@@ -309,50 +271,20 @@ enum Wanted {
 impl Wanted {
     /// The member a key names, in any of the spellings the export shapes use.
     fn of(key: &str) -> Option<Wanted> {
-        let member = match key.len() {
-            7 => match key {
-                "details" => Wanted::ErrorMessage,
-                _ => return None,
-            },
-            8 => match key {
-                "deviceId" | "DeviceId" => Wanted::DeviceId,
-                "moduleId" | "ModuleId" => Wanted::ModuleId,
-                "protocol" | "Protocol" => Wanted::Protocol,
-                _ => return None,
-            },
-            9 => match key {
-                "messageId" | "MessageId" => Wanted::MessageId,
-                _ => return None,
-            },
-            10 => match key {
-                "sdkVersion" | "SdkVersion" => Wanted::SdkVersion,
-                "statusCode" => Wanted::StatusCode,
-                _ => return None,
-            },
-            11 => match key {
-                "messageSize" | "MessageSize" => Wanted::SizeBytes,
-                _ => return None,
-            },
-            12 => match key {
-                "endpointName" => Wanted::Endpoint,
-                "errorMessage" => Wanted::ErrorMessage,
-                _ => return None,
-            },
-            13 => match key {
-                "deliveryCount" => Wanted::DeliveryCount,
-                _ => return None,
-            },
-            15 => match key {
-                "maskedIpAddress" => Wanted::Ip,
-                _ => return None,
-            },
-            18 => match key {
-                "messageSizeInBytes" => Wanted::SizeBytes,
-                _ => return None,
-            },
+        Some(match key {
+            "deviceId" | "DeviceId" => Wanted::DeviceId,
+            "moduleId" | "ModuleId" => Wanted::ModuleId,
+            "protocol" | "Protocol" => Wanted::Protocol,
+            "sdkVersion" | "SdkVersion" => Wanted::SdkVersion,
+            "maskedIpAddress" => Wanted::Ip,
+            "messageId" | "MessageId" => Wanted::MessageId,
+            "deliveryCount" => Wanted::DeliveryCount,
+            "messageSizeInBytes" | "messageSize" | "MessageSize" => Wanted::SizeBytes,
+            "endpointName" => Wanted::Endpoint,
+            "errorMessage" | "details" => Wanted::ErrorMessage,
+            "statusCode" => Wanted::StatusCode,
             _ => return None,
-        };
-        Some(member)
+        })
     }
 }
 

@@ -9,11 +9,13 @@
 //! the most specific evidence wins (a body over the exception class that carried it).
 
 mod body;
+mod indexes;
 mod patterns;
 
 use serde::Serialize;
 
 pub use body::{ErrorBody, parse_error_body};
+pub use indexes::{StringIndexes, StringUnit};
 use patterns::{Key, Target, Word};
 
 use crate::catalog;
@@ -225,16 +227,6 @@ static CLASSES: [u8; 256] = {
     table
 };
 
-/// [`patterns::hash`] of a word as written: underscores dropped, letters lowercased (`| 0x20` is exact for
-/// letters and digits).
-fn word_hash(word: &[u8]) -> u64 {
-    let hash = word
-        .iter()
-        .filter(|&&b| b != b'_')
-        .fold(patterns::HASH_SEED, |hash, &b| patterns::hash_step(hash, b | 0x20));
-    patterns::hash_finish(hash)
-}
-
 fn class_of(byte: u8) -> u8 {
     CLASSES.get(usize::from(byte)).copied().unwrap_or(SEP)
 }
@@ -287,8 +279,11 @@ impl<'a> Scanner<'a> {
                         self.on_number(start, pos)
                     } else {
                         let word = bytes.get(start..pos).unwrap_or_default();
-                        let hash =
-                            if (3..=patterns::MAX_WORD).contains(&word.len()) { word_hash(word) } else { 0 };
+                        let hash = if (3..=patterns::MAX_WORD).contains(&word.len()) {
+                            patterns::hash_word(word)
+                        } else {
+                            0
+                        };
                         let next = self.on_word(start, pos, hash);
                         self.prev_word = Some((start, pos));
                         next

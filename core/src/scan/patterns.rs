@@ -319,24 +319,29 @@ pub(crate) fn normalize(word: &[u8]) -> Vec<u8> {
     word.iter().filter(|&&b| b != b'_').map(u8::to_ascii_lowercase).take(MAX_WORD).collect()
 }
 
-/// The hash of a normalized word: [`HASH_SEED`], one [`hash_step`] per byte, then [`hash_finish`]. The scanner
-/// computes it while it reads a word (lowercasing with `| 0x20`, which is exact for letters and digits).
+/// The hash of a normalized word: [`HASH_SEED`], one [`hash_step`] per byte, then [`hash_finish`].
 pub(crate) fn hash(normalized: &[u8]) -> u64 {
     hash_finish(normalized.iter().fold(HASH_SEED, |h, &b| hash_step(h, b)))
 }
 
+/// [`hash`] of a word as the scanner reads it (`[A-Za-z0-9_]+`), without building its normalized form:
+/// underscores dropped, letters lowercased with `| 0x20` (exact for letters and digits).
+pub(crate) fn hash_word(word: &[u8]) -> u64 {
+    hash_finish(word.iter().filter(|&&b| b != b'_').fold(HASH_SEED, |h, &b| hash_step(h, b | 0x20)))
+}
+
 /// Start value of [`hash`].
-pub(crate) const HASH_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+const HASH_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// One byte of [`hash`]: cheap enough to run on every byte of every word.
 #[inline]
-pub(crate) fn hash_step(hash: u64, lowercase: u8) -> u64 {
+fn hash_step(hash: u64, lowercase: u8) -> u64 {
     hash.rotate_left(7) ^ u64::from(lowercase)
 }
 
 /// Mixes the bits of a finished [`hash`].
 #[inline]
-pub(crate) fn hash_finish(hash: u64) -> u64 {
+fn hash_finish(hash: u64) -> u64 {
     let hash = hash.wrapping_mul(0x2545_F491_4F6C_DD1D);
     hash ^ (hash >> 29)
 }
@@ -396,6 +401,10 @@ mod tests {
             assert!(tables.word(hash(&key), &key).is_some(), "{word}");
         }
         assert!(tables.may_contain(hash(&normalize(b"DeviceConnectionClosedRemotely"))));
+        assert_eq!(
+            hash_word(b"Device_Connection_ClosedRemotely404"),
+            hash(&normalize(b"DeviceConnectionClosedRemotely404"))
+        );
         assert!(tables.fragments.iter().any(|f| f.text.starts_with("Number of active file upload")));
         assert!(tables.fragments.iter().filter(|f| f.name == "IotHubUnauthorized").count() >= 5);
     }
