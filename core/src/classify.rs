@@ -9,6 +9,7 @@ use crate::sdk::{self, SdkView};
 
 /// What to make of a code: its class, whether it is transient, how to retry, who acts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Classification {
     /// The six-digit code, when there is one.
     pub code: Option<u32>,
@@ -22,6 +23,7 @@ pub struct Classification {
     pub http_status: Option<u16>,
     /// The article section of the code, when its prefix is known.
     #[serde(serialize_with = "serialize_family")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<&'static str>"))]
     pub family: Option<&'static Family>,
     /// True when retrying the unchanged request can succeed.
     pub transient: bool,

@@ -2,14 +2,33 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Longest input accepted by the functions that read a code or a name (`resolve`, `by_name`, `search`).
 pub const MAX_QUERY_LEN: usize = 4096;
 
+named_enum! {
+    /// The variant of an [`Error`], as a stable identifier shared by every binding.
+    pub enum ErrorKind {
+        /// [`Error::EmptyInput`].
+        EmptyInput = "empty-input",
+        /// [`Error::InputTooLong`].
+        InputTooLong = "input-too-long",
+        /// [`Error::InvalidCode`].
+        InvalidCode = "invalid-code",
+        /// [`Error::UnknownCode`].
+        UnknownCode = "unknown-code",
+        /// [`Error::UnknownName`].
+        UnknownName = "unknown-name",
+        /// [`Error::NotAnErrorBody`].
+        NotAnErrorBody = "not-an-error-body",
+    }
+}
+
 /// Why a lookup, resolution or search could not give an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+///
+/// It serializes as `{"kind": <ErrorKind>, "message": <Display text>, ...the variant's fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was empty or only white space.
@@ -46,15 +65,15 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable identifier of the variant (`"unknown-code"`, ...), the same in every binding.
-    pub const fn kind(&self) -> &'static str {
+    /// The variant, as a stable identifier (`ErrorKind::UnknownCode.as_str()` is `"unknown-code"`).
+    pub const fn kind(&self) -> ErrorKind {
         match self {
-            Error::EmptyInput => "empty-input",
-            Error::InputTooLong { .. } => "input-too-long",
-            Error::InvalidCode { .. } => "invalid-code",
-            Error::UnknownCode { .. } => "unknown-code",
-            Error::UnknownName { .. } => "unknown-name",
-            Error::NotAnErrorBody { .. } => "not-an-error-body",
+            Error::EmptyInput => ErrorKind::EmptyInput,
+            Error::InputTooLong { .. } => ErrorKind::InputTooLong,
+            Error::InvalidCode { .. } => ErrorKind::InvalidCode,
+            Error::UnknownCode { .. } => ErrorKind::UnknownCode,
+            Error::UnknownName { .. } => ErrorKind::UnknownName,
+            Error::NotAnErrorBody { .. } => ErrorKind::NotAnErrorBody,
         }
     }
 
@@ -87,6 +106,29 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Error", 4)?;
+        s.serialize_field("kind", &self.kind())?;
+        s.serialize_field("message", &self.to_string())?;
+        match self {
+            Error::EmptyInput => {}
+            Error::InputTooLong { len, max } => {
+                s.serialize_field("len", len)?;
+                s.serialize_field("max", max)?;
+            }
+            Error::InvalidCode { input, reason } => {
+                s.serialize_field("input", input)?;
+                s.serialize_field("reason", reason)?;
+            }
+            Error::UnknownCode { code } => s.serialize_field("code", code)?,
+            Error::UnknownName { name } => s.serialize_field("name", name)?,
+            Error::NotAnErrorBody { reason } => s.serialize_field("reason", reason)?,
+        }
+        s.end()
+    }
+}
 
 /// Keeps at most 64 characters of an input for an error message.
 fn shorten(input: &str) -> String {

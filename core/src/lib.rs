@@ -3,6 +3,9 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
+#[macro_use]
+mod named;
+
 pub mod catalog;
 mod classify;
 pub mod diagnose;
@@ -12,6 +15,8 @@ pub mod logs;
 mod model;
 mod resolve;
 mod scan;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod sdk;
 mod search;
 mod sort;
@@ -19,8 +24,8 @@ mod time;
 
 pub use catalog::{by_name, entries, families, family_of, lookup};
 pub use classify::{Classification, classify};
-pub use error::{Error, MAX_QUERY_LEN};
-pub use model::{Actor, Entry, ErrorClass, Family, RetryAdvice, Severity, Source, Texts};
+pub use error::{Error, ErrorKind, MAX_QUERY_LEN};
+pub use model::{Actor, Entry, ErrorClass, Family, RetryAdvice, RetryKind, Severity, Source, Texts};
 pub use resolve::{MatchKind, Resolution, resolve};
 pub use scan::{
     ErrorBody, Evidence, ScanFinding, Service, StringIndexes, StringUnit, parse_error_body, scan,

@@ -5,64 +5,45 @@
 
 use serde::{Serialize, Serializer};
 
-/// The HTTP-status class of an error code: the meaning of its first three digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub enum ErrorClass {
-    /// 400: the request is malformed or not valid for the target.
-    BadRequest,
-    /// 401: the caller's credentials were missing, wrong or expired.
-    Unauthorized,
-    /// 403: the caller is known but a limit, quota or state forbids the operation.
-    Forbidden,
-    /// 404: the target (device, module, job, hub, ...) does not exist or is not reachable.
-    NotFound,
-    /// 405: the operation is not allowed on this resource or in its current state.
-    MethodNotAllowed,
-    /// 408: the request took too long (known to the SDKs, not listed in the article).
-    RequestTimeout,
-    /// 409: the request conflicts with an existing resource or connection.
-    Conflict,
-    /// 412: a precondition (ETag, lock, job state) did not hold.
-    PreconditionFailed,
-    /// 413: the request or the resulting resource is too large.
-    RequestEntityTooLarge,
-    /// 415: the content type or data type is not supported.
-    UnsupportedMediaType,
-    /// 429: the hub is throttling the caller.
-    TooManyRequests,
-    /// 499: the client closed the request before the hub answered.
-    ClientClosedRequest,
-    /// 500: a fault inside IoT Hub.
-    InternalServerError,
-    /// 502: a gateway in front of the hub got a bad answer.
-    BadGateway,
-    /// 503: the hub (or a part of it) is temporarily unavailable.
-    ServiceUnavailable,
-    /// 504: a gateway timed out waiting for the hub or the device.
-    GatewayTimeout,
+named_enum! {
+    /// The HTTP-status class of an error code: the meaning of its first three digits.
+    pub enum ErrorClass {
+        /// 400: the request is malformed or not valid for the target.
+        BadRequest = "BadRequest",
+        /// 401: the caller's credentials were missing, wrong or expired.
+        Unauthorized = "Unauthorized",
+        /// 403: the caller is known but a limit, quota or state forbids the operation.
+        Forbidden = "Forbidden",
+        /// 404: the target (device, module, job, hub, ...) does not exist or is not reachable.
+        NotFound = "NotFound",
+        /// 405: the operation is not allowed on this resource or in its current state.
+        MethodNotAllowed = "MethodNotAllowed",
+        /// 408: the request took too long (known to the SDKs, not listed in the article).
+        RequestTimeout = "RequestTimeout",
+        /// 409: the request conflicts with an existing resource or connection.
+        Conflict = "Conflict",
+        /// 412: a precondition (ETag, lock, job state) did not hold.
+        PreconditionFailed = "PreconditionFailed",
+        /// 413: the request or the resulting resource is too large.
+        RequestEntityTooLarge = "RequestEntityTooLarge",
+        /// 415: the content type or data type is not supported.
+        UnsupportedMediaType = "UnsupportedMediaType",
+        /// 429: the hub is throttling the caller.
+        TooManyRequests = "TooManyRequests",
+        /// 499: the client closed the request before the hub answered.
+        ClientClosedRequest = "ClientClosedRequest",
+        /// 500: a fault inside IoT Hub.
+        InternalServerError = "InternalServerError",
+        /// 502: a gateway in front of the hub got a bad answer.
+        BadGateway = "BadGateway",
+        /// 503: the hub (or a part of it) is temporarily unavailable.
+        ServiceUnavailable = "ServiceUnavailable",
+        /// 504: a gateway timed out waiting for the hub or the device.
+        GatewayTimeout = "GatewayTimeout",
+    }
 }
 
 impl ErrorClass {
-    /// Every class, in HTTP-status order.
-    pub const ALL: [ErrorClass; 16] = [
-        ErrorClass::BadRequest,
-        ErrorClass::Unauthorized,
-        ErrorClass::Forbidden,
-        ErrorClass::NotFound,
-        ErrorClass::MethodNotAllowed,
-        ErrorClass::RequestTimeout,
-        ErrorClass::Conflict,
-        ErrorClass::PreconditionFailed,
-        ErrorClass::RequestEntityTooLarge,
-        ErrorClass::UnsupportedMediaType,
-        ErrorClass::TooManyRequests,
-        ErrorClass::ClientClosedRequest,
-        ErrorClass::InternalServerError,
-        ErrorClass::BadGateway,
-        ErrorClass::ServiceUnavailable,
-        ErrorClass::GatewayTimeout,
-    ];
-
     /// The class of an HTTP status, if IoT Hub uses that status for errors.
     pub const fn from_status(status: u16) -> Option<ErrorClass> {
         Some(match status {
@@ -107,32 +88,11 @@ impl ErrorClass {
             ErrorClass::GatewayTimeout => 504,
         }
     }
-
-    /// The class's name as it appears in JSON and in the conformance cases (e.g. `"TooManyRequests"`).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorClass::BadRequest => "BadRequest",
-            ErrorClass::Unauthorized => "Unauthorized",
-            ErrorClass::Forbidden => "Forbidden",
-            ErrorClass::NotFound => "NotFound",
-            ErrorClass::MethodNotAllowed => "MethodNotAllowed",
-            ErrorClass::RequestTimeout => "RequestTimeout",
-            ErrorClass::Conflict => "Conflict",
-            ErrorClass::PreconditionFailed => "PreconditionFailed",
-            ErrorClass::RequestEntityTooLarge => "RequestEntityTooLarge",
-            ErrorClass::UnsupportedMediaType => "UnsupportedMediaType",
-            ErrorClass::TooManyRequests => "TooManyRequests",
-            ErrorClass::ClientClosedRequest => "ClientClosedRequest",
-            ErrorClass::InternalServerError => "InternalServerError",
-            ErrorClass::BadGateway => "BadGateway",
-            ErrorClass::ServiceUnavailable => "ServiceUnavailable",
-            ErrorClass::GatewayTimeout => "GatewayTimeout",
-        }
-    }
 }
 
 /// A section of the Microsoft article: a code prefix such as `4001` and its title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Family {
     /// The leading digits every code of the family shares, e.g. `"4001"`.
     pub prefix: &'static str,
@@ -142,9 +102,27 @@ pub struct Family {
     pub doc_url: &'static str,
 }
 
+named_enum! {
+    /// The kind of a [`RetryAdvice`]: the `kind` member of its JSON.
+    pub enum RetryKind {
+        /// [`RetryAdvice::DoNotRetry`].
+        DoNotRetry = "do-not-retry",
+        /// [`RetryAdvice::RetryNow`].
+        RetryNow = "retry-now",
+        /// [`RetryAdvice::Backoff`].
+        Backoff = "backoff",
+        /// [`RetryAdvice::AfterQuotaReset`].
+        AfterQuotaReset = "after-quota-reset",
+        /// [`RetryAdvice::ReconnectWithNewToken`].
+        ReconnectWithNewToken = "reconnect-with-new-token",
+    }
+}
+
 /// What a caller should do about retrying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+///
+/// It serializes as `{"kind": <RetryKind>}`, and a backoff also carries `initial_ms`, `max_ms` and
+/// `jitter_percent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RetryAdvice {
     /// Retrying the same request fails until someone fixes the cause.
     DoNotRetry,
@@ -166,14 +144,14 @@ pub enum RetryAdvice {
 }
 
 impl RetryAdvice {
-    /// The advice's kind as it appears in JSON (`"backoff"`, `"do-not-retry"`, ...).
-    pub const fn kind(&self) -> &'static str {
+    /// The advice's kind (`RetryKind::Backoff.as_str()` is `"backoff"`).
+    pub const fn kind(&self) -> RetryKind {
         match self {
-            RetryAdvice::DoNotRetry => "do-not-retry",
-            RetryAdvice::RetryNow => "retry-now",
-            RetryAdvice::Backoff { .. } => "backoff",
-            RetryAdvice::AfterQuotaReset => "after-quota-reset",
-            RetryAdvice::ReconnectWithNewToken => "reconnect-with-new-token",
+            RetryAdvice::DoNotRetry => RetryKind::DoNotRetry,
+            RetryAdvice::RetryNow => RetryKind::RetryNow,
+            RetryAdvice::Backoff { .. } => RetryKind::Backoff,
+            RetryAdvice::AfterQuotaReset => RetryKind::AfterQuotaReset,
+            RetryAdvice::ReconnectWithNewToken => RetryKind::ReconnectWithNewToken,
         }
     }
 
@@ -199,6 +177,20 @@ impl RetryAdvice {
     }
 }
 
+impl Serialize for RetryAdvice {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("RetryAdvice", 4)?;
+        s.serialize_field("kind", &self.kind())?;
+        if let RetryAdvice::Backoff { initial_ms, max_ms, jitter_percent } = self {
+            s.serialize_field("initial_ms", initial_ms)?;
+            s.serialize_field("max_ms", max_ms)?;
+            s.serialize_field("jitter_percent", jitter_percent)?;
+        }
+        s.end()
+    }
+}
+
 fn human_ms(ms: u32) -> String {
     if ms >= 60_000 && ms % 60_000 == 0 {
         format!("{} min", ms / 60_000)
@@ -209,69 +201,44 @@ fn human_ms(ms: u32) -> String {
     }
 }
 
-/// Who has to act to resolve an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Actor {
-    /// The firmware or application running on the device (SDK use, retries, handlers).
-    DeviceCode,
-    /// Whoever runs the device in the field (network, clock, certificates, reboots).
-    DeviceOperator,
-    /// The service-side application that calls the hub's service APIs.
-    BackEndApplication,
-    /// Whoever configures the hub (tier, units, routing, policies, RBAC, storage).
-    HubAdministrator,
-    /// Microsoft: a fault inside the service.
-    Azure,
-}
-
-impl Actor {
-    /// The actor's name as it appears in JSON (`"device-code"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Actor::DeviceCode => "device-code",
-            Actor::DeviceOperator => "device-operator",
-            Actor::BackEndApplication => "back-end-application",
-            Actor::HubAdministrator => "hub-administrator",
-            Actor::Azure => "azure",
-        }
+named_enum! {
+    /// Who has to act to resolve an error.
+    pub enum Actor {
+        /// The firmware or application running on the device (SDK use, retries, handlers).
+        DeviceCode = "device-code",
+        /// Whoever runs the device in the field (network, clock, certificates, reboots).
+        DeviceOperator = "device-operator",
+        /// The service-side application that calls the hub's service APIs.
+        BackEndApplication = "back-end-application",
+        /// Whoever configures the hub (tier, units, routing, policies, RBAC, storage).
+        HubAdministrator = "hub-administrator",
+        /// Microsoft: a fault inside the service.
+        Azure = "azure",
     }
 }
 
-/// How bad an error is for the fleet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Expected and self-healing (for example a token-renewal disconnect).
-    Info,
-    /// Transient or degrading; a retry usually clears it.
-    Warning,
-    /// The operation fails until someone changes something.
-    Error,
-    /// The whole hub or every device is affected.
-    Critical,
-}
-
-impl Severity {
-    /// The severity's name as it appears in JSON (`"warning"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-            Severity::Critical => "critical",
-        }
+named_enum! {
+    /// How bad an error is for the fleet.
+    pub enum Severity {
+        /// Expected and self-healing (for example a token-renewal disconnect).
+        Info = "info",
+        /// Transient or degrading; a retry usually clears it.
+        Warning = "warning",
+        /// The operation fails until someone changes something.
+        Error = "error",
+        /// The whole hub or every device is affected.
+        Critical = "critical",
     }
 }
 
-/// Where an entry's code comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Source {
-    /// Listed in Microsoft's troubleshooting article.
-    Article,
-    /// Known to the SDKs (and the service) but missing from the article.
-    Sdk,
+named_enum! {
+    /// Where an entry's code comes from.
+    pub enum Source {
+        /// Listed in Microsoft's troubleshooting article.
+        Article = "article",
+        /// Known to the SDKs (and the service) but missing from the article.
+        Sdk = "sdk",
+    }
 }
 
 /// A list of catalog texts (causes, fixes, aliases, ...), in order.
@@ -381,33 +348,95 @@ impl Entry {
 
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Entry", 25)?;
-        s.serialize_field("code", &self.code)?;
-        s.serialize_field("name", self.name)?;
-        s.serialize_field("aliases", &self.aliases)?;
-        s.serialize_field("alias_codes", self.alias_codes)?;
-        s.serialize_field("family", &self.family_title())?;
-        s.serialize_field("class", &self.class)?;
-        s.serialize_field("http_status", &self.http_status)?;
-        s.serialize_field("amqp_mqtt_only", &self.amqp_mqtt_only)?;
-        s.serialize_field("transient", &self.transient)?;
-        s.serialize_field("retry", &self.retry)?;
-        s.serialize_field("actor", &self.actor)?;
-        s.serialize_field("severity", &self.severity)?;
-        s.serialize_field("source", &self.source)?;
-        s.serialize_field("summary", self.summary)?;
-        s.serialize_field("causes", &self.causes)?;
-        s.serialize_field("fixes", &self.fixes)?;
-        s.serialize_field("related", self.related)?;
-        s.serialize_field("decision", &self.decision)?;
-        s.serialize_field("symptoms", &self.symptoms)?;
-        s.serialize_field("diagnosis", &self.diagnosis)?;
-        s.serialize_field("limits", &self.limits)?;
-        s.serialize_field("messages", &self.messages)?;
-        s.serialize_field("sdk_views", &crate::sdk::views(self))?;
-        s.serialize_field("doc_url", self.doc_url)?;
-        s.end()
+        EntryJson::of(self).serialize(serializer)
+    }
+}
+
+// The JSON shape of an `Entry`: the family as its title, the SDK views computed, the SDK tables left out. It is
+// the one definition of that shape; the JSON Schema, and from it every binding's type, derives from it.
+/// One error of the catalog, with everything needed to explain and handle it.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "Entry"))]
+pub(crate) struct EntryJson {
+    /// The six-digit code; null for the article's two code-less rows.
+    code: Option<u32>,
+    /// The canonical name, as the service spells it.
+    name: &'static str,
+    /// Other spellings and SDK exception names that mean exactly this error.
+    aliases: Texts,
+    /// Other numbers that resolve to this entry (404102 resolves to 404103).
+    alias_codes: &'static [u32],
+    /// The title of the article section, e.g. "4001xx Routing".
+    family: Option<&'static str>,
+    /// The HTTP-status class.
+    class: ErrorClass,
+    /// The HTTP status; null when the error is only seen over AMQP/MQTT.
+    http_status: Option<u16>,
+    /// True when the error only reaches clients as an AMQP/MQTT disconnect or link error.
+    amqp_mqtt_only: bool,
+    /// True when retrying the unchanged request can succeed.
+    transient: bool,
+    /// What a caller should do about retrying.
+    retry: RetryAdvice,
+    /// Who must act.
+    actor: Actor,
+    /// How bad it is.
+    severity: Severity,
+    /// Whether the code comes from the article or only from the SDKs.
+    source: Source,
+    /// One line saying what went wrong.
+    summary: &'static str,
+    /// Likely causes, most likely first.
+    causes: Texts,
+    /// Steps that fix it, in the order to try them.
+    fixes: Texts,
+    /// Codes worth reading next.
+    related: &'static [u32],
+    /// Why a disputed fact (number, transience) was decided the way it was.
+    decision: Option<&'static str>,
+    /// What a person sees when this error happens (in-depth entries only).
+    symptoms: Texts,
+    /// How to tell the causes apart (in-depth entries only).
+    diagnosis: Texts,
+    /// Hard limits that matter for this error (in-depth entries only).
+    limits: Texts,
+    /// Fragments of the service's own message texts (`*` stands for a variable part).
+    messages: Texts,
+    /// What each SDK does with this error by itself.
+    sdk_views: [crate::sdk::SdkView; 7],
+    /// Link to the documentation section.
+    doc_url: &'static str,
+}
+
+impl EntryJson {
+    /// The JSON shape of `entry`.
+    fn of(entry: &Entry) -> EntryJson {
+        EntryJson {
+            code: entry.code,
+            name: entry.name,
+            aliases: entry.aliases,
+            alias_codes: entry.alias_codes,
+            family: entry.family_title(),
+            class: entry.class,
+            http_status: entry.http_status,
+            amqp_mqtt_only: entry.amqp_mqtt_only,
+            transient: entry.transient,
+            retry: entry.retry,
+            actor: entry.actor,
+            severity: entry.severity,
+            source: entry.source,
+            summary: entry.summary,
+            causes: entry.causes,
+            fixes: entry.fixes,
+            related: entry.related,
+            decision: entry.decision,
+            symptoms: entry.symptoms,
+            diagnosis: entry.diagnosis,
+            limits: entry.limits,
+            messages: entry.messages,
+            sdk_views: crate::sdk::views(entry),
+            doc_url: entry.doc_url,
+        }
     }
 }
 

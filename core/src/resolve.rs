@@ -8,24 +8,25 @@ use crate::classify::{Classification, classify};
 use crate::error::{Error, MAX_QUERY_LEN};
 use crate::model::Entry;
 
-/// How the input matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MatchKind {
-    /// A six-digit code listed in the catalog.
-    Code,
-    /// A number that the catalog maps to another code (e.g. 404102 → 404103).
-    AliasCode,
-    /// A well-formed code the catalog does not list, classified by its class and family.
-    UnlistedCode,
-    /// The canonical name of an entry.
-    Name,
-    /// An alias of an entry (another spelling or an SDK exception name).
-    Alias,
+named_enum! {
+    /// How the input matched.
+    pub enum MatchKind {
+        /// A six-digit code listed in the catalog.
+        Code = "code",
+        /// A number that the catalog maps to another code (e.g. 404102 → 404103).
+        AliasCode = "alias-code",
+        /// A well-formed code the catalog does not list, classified by its class and family.
+        UnlistedCode = "unlisted-code",
+        /// The canonical name of an entry.
+        Name = "name",
+        /// An alias of an entry (another spelling or an SDK exception name).
+        Alias = "alias",
+    }
 }
 
 /// The answer of [`resolve`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Resolution {
     /// How the input matched.
     pub matched_by: MatchKind,

@@ -9,59 +9,29 @@ use serde::Serialize;
 
 use crate::model::{Entry, ErrorClass};
 
-/// An Azure IoT SDK (client flavour) whose behaviour the catalog describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sdk {
-    /// .NET `Microsoft.Azure.Devices` v1 (service client; the device client maps statuses the same way).
-    CsharpServiceV1,
-    /// .NET `Microsoft.Azure.Devices` v2 preview service client (`IotHubServiceException`).
-    CsharpServiceV2,
-    /// Java service SDK (`azure-iot-service-sdk-java`).
-    JavaService,
-    /// Java device SDK (`azure-iot-sdk-java`, `IotHubStatusCode`).
-    JavaDevice,
-    /// Node.js service and device SDKs (`azure-iothub`, `azure-iot-device`).
-    Node,
-    /// Python device SDK (`azure-iot-device`).
-    PythonDevice,
-    /// C device SDK (`azure-iot-sdk-c`).
-    CDevice,
-}
-
-impl Sdk {
-    /// Every SDK described, in display order.
-    pub const ALL: [Sdk; 7] = [
-        Sdk::CsharpServiceV1,
-        Sdk::CsharpServiceV2,
-        Sdk::JavaService,
-        Sdk::JavaDevice,
-        Sdk::Node,
-        Sdk::PythonDevice,
-        Sdk::CDevice,
-    ];
-
-    /// The SDK's identifier as it appears in JSON (`"csharp-service-v1"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Sdk::CsharpServiceV1 => "csharp-service-v1",
-            Sdk::CsharpServiceV2 => "csharp-service-v2",
-            Sdk::JavaService => "java-service",
-            Sdk::JavaDevice => "java-device",
-            Sdk::Node => "node",
-            Sdk::PythonDevice => "python-device",
-            Sdk::CDevice => "c-device",
-        }
-    }
-
-    /// The SDK with this identifier.
-    pub fn from_id(id: &str) -> Option<Sdk> {
-        Sdk::ALL.into_iter().find(|sdk| sdk.as_str() == id)
+named_enum! {
+    /// An Azure IoT SDK (client flavour) whose behaviour the catalog describes.
+    pub enum Sdk {
+        /// .NET `Microsoft.Azure.Devices` v1 (service client; the device client maps statuses the same way).
+        CsharpServiceV1 = "csharp-service-v1",
+        /// .NET `Microsoft.Azure.Devices` v2 preview service client (`IotHubServiceException`).
+        CsharpServiceV2 = "csharp-service-v2",
+        /// Java service SDK (`azure-iot-service-sdk-java`).
+        JavaService = "java-service",
+        /// Java device SDK (`azure-iot-sdk-java`, `IotHubStatusCode`).
+        JavaDevice = "java-device",
+        /// Node.js service and device SDKs (`azure-iothub`, `azure-iot-device`).
+        Node = "node",
+        /// Python device SDK (`azure-iot-device`).
+        PythonDevice = "python-device",
+        /// C device SDK (`azure-iot-sdk-c`).
+        CDevice = "c-device",
     }
 }
 
 /// How one SDK handles one error on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SdkView {
     /// The SDK.
     pub sdk: Sdk,

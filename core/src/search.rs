@@ -10,6 +10,7 @@ use crate::model::Entry;
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SearchHit {
     /// The matching entry.
     pub entry: &'static Entry,

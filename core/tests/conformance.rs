@@ -75,7 +75,7 @@ fn run(op: &str, input: &str) -> Fields {
         "scan" => Ok(scan_fields(&iothub_errors::scan(input))),
         other => panic!("unknown op {other:?}"),
     };
-    result.unwrap_or_else(|error| Fields::from([("error", error.kind().to_owned())]))
+    result.unwrap_or_else(|error| Fields::from([("error", error.kind().as_str().to_owned())]))
 }
 
 /// `count`, and the first finding's `code`, `name`, `evidence` and `service` (JSON names), or `none`.
@@ -114,7 +114,7 @@ fn classification_fields(c: &Classification) -> Fields {
         ("class", c.class.as_str().to_owned()),
         ("family", c.family.map_or("none", |f| f.prefix).to_owned()),
         ("transient", c.transient.to_string()),
-        ("retry", c.retry.kind().to_owned()),
+        ("retry", c.retry.kind().as_str().to_owned()),
         ("actor", c.actor.as_str().to_owned()),
         ("severity", c.severity.as_str().to_owned()),
         ("http_status", c.http_status.map_or("none".to_owned(), |v| v.to_string())),

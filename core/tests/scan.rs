@@ -451,7 +451,10 @@ fn findings_serialize_with_kebab_case_evidence() {
     assert_eq!(json[0]["class"], "NotFound");
     let body = serde_json::to_value(parse_error_body("{\"errorCode\":404001}", Some(404)).unwrap()).unwrap();
     assert_eq!(body["code"], 404001);
-    assert_eq!(parse_error_body("nothing here", None).unwrap_err().kind(), "not-an-error-body");
+    assert_eq!(
+        parse_error_body("nothing here", None).unwrap_err().kind(),
+        iothub_errors::ErrorKind::NotAnErrorBody
+    );
 }
 
 #[test]

@@ -20,7 +20,7 @@ usage: cargo xtask <task>
 
 tasks:
   ci                      everything CI checks: fmt, clippy, codegen --check, article sync, verbatim check, tests
-  codegen [--check]       compile core/data/catalog.toml into core/src/catalog/generated.rs (--check: fail on drift)
+  codegen [--check]       write every generated file: catalog tables, core/schema.json, binding types (--check: fail on drift)
   sync-article <file.md>  list codes added, removed or renamed between Microsoft's article and the catalog
   test [SUITE]            run every test suite, or one: rust, wasm, web, python, mobile
   build TARGET            build one target: wasm (npm folder), web (portal), python (wheel), mobile (Kotlin/Swift/Python sources)

@@ -36,7 +36,7 @@ pub fn csv(entries: &[Entry]) -> String {
             entry.class.as_str().to_owned(),
             entry.http_status.map(|s| s.to_string()).unwrap_or_default(),
             entry.transient.to_string(),
-            entry.retry.kind().to_owned(),
+            entry.retry.kind().as_str().to_owned(),
             entry.actor.as_str().to_owned(),
             entry.severity.as_str().to_owned(),
             entry.summary.to_owned(),

@@ -94,7 +94,7 @@ pub fn core_error(py: Python<'_>, error: &Error) -> PyErr {
             _ => &classes.base,
         };
         let instance = class.bind(py).call1((error.to_string(),))?;
-        instance.setattr("kind", error.kind())?;
+        instance.setattr("kind", error.kind().as_str())?;
         match error {
             Error::UnknownCode { code } => instance.setattr("code", code)?,
             Error::UnknownName { name } => instance.setattr("name", name)?,

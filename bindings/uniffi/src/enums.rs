@@ -329,7 +329,7 @@ impl RetryAdvice {
     /// The advice's kind as in the core's JSON: `"do-not-retry"`, `"retry-now"`, `"backoff"`,
     /// `"after-quota-reset"` or `"reconnect-with-new-token"`.
     pub fn kind(&self) -> String {
-        iothub_errors::RetryAdvice::from(*self).kind().to_owned()
+        iothub_errors::RetryAdvice::from(*self).kind().as_str().to_owned()
     }
 
     /// One sentence a person can act on (the core's wording).
@@ -388,7 +388,7 @@ mod tests {
         ];
         for core in advice {
             let mirror = RetryAdvice::from(core);
-            assert_eq!(mirror.kind(), core.kind());
+            assert_eq!(mirror.kind(), core.kind().as_str());
             assert_eq!(mirror.describe(), core.describe());
             assert_eq!(iothub_errors::RetryAdvice::from(mirror), core);
         }

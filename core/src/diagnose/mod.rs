@@ -23,83 +23,41 @@ use crate::model::Severity;
 /// How far back in event time a late record is still put in order (5 minutes).
 pub const REORDER_WINDOW_MS: i64 = 5 * 60 * 1000;
 
-/// The patterns diagnosis looks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingKind {
-    /// The benign SAS-token renewal cycle (401003 → 404104 → reconnect, or quiet renewal reconnects).
-    SasTokenRenewal,
-    /// 404104 without a token expiry before it: network loss, keep-alive timeout, reset or crash.
-    NetworkDisconnect,
-    /// Many devices dropped at once with 500xxx/404104: a transient fault on the service side.
-    MassDisconnect,
-    /// 409002 caused by a reconnect; the finding names the root cause.
-    LinkConflictSideEffect,
-    /// Two clients share one device identity (400027, alternating connects).
-    DuplicateIdentity,
-    /// A device with a healthy history whose every connect is now refused with 401003 while peers are fine.
-    TimeDrift,
-    /// A burst of 429xxx throttling errors.
-    ThrottlingBurst,
-    /// The daily message quota is exhausted (403002).
-    QuotaExceeded,
-    /// A device hit the limit of concurrent file uploads (403006).
-    FileUploadLimit,
-    /// C2D messages completed after their lock expired and were redelivered (412002).
-    C2dLockLost,
-    /// A device's C2D queue is full (403004).
-    C2dQueueFull,
-    /// A device disconnected and did not come back.
-    DeviceOffline,
-    /// Direct methods were sent to a device that was not connected (404103).
-    DeviceNotOnline,
-}
-
-impl FindingKind {
-    /// Every kind.
-    pub const ALL: [FindingKind; 13] = [
-        FindingKind::SasTokenRenewal,
-        FindingKind::NetworkDisconnect,
-        FindingKind::MassDisconnect,
-        FindingKind::LinkConflictSideEffect,
-        FindingKind::DuplicateIdentity,
-        FindingKind::TimeDrift,
-        FindingKind::ThrottlingBurst,
-        FindingKind::QuotaExceeded,
-        FindingKind::FileUploadLimit,
-        FindingKind::C2dLockLost,
-        FindingKind::C2dQueueFull,
-        FindingKind::DeviceOffline,
-        FindingKind::DeviceNotOnline,
-    ];
-
-    /// The kind's name as it appears in JSON (`"sas-token-renewal"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::SasTokenRenewal => "sas-token-renewal",
-            FindingKind::NetworkDisconnect => "network-disconnect",
-            FindingKind::MassDisconnect => "mass-disconnect",
-            FindingKind::LinkConflictSideEffect => "link-conflict-side-effect",
-            FindingKind::DuplicateIdentity => "duplicate-identity",
-            FindingKind::TimeDrift => "time-drift",
-            FindingKind::ThrottlingBurst => "throttling-burst",
-            FindingKind::QuotaExceeded => "quota-exceeded",
-            FindingKind::FileUploadLimit => "file-upload-limit",
-            FindingKind::C2dLockLost => "c2d-lock-lost",
-            FindingKind::C2dQueueFull => "c2d-queue-full",
-            FindingKind::DeviceOffline => "device-offline",
-            FindingKind::DeviceNotOnline => "device-not-online",
-        }
-    }
-
-    /// The kind with this JSON name.
-    pub fn from_name(name: &str) -> Option<FindingKind> {
-        FindingKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+named_enum! {
+    /// The patterns diagnosis looks for.
+    pub enum FindingKind {
+        /// The benign SAS-token renewal cycle (401003 → 404104 → reconnect, or quiet renewal reconnects).
+        SasTokenRenewal = "sas-token-renewal",
+        /// 404104 without a token expiry before it: network loss, keep-alive timeout, reset or crash.
+        NetworkDisconnect = "network-disconnect",
+        /// Many devices dropped at once with 500xxx/404104: a transient fault on the service side.
+        MassDisconnect = "mass-disconnect",
+        /// 409002 caused by a reconnect; the finding names the root cause.
+        LinkConflictSideEffect = "link-conflict-side-effect",
+        /// Two clients share one device identity (400027, alternating connects).
+        DuplicateIdentity = "duplicate-identity",
+        /// A device with a healthy history whose every connect is now refused with 401003 while peers are fine.
+        TimeDrift = "time-drift",
+        /// A burst of 429xxx throttling errors.
+        ThrottlingBurst = "throttling-burst",
+        /// The daily message quota is exhausted (403002).
+        QuotaExceeded = "quota-exceeded",
+        /// A device hit the limit of concurrent file uploads (403006).
+        FileUploadLimit = "file-upload-limit",
+        /// C2D messages completed after their lock expired and were redelivered (412002).
+        C2dLockLost = "c2d-lock-lost",
+        /// A device's C2D queue is full (403004).
+        C2dQueueFull = "c2d-queue-full",
+        /// A device disconnected and did not come back.
+        DeviceOffline = "device-offline",
+        /// Direct methods were sent to a device that was not connected (404103).
+        DeviceNotOnline = "device-not-online",
     }
 }
 
 /// A link to the catalog entry of a code involved in a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EntryLink {
     /// The code.
     pub code: u32,
@@ -111,6 +69,7 @@ pub struct EntryLink {
 
 /// One event on a finding's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimelineEvent {
     /// When (ISO 8601 UTC).
     pub time: String,
@@ -124,6 +83,7 @@ pub struct TimelineEvent {
 
 /// A device and how many of a finding's events it caused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Offender {
     /// The device.
     pub device: String,
@@ -133,6 +93,7 @@ pub struct Offender {
 
 /// Facts specific to a kind of finding; absent fields do not apply.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Details {
     /// Typical minutes between renewal cycles (sas-token-renewal).
     pub period_minutes: Option<f64>,
@@ -154,6 +115,7 @@ pub struct Details {
 
 /// One pattern found in the logs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FleetFinding {
     /// What kind of pattern.
     pub kind: FindingKind,
@@ -187,6 +149,7 @@ pub struct FleetFinding {
 
 /// The result of a diagnosis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     /// Counts over the whole input.
     pub summary: Summary,

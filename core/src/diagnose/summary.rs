@@ -15,6 +15,7 @@ const TOP_DEVICES: usize = 10;
 
 /// A key and how often it occurred.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Count {
     /// What was counted (a category, an operation, a device, an hour like `2024-05-14T09:00:00Z`).
     pub key: String,
@@ -24,6 +25,7 @@ pub struct Count {
 
 /// An error code and how often it occurred.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CodeCount {
     /// The six-digit code.
     pub code: u32,
@@ -35,6 +37,7 @@ pub struct CodeCount {
 
 /// Counts over the whole input.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Summary {
     /// Records read.
     pub records_read: u64,

@@ -21,56 +21,43 @@ pub use decoder::LogDecoder;
 
 use crate::time::Millis;
 
-/// The export shapes the readers understand.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// Storage account `PT1H.json` blobs: one JSON record per line.
-    StorageJsonLines,
-    /// Event Hubs (and the docs' samples): `{"records":[...]}` documents.
-    EventHubsRecords,
-    /// Log Analytics portal export of the `AzureDiagnostics` table as CSV.
-    AzureDiagnosticsCsv,
-    /// Log Analytics query results as JSON (an array of rows with `TimeGenerated`, `properties_s`, ...).
-    LogAnalyticsJson,
-    /// Event Grid `Microsoft.Devices.DeviceConnected` / `DeviceDisconnected` events.
-    EventGrid,
-    /// The legacy operations-monitoring objects (flat, with `statusType`).
-    OperationsMonitoring,
-}
-
-impl Format {
-    /// The format's name as it appears in JSON (`"storage-json-lines"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Format::StorageJsonLines => "storage-json-lines",
-            Format::EventHubsRecords => "event-hubs-records",
-            Format::AzureDiagnosticsCsv => "azure-diagnostics-csv",
-            Format::LogAnalyticsJson => "log-analytics-json",
-            Format::EventGrid => "event-grid",
-            Format::OperationsMonitoring => "operations-monitoring",
-        }
+named_enum! {
+    /// The export shapes the readers understand.
+    pub enum Format {
+        /// Storage account `PT1H.json` blobs: one JSON record per line.
+        StorageJsonLines = "storage-json-lines",
+        /// Event Hubs (and the docs' samples): `{"records":[...]}` documents.
+        EventHubsRecords = "event-hubs-records",
+        /// Log Analytics portal export of the `AzureDiagnostics` table as CSV.
+        AzureDiagnosticsCsv = "azure-diagnostics-csv",
+        /// Log Analytics query results as JSON (an array of rows with `TimeGenerated`, `properties_s`, ...).
+        LogAnalyticsJson = "log-analytics-json",
+        /// Event Grid `Microsoft.Devices.DeviceConnected` / `DeviceDisconnected` events.
+        EventGrid = "event-grid",
+        /// The legacy operations-monitoring objects (flat, with `statusType`).
+        OperationsMonitoring = "operations-monitoring",
     }
 }
 
-/// A record's log level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Level {
-    /// `Information` (or `Informational`).
-    Information,
-    /// `Warning`.
-    Warning,
-    /// `Error`.
-    Error,
-    /// `Critical`.
-    Critical,
-    /// Absent or unrecognised (Event Grid events have none).
-    Unknown,
+named_enum! {
+    /// A record's log level.
+    pub enum Level {
+        /// `Information` (or `Informational`).
+        Information = "information",
+        /// `Warning`.
+        Warning = "warning",
+        /// `Error`.
+        Error = "error",
+        /// `Critical`.
+        Critical = "critical",
+        /// Absent or unrecognised (Event Grid events have none).
+        Unknown = "unknown",
+    }
 }
 
 /// Where a record came from in the input, for evidence.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordRef {
     /// 0-based index of the input (file) it came from, when several are diagnosed together.
     pub input: u32,
@@ -82,6 +69,7 @@ pub struct RecordRef {
 
 /// One log record, whatever shape it came in, reduced to the fields diagnosis needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LogRecord {
     /// The shape it was read from.
     pub format: Format,
@@ -168,38 +156,23 @@ impl LogRecord {
     }
 }
 
-/// Why part of the input could not be read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipReason {
-    /// The text is not JSON (or CSV) where a record was expected.
-    NotJson,
-    /// The JSON record is cut off or malformed.
-    MalformedJson,
-    /// A JSON value that is not an object where records are expected.
-    NotAnObject,
-    /// An object without any of the fields of a log record.
-    NotALogRecord,
-    /// A record larger than [`MAX_RECORD_BYTES`].
-    TooLarge,
-    /// A CSV row with a different number of cells than the header, or an unclosed quote.
-    MalformedCsv,
-    /// Text in a shape none of the readers know.
-    UnknownFormat,
-}
-
-impl SkipReason {
-    /// The reason's name as it appears in JSON (`"malformed-json"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SkipReason::NotJson => "not-json",
-            SkipReason::MalformedJson => "malformed-json",
-            SkipReason::NotAnObject => "not-an-object",
-            SkipReason::NotALogRecord => "not-a-log-record",
-            SkipReason::TooLarge => "too-large",
-            SkipReason::MalformedCsv => "malformed-csv",
-            SkipReason::UnknownFormat => "unknown-format",
-        }
+named_enum! {
+    /// Why part of the input could not be read.
+    pub enum SkipReason {
+        /// The text is not JSON (or CSV) where a record was expected.
+        NotJson = "not-json",
+        /// The JSON record is cut off or malformed.
+        MalformedJson = "malformed-json",
+        /// A JSON value that is not an object where records are expected.
+        NotAnObject = "not-an-object",
+        /// An object without any of the fields of a log record.
+        NotALogRecord = "not-a-log-record",
+        /// A record larger than [`MAX_RECORD_BYTES`].
+        TooLarge = "too-large",
+        /// A CSV row with a different number of cells than the header, or an unclosed quote.
+        MalformedCsv = "malformed-csv",
+        /// Text in a shape none of the readers know.
+        UnknownFormat = "unknown-format",
     }
 }
 
@@ -208,6 +181,7 @@ pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
 /// A part of the input that could not be read as a record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
     /// 1-based line where it starts.
     pub line: u64,

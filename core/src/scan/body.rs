@@ -17,6 +17,7 @@ use crate::time;
 
 /// What an IoT Hub error body says.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// The six-digit code: the body's `errorCode`, or the code of the name after `ErrorCode:` (alias codes map
     /// to their entry's code: 404102 gives 404103).
@@ -494,7 +495,11 @@ mod tests {
             "{",
             "\"\\",
         ] {
-            assert_eq!(parse_error_body(body, Some(500)).unwrap_err().kind(), "not-an-error-body", "{body}");
+            assert_eq!(
+                parse_error_body(body, Some(500)).unwrap_err().kind(),
+                crate::ErrorKind::NotAnErrorBody,
+                "{body}"
+            );
         }
     }
 }

@@ -25,6 +25,7 @@ use crate::time;
 
 /// One IoT Hub (or Device Provisioning Service) error found in a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScanFinding {
     /// The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
     /// 404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
@@ -53,59 +54,41 @@ pub struct ScanFinding {
     pub message: Option<String>,
 }
 
-/// The service an error comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Service {
-    /// Azure IoT Hub: the catalog applies.
-    IotHub,
-    /// The Device Provisioning Service: its six-digit codes are not IoT Hub codes.
-    Dps,
+named_enum! {
+    /// The service an error comes from.
+    pub enum Service {
+        /// Azure IoT Hub: the catalog applies.
+        IotHub = "IotHub",
+        /// The Device Provisioning Service: its six-digit codes are not IoT Hub codes.
+        Dps = "Dps",
+    }
 }
 
-/// The kind of text a finding rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Evidence {
-    /// A six-digit code with a word around it saying it is an error code (`error code 404001`).
-    NumericCode,
-    /// An error name: `ErrorCode:DeviceNotFound;`, an `iothub-errorcode` header, or a catalog name alone.
-    ErrorCodeName,
-    /// An `errorCode` member of a JSON error body (`{"errorCode":404103,...}`).
-    JsonErrorCode,
-    /// An SDK exception or error class (`DeviceNotFoundException`, `ThrottlingError`, `CredentialError`).
-    SdkException,
-    /// An AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`).
-    AmqpCondition,
-    /// An MQTT CONNACK refusal (`Connection Refused, not authorized`, `CONNACK return code 5`).
-    MqttConnack,
-    /// A C SDK connection status reason (`IOTHUB_CLIENT_CONNECTION_EXPIRED_SAS_TOKEN`).
-    CSdkReason,
-    /// An HTTP status line or status code alone (`HTTP/1.1 429 Too Many Requests`, `(404) Not Found`).
-    HttpStatus,
-    /// A service message text from the catalog (`Number of active file upload requests cannot exceed 10`).
-    ServiceMessage,
-    /// An Azure Monitor field (`"resultType":"404104"`, a `ResultType` column next to its description).
-    AzureMonitorField,
-    /// A documentation link (`aka.ms/iothub404103`, `troubleshoot-error-codes#404103`).
-    DocLink,
-}
-
-impl Evidence {
-    /// The evidence kind's name as it appears in JSON (`"numeric-code"`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Evidence::NumericCode => "numeric-code",
-            Evidence::ErrorCodeName => "error-code-name",
-            Evidence::JsonErrorCode => "json-error-code",
-            Evidence::SdkException => "sdk-exception",
-            Evidence::AmqpCondition => "amqp-condition",
-            Evidence::MqttConnack => "mqtt-connack",
-            Evidence::CSdkReason => "c-sdk-reason",
-            Evidence::HttpStatus => "http-status",
-            Evidence::ServiceMessage => "service-message",
-            Evidence::AzureMonitorField => "azure-monitor-field",
-            Evidence::DocLink => "doc-link",
-        }
+named_enum! {
+    /// The kind of text a finding rests on.
+    pub enum Evidence {
+        /// A six-digit code with a word around it saying it is an error code (`error code 404001`).
+        NumericCode = "numeric-code",
+        /// An error name: `ErrorCode:DeviceNotFound;`, an `iothub-errorcode` header, or a catalog name alone.
+        ErrorCodeName = "error-code-name",
+        /// An `errorCode` member of a JSON error body (`{"errorCode":404103,...}`).
+        JsonErrorCode = "json-error-code",
+        /// An SDK exception or error class (`DeviceNotFoundException`, `ThrottlingError`, `CredentialError`).
+        SdkException = "sdk-exception",
+        /// An AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`).
+        AmqpCondition = "amqp-condition",
+        /// An MQTT CONNACK refusal (`Connection Refused, not authorized`, `CONNACK return code 5`).
+        MqttConnack = "mqtt-connack",
+        /// A C SDK connection status reason (`IOTHUB_CLIENT_CONNECTION_EXPIRED_SAS_TOKEN`).
+        CSdkReason = "c-sdk-reason",
+        /// An HTTP status line or status code alone (`HTTP/1.1 429 Too Many Requests`, `(404) Not Found`).
+        HttpStatus = "http-status",
+        /// A service message text from the catalog (`Number of active file upload requests cannot exceed 10`).
+        ServiceMessage = "service-message",
+        /// An Azure Monitor field (`"resultType":"404104"`, a `ResultType` column next to its description).
+        AzureMonitorField = "azure-monitor-field",
+        /// A documentation link (`aka.ms/iothub404103`, `troubleshoot-error-codes#404103`).
+        DocLink = "doc-link",
     }
 }
 

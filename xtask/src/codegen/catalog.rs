@@ -1,39 +1,22 @@
-//! `cargo xtask codegen [--check]`: compiles `core/data/catalog.toml` into `core/src/catalog/generated.rs`.
+//! The catalog: `core/data/catalog.toml` compiled into the static tables of `core/src/catalog/generated.rs`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use crate::catalog_source::{CatalogSource, EntrySource, RetrySource};
 
 pub const DATA_FILE: &str = "core/data/catalog.toml";
-pub const GENERATED_FILE: &str = "core/src/catalog/generated.rs";
 const ARTICLE_URL: &str = "https://learn.microsoft.com/azure/iot-hub/troubleshoot-error-codes";
 const REST_CODES_URL: &str = "https://learn.microsoft.com/rest/api/iothub/common-error-codes";
 
-/// Regenerates the tables, or with `check` fails when the committed file differs from what would be generated.
-pub fn run(root: &Path, check: bool) -> Result<(), String> {
+/// The catalog's static tables, generated from the data file (after validating it).
+pub fn generate(root: &Path) -> Result<String, String> {
     let source = CatalogSource::read(&root.join(DATA_FILE))?;
     let problems = source.check();
     if !problems.is_empty() {
         return Err(format!("{DATA_FILE} has {} problem(s):\n  {}", problems.len(), problems.join("\n  ")));
     }
-    let generated = rustfmt(root, &render(&source)?)?;
-    let path = root.join(GENERATED_FILE);
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
-    if current == generated {
-        println!("codegen: {GENERATED_FILE} is up to date ({} entries)", source.entry.len());
-        return Ok(());
-    }
-    if check {
-        return Err(format!(
-            "{GENERATED_FILE} is out of date with {DATA_FILE}: run `cargo xtask codegen` and commit the result"
-        ));
-    }
-    std::fs::write(&path, generated).map_err(|e| format!("{}: {e}", path.display()))?;
-    println!("codegen: wrote {GENERATED_FILE} ({} entries)", source.entry.len());
-    Ok(())
+    super::rustfmt(root, &render(&source)?)
 }
 
 fn render(source: &CatalogSource) -> Result<String, String> {
@@ -211,26 +194,4 @@ fn class_name(status: u32) -> Result<&'static str, String> {
         504 => "GatewayTimeout",
         other => return Err(format!("status {other} has no class")),
     })
-}
-
-/// Formats generated code exactly as `cargo fmt` would, so `fmt --check` and `codegen --check` agree.
-fn rustfmt(root: &Path, code: &str) -> Result<String, String> {
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--config-path"])
-        .arg(root.join("rustfmt.toml"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run rustfmt: {e}"))?;
-    child
-        .stdin
-        .take()
-        .ok_or("rustfmt has no stdin")?
-        .write_all(code.as_bytes())
-        .map_err(|e| format!("rustfmt: {e}"))?;
-    let output = child.wait_with_output().map_err(|e| format!("rustfmt: {e}"))?;
-    if !output.status.success() {
-        return Err("rustfmt rejected the generated code".into());
-    }
-    String::from_utf8(output.stdout).map_err(|e| format!("rustfmt: {e}"))
 }

@@ -1,0 +1,95 @@
+//! `named_enum!`: fieldless enumerations whose members each have one name, written once.
+//!
+//! The name is what JSON carries, what every binding shows and what `as_str` returns; the macro derives the
+//! enum, `ALL`, `as_str`, `from_name`, `Serialize` and (with the `schema` feature) the JSON Schema from the one
+//! list, so no second list of names exists anywhere.
+
+/// Declares a fieldless enum from `Variant = "name"` pairs (see the module documentation).
+macro_rules! named_enum {
+    (
+        $(#[doc = $doc:literal])*
+        pub enum $Name:ident {
+            $( $(#[doc = $variant_doc:literal])* $Variant:ident = $name:literal, )+
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $Name {
+            $( $(#[doc = $variant_doc])* $Variant, )+
+        }
+
+        impl $Name {
+            /// Every member, in declaration order.
+            pub const ALL: [$Name; <[&str]>::len(&[$($name),+])] = [$($Name::$Variant),+];
+
+            /// The member's name, as JSON and every binding spell it.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $( $Name::$Variant => $name, )+
+                }
+            }
+
+            /// The member with this name (spelled as [`Self::as_str`] spells it).
+            pub fn from_name(name: &str) -> Option<$Name> {
+                match name {
+                    $( $name => Some($Name::$Variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $Name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $Name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "schema")]
+        impl ::schemars::JsonSchema for $Name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($Name))
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({
+                    "description": crate::named::doc_text(concat!($($doc, "\n"),*)),
+                    "oneOf": [ $( {
+                        "const": $name,
+                        "title": stringify!($Variant),
+                        "description": crate::named::doc_text(concat!($($variant_doc, "\n"),*)),
+                    } ),+ ]
+                })
+            }
+        }
+    };
+}
+
+/// A doc comment's text as one paragraph: lines trimmed and joined by spaces.
+#[cfg(feature = "schema")]
+pub(crate) fn doc_text(doc: &str) -> String {
+    doc.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ErrorClass, ErrorKind, RetryKind, Severity};
+
+    #[test]
+    fn names_round_trip_and_are_what_json_carries() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_name(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(RetryKind::ALL.map(RetryKind::as_str)[2], "backoff");
+        assert_eq!(ErrorClass::from_name("TooManyRequests"), Some(ErrorClass::TooManyRequests));
+        assert_eq!((ErrorClass::ALL.len(), ErrorClass::from_name("toomanyrequests")), (16, None));
+        assert!(Severity::Info < Severity::Warning && Severity::Error < Severity::Critical);
+        assert_eq!(Severity::Critical.to_string(), "critical");
+    }
+}
