@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::tools::{cargo, run as run_command, skipped, step};
-use crate::{codegen, mobile, python, sync_article, wasm, web};
+use crate::{codegen, mobile, python, setup, sync_article, wasm, web};
 
 /// Where the reference material lives beside a checkout (present on developers' machines and in CI only).
 const SHARED: &str = "../shared";
@@ -12,6 +12,7 @@ const ARTICLE: &str = "reference/troubleshoot-iot-hub-error-codes.md";
 const VERBATIM_CHECK: &str = "tools/verbatim-check";
 
 pub fn run(root: &Path) -> Result<(), String> {
+    setup::run(root)?;
     step("cargo fmt --check", || cargo(root, &["fmt", "--all", "--check"]))?;
     step("codegen --check", || codegen::run(root, true))?;
     step("clippy -D warnings", || {
@@ -43,9 +44,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     test(root)
 }
 
-/// The Rust test suites of the core, the CLI, the simulator and xtask.
+/// The Rust test suites of the core, the inputs crate, the CLI, the simulator and xtask.
 pub fn test_rust(root: &Path) -> Result<(), String> {
-    step("cargo test (core, CLI, simulator, xtask)", || {
+    step("cargo test (core, inputs, CLI, simulator, xtask)", || {
         cargo(
             root,
             &[
@@ -53,6 +54,8 @@ pub fn test_rust(root: &Path) -> Result<(), String> {
                 "--locked",
                 "-p",
                 "iothub-errors",
+                "-p",
+                "iothub-errors-inputs",
                 "-p",
                 "iothub-errors-cli",
                 "-p",

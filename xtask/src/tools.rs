@@ -66,6 +66,12 @@ pub fn ensure_apt(packages: &[&str]) -> Result<(), String> {
     if missing.is_empty() {
         return Ok(());
     }
+    if !on_path("apt-get") {
+        return Err(format!(
+            "missing Debian packages {} (no apt-get here: install them by hand)",
+            missing.join(" ")
+        ));
+    }
     println!("installing Debian packages: {}", missing.join(" "));
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
     run(Command::new("apt-get").args(["install", "-y", "-qq", "--no-install-recommends"]).args(&missing))
