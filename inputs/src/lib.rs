@@ -171,7 +171,7 @@ fn add_path(path: &Path, expansion: &mut Expansion) {
         }
         return;
     }
-    let found = expansion.inputs.len();
+    let (inputs_before, problems_before) = (expansion.inputs.len(), expansion.problems.len());
     for entry in WalkDir::new(path).follow_links(true).sort_by_file_name() {
         match entry {
             Ok(entry) if entry.file_type().is_file() && has_log_extension(entry.path()) => {
@@ -181,7 +181,8 @@ fn add_path(path: &Path, expansion: &mut Expansion) {
             Err(error) => expansion.problems.extend(walk_problem(&error)),
         }
     }
-    if expansion.inputs.len() == found {
+    // A directory that could not be listed is reported as such, not as empty as well.
+    if expansion.inputs.len() == inputs_before && expansion.problems.len() == problems_before {
         expansion.problems.push(Problem::EmptyDirectory { directory: path.to_path_buf() });
     }
 }
@@ -215,7 +216,7 @@ fn add_pattern(pattern: &str, expansion: &mut Expansion) {
     };
     let depth = if rest.contains("**") { usize::MAX } else { rest.split('/').count() };
     let root = if base.as_os_str().is_empty() { Path::new(".") } else { base.as_path() };
-    let found = expansion.inputs.len();
+    let (inputs_before, problems_before) = (expansion.inputs.len(), expansion.problems.len());
     let walk = WalkDir::new(root).follow_links(true).min_depth(1).max_depth(depth).sort_by_file_name();
     for entry in walk {
         match entry {
@@ -227,11 +228,11 @@ fn add_pattern(pattern: &str, expansion: &mut Expansion) {
             }
             Ok(_) => {}
             // A pattern whose directory part does not exist simply matches nothing.
-            Err(error) if error.depth() == 0 => {}
+            Err(error) if error.io_error().is_some_and(|e| e.kind() == io::ErrorKind::NotFound) => {}
             Err(error) => expansion.problems.extend(walk_problem(&error)),
         }
     }
-    if expansion.inputs.len() == found {
+    if expansion.inputs.len() == inputs_before && expansion.problems.len() == problems_before {
         expansion.problems.push(Problem::NoMatch { pattern: pattern.to_owned() });
     }
 }
@@ -399,6 +400,16 @@ mod tests {
                 .to_string()
                 .ends_with(": no .json, .jsonl, .csv, .log or .txt files in this directory")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_back_to_a_walked_directory_is_not_followed_twice() {
+        let dir = tree(&["a.json", "sub/b.json"]);
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/up")).unwrap();
+        let expansion = expand([dir.path().to_path_buf(), PathBuf::from(pattern(dir.path(), "**/*.json"))]);
+        assert_eq!(expansion.problems, []);
+        assert_eq!(relative(dir.path(), &expansion.inputs), ["a.json", "sub/b.json", "a.json", "sub/b.json"]);
     }
 
     #[test]
