@@ -4,7 +4,7 @@
 //! way its SDK does, reads and updates its twin and answers direct methods, while chosen devices live through
 //! known incidents ([`Kind`]). The result is a [`Fleet`]: the log records ([`Event`]) in emission order, with
 //! duplicates and out-of-order delivery, plus the ground truth ([`Truth`]) of what was injected.
-//! [`write`] renders the records in each export shape IoT Hub logs reach people in ([`Format`]), byte-compatible
+//! [`write()`] renders the records in each export shape IoT Hub logs reach people in ([`Format`]), byte-compatible
 //! with the fixtures in `shared/fixtures/sample-logs`; [`truth_for`] and [`truth_json`] give the matching truth.
 //!
 //! Everything is deterministic for a seed and depends on nothing but `std`.

@@ -3,19 +3,32 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::tools::{cargo, run as run_command, skipped, step};
-use crate::{codegen, mobile, python, sync_article, wasm, web};
+use crate::tools::{cargo, cargo_command, run as run_command, skipped, step};
+use crate::{codegen, mobile, python, setup, sync_article, wasm, web};
 
 /// Where the reference material lives beside a checkout (present on developers' machines and in CI only).
 const SHARED: &str = "../shared";
 const ARTICLE: &str = "reference/troubleshoot-iot-hub-error-codes.md";
 const VERBATIM_CHECK: &str = "tools/verbatim-check";
+/// The crates other Rust code links to, whose rustdoc must build without warnings. The Python and wasm crates are
+/// cdylibs only: their users read the Python stubs and the TypeScript declarations.
+const RUST_LIBRARIES: [&str; 4] =
+    ["iothub-errors", "iothub-errors-inputs", "iothub-errors-sim", "iothub-errors-uniffi"];
 
 pub fn run(root: &Path) -> Result<(), String> {
+    setup::run(root)?;
     step("cargo fmt --check", || cargo(root, &["fmt", "--all", "--check"]))?;
     step("codegen --check", || codegen::run(root, true))?;
     step("clippy -D warnings", || {
         cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+    })?;
+    step("cargo doc -D warnings (Rust library crates)", || {
+        let mut command = cargo_command(root);
+        command.args(["doc", "--no-deps", "--locked"]).env("RUSTDOCFLAGS", "-D warnings");
+        for package in RUST_LIBRARIES {
+            command.args(["-p", package]);
+        }
+        run_command(&mut command)
     })?;
     let shared = root.join(SHARED);
     step("sync-article", || {
@@ -43,9 +56,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     test(root)
 }
 
-/// The Rust test suites of the core, the CLI, the simulator and xtask.
+/// The Rust test suites of the core, the inputs crate, the CLI, the simulator and xtask.
 pub fn test_rust(root: &Path) -> Result<(), String> {
-    step("cargo test (core, CLI, simulator, xtask)", || {
+    step("cargo test (core, inputs, CLI, simulator, xtask)", || {
         cargo(
             root,
             &[
@@ -53,6 +66,8 @@ pub fn test_rust(root: &Path) -> Result<(), String> {
                 "--locked",
                 "-p",
                 "iothub-errors",
+                "-p",
+                "iothub-errors-inputs",
                 "-p",
                 "iothub-errors-cli",
                 "-p",

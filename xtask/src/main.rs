@@ -7,6 +7,7 @@ mod codegen;
 mod fuzz;
 mod mobile;
 mod python;
+mod setup;
 mod sync_article;
 mod tools;
 mod wasm;
@@ -19,7 +20,9 @@ const HELP: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci                      everything CI checks: fmt, clippy, codegen --check, article sync, verbatim check, tests
+  setup                   install what the test suites need (Debian packages, rustup target, npm and PyPI tools)
+  ci                      setup, then everything CI checks: fmt, codegen --check, clippy, docs, article sync,
+                          verbatim check, tests
   codegen [--check]       write every generated file: catalog tables, core/schema.json, binding types (--check: fail on drift)
   sync-article <file.md>  list codes added, removed or renamed between Microsoft's article and the catalog
   test [SUITE]            run every test suite, or one: rust, wasm, web, python, mobile
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["setup"] => setup::run(&root),
         ["ci"] => ci::run(&root),
         ["codegen"] => codegen::run(&root, false),
         ["codegen", "--check"] => codegen::run(&root, true),

@@ -141,13 +141,23 @@ pub fn test(root: &Path) -> Result<(), String> {
     step("Swift bindings", || test_swift(&paths))
 }
 
-/// Compiles the generated Kotlin with the tests and runs them against the host library.
-fn test_kotlin(paths: &Paths) -> Result<(), String> {
+/// Debian's packages the Kotlin tests need: JNA, and a JRE where `java` is missing.
+pub(crate) fn apt_packages() -> Vec<&'static str> {
     let mut packages = vec![JNA_PACKAGE];
     if !on_path("java") {
         packages.push("default-jre-headless");
     }
-    ensure_apt(&packages)?;
+    packages
+}
+
+/// kotlinc, unpacked under `target/kotlinc` unless it is there already.
+pub(crate) fn install_kotlinc(root: &Path) -> Result<(), String> {
+    ensure_kotlinc(&Paths::new(root)).map(drop)
+}
+
+/// Compiles the generated Kotlin with the tests and runs them against the host library.
+fn test_kotlin(paths: &Paths) -> Result<(), String> {
+    ensure_apt(&apt_packages())?;
     let kotlinc = ensure_kotlinc(paths)?;
     let build_dir = paths.out.join("kotlin-tests");
     reset_dir(&build_dir)?;

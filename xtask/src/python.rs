@@ -15,6 +15,8 @@ const MATURIN: &str = "maturin>=1.16,<2";
 /// What the test venv needs from PyPI besides the wheel: the runner, the stub checker, and pandas for the
 /// `to_pandas()` tests (the extra `iothub-errors[pandas]`).
 const TEST_PACKAGES: [&str; 3] = ["pytest>=8", "mypy>=1.10", "pandas>=1.3"];
+/// The venv of maturin, kept between runs.
+const TOOLS_VENV: &str = "target/python/tools";
 /// The simulator log the benchmark diagnoses (about a million records).
 const BENCH_LOG: &str = "target/bench/fleet-1m.jsonl";
 
@@ -90,9 +92,18 @@ pub fn bench(root: &Path) -> Result<(), String> {
     })
 }
 
-/// Builds the wheel with maturin from the tools venv and returns its path.
-fn build_wheel(root: &Path) -> Result<PathBuf, String> {
-    let tools = root.join("target/python/tools");
+/// Debian's packages the Python suite needs: `python3-venv` where `python3` cannot create a venv with pip.
+pub(crate) fn apt_packages() -> Vec<&'static str> {
+    let venv_ready = Command::new("python3")
+        .args(["-c", "import ensurepip, venv"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if venv_ready { Vec::new() } else { vec!["python3-venv"] }
+}
+
+/// The tools venv with maturin (`target/python/tools`), created when missing; returns its interpreter.
+pub(crate) fn ensure_tools(root: &Path) -> Result<PathBuf, String> {
+    let tools = root.join(TOOLS_VENV);
     let python = venv_python(&tools);
     if !python.is_file() || !maturin_ready(&python) {
         step("venv with maturin (target/python/tools)", || {
@@ -100,6 +111,13 @@ fn build_wheel(root: &Path) -> Result<PathBuf, String> {
             pip(&python, &["install", "--quiet", MATURIN], &[])
         })?;
     }
+    Ok(python)
+}
+
+/// Builds the wheel with maturin from the tools venv and returns its path.
+fn build_wheel(root: &Path) -> Result<PathBuf, String> {
+    let python = ensure_tools(root)?;
+    let tools = root.join(TOOLS_VENV);
     let wheels = root.join("target/wheels");
     remove_old_wheels(&wheels)?;
     step("maturin build --release (abi3 wheel)", || {

@@ -25,8 +25,14 @@ pub fn skipped(why: &str) -> Result<(), String> {
 
 /// Runs cargo (the one running xtask) in the workspace root.
 pub fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run(Command::new(cargo).args(args).current_dir(root))
+    run(cargo_command(root).args(args))
+}
+
+/// A command running cargo (the one running xtask) in the workspace root, for arguments and environment.
+pub fn cargo_command(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(root);
+    command
 }
 
 /// Runs a command to completion; a non-zero exit is an error.
@@ -65,6 +71,12 @@ pub fn ensure_apt(packages: &[&str]) -> Result<(), String> {
         .collect();
     if missing.is_empty() {
         return Ok(());
+    }
+    if !on_path("apt-get") {
+        return Err(format!(
+            "missing Debian packages {} (no apt-get here: install them by hand)",
+            missing.join(" ")
+        ));
     }
     println!("installing Debian packages: {}", missing.join(" "));
     run(Command::new("apt-get").arg("update").arg("-qq"))?;

@@ -13,6 +13,8 @@ use std::time::SystemTime;
 
 use crate::tools::{cargo, ensure_apt, ensure_rust_target, output, run, skipped, step};
 
+/// The Rust target the package is compiled for.
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The package's name on npm.
 const PACKAGE: &str = "iothub-errors";
 /// The stem of the wasm-bindgen output files.
@@ -78,7 +80,7 @@ pub fn build(root: &Path) -> Result<(), String> {
     let paths = Paths::new(root);
     step("npm tools (binaryen, typescript, playwright-core)", || npm_ci(&paths.tools))?;
     step("cargo build iothub-errors-wasm (wasm32, lto, opt-level z; the core s)", || {
-        ensure_rust_target("wasm32-unknown-unknown")?;
+        ensure_rust_target(WASM_TARGET)?;
         // The `wasm-release` profile is defined in the workspace Cargo.toml.
         cargo(
             root,
@@ -88,7 +90,7 @@ pub fn build(root: &Path) -> Result<(), String> {
                 "-p",
                 "iothub-errors-wasm",
                 "--target",
-                "wasm32-unknown-unknown",
+                WASM_TARGET,
                 "--profile",
                 "wasm-release",
             ],
@@ -102,7 +104,7 @@ pub fn build(root: &Path) -> Result<(), String> {
 
 /// Runs wasm-bindgen in-process over the cargo output.
 fn bindgen(paths: &Paths, out: &Path) -> Result<(), String> {
-    let input = paths.root.join(format!("target/wasm32-unknown-unknown/wasm-release/{STEM}.wasm"));
+    let input = paths.root.join(format!("target/{WASM_TARGET}/wasm-release/{STEM}.wasm"));
     reset_dir(out)?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
@@ -354,9 +356,18 @@ fn consumer_project(paths: &Paths, project: &Path, tarball: &Path) -> Result<(),
         .map_err(|e| format!("{}: {e}", link.display()))
 }
 
-/// Debian's Chromium for the browser tests (never a browser download of a test tool).
+/// Debian's packages of the browser tests (the package's and the portal's): Chromium, never a browser download
+/// of a test tool.
+pub(crate) const APT_PACKAGES: [&str; 1] = ["chromium"];
+
 pub(crate) fn ensure_chromium() -> Result<(), String> {
-    ensure_apt(&["chromium"])
+    ensure_apt(&APT_PACKAGES)
+}
+
+/// What building the package needs besides Debian's packages: the wasm32 rustup target and the npm tools.
+pub(crate) fn install_tools(root: &Path) -> Result<(), String> {
+    ensure_rust_target(WASM_TARGET)?;
+    npm_ci(&Paths::new(root).tools)
 }
 
 /// `cargo xtask bench js`: instantiate time, `lookup` from JS, streaming diagnosis against a plain-JS baseline.

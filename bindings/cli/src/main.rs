@@ -3,17 +3,18 @@
 //! Exit codes: 0 found, 1 not found, 2 usage error.
 
 mod export;
-mod inputs;
 mod progress;
 mod render;
 mod report;
 mod style;
 
 use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use iothub_errors::{Error, MatchKind};
+use iothub_errors_inputs::Input;
 
 use crate::style::Style;
 
@@ -58,7 +59,7 @@ enum Command {
     },
     /// Diagnose IoT Hub log exports: files, directories of exported blobs, wildcard patterns, or - for stdin.
     Diagnose {
-        /// Inputs: files, directories (read recursively), patterns such as 'logs/*.json', or -.
+        /// Inputs: files, directories (read recursively), patterns such as 'logs/*.json' or 'logs/**/PT1H.json', or -.
         #[arg(required = true, num_args = 1..)]
         inputs: Vec<String>,
         /// Print `{"inputs": [...], "summary": {...}, "findings": [...]}` as JSON.
@@ -204,31 +205,28 @@ fn scan(file: &str, json: bool, style: Style) -> Outcome {
 }
 
 fn read_text(file: &str) -> Result<String, String> {
-    let bytes = if file == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
-    } else {
-        std::fs::read(file)
-    };
-    bytes.map(|b| String::from_utf8_lossy(&b).into_owned()).map_err(|e| format!("{file}: {e}"))
+    let input = if file == "-" { Input::Stdin } else { Input::File(PathBuf::from(file)) };
+    let mut bytes = Vec::new();
+    input
+        .open()
+        .and_then(|mut reader| reader.read_to_end(&mut bytes))
+        .map_err(|e| format!("{input}: {e}"))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn diagnose(arguments: &[String], json: bool, style: Style) -> Outcome {
-    let (inputs, problems) = inputs::expand(arguments);
-    if !problems.is_empty() {
+    let expansion = iothub_errors_inputs::expand(arguments);
+    if !expansion.problems.is_empty() {
+        let problems: Vec<String> = expansion.problems.iter().map(ToString::to_string).collect();
         return usage_failure(problems.join("\n"));
     }
-    let names: Vec<String> = inputs.iter().map(inputs::Input::name).collect();
+    let inputs = expansion.inputs;
+    let names: Vec<String> = inputs.iter().map(ToString::to_string).collect();
     let mut progress = progress::Progress::new(&inputs);
     let mut diagnoser = iothub_errors::diagnose::Diagnoser::new();
     let mut stderr = String::new();
-    for (index, input) in inputs.iter().enumerate() {
-        if index > 0 {
-            diagnoser.next_input();
-        }
-        if let Err(error) = feed(&mut diagnoser, input, &mut progress) {
-            stderr.push_str(&format!("iothub-errors: {}: {error}\n", input.name()));
-        }
+    for failure in iothub_errors_inputs::feed_all(&mut diagnoser, &inputs, |bytes| progress.advance(bytes)) {
+        stderr.push_str(&format!("iothub-errors: {failure}\n"));
     }
     progress.done();
     let report = diagnoser.finish();
@@ -259,29 +257,6 @@ struct DiagnoseOutput<'a> {
     inputs: &'a [String],
     summary: &'a iothub_errors::diagnose::Summary,
     findings: &'a [iothub_errors::diagnose::FleetFinding],
-}
-
-/// Streams one input into the diagnoser in 1 MiB chunks.
-fn feed(
-    diagnoser: &mut iothub_errors::diagnose::Diagnoser,
-    input: &inputs::Input,
-    progress: &mut progress::Progress,
-) -> std::io::Result<()> {
-    let mut reader: Box<dyn std::io::Read> = match input {
-        inputs::Input::Stdin => Box::new(std::io::stdin().lock()),
-        inputs::Input::File(path) => Box::new(std::fs::File::open(path)?),
-    };
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let read = match reader.read(&mut buffer) {
-            Ok(0) => return Ok(()),
-            Ok(read) => read,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        diagnoser.push_bytes(buffer.get(..read).unwrap_or_default());
-        progress.advance(read as u64);
-    }
 }
 
 fn usage_failure(message: String) -> Outcome {

@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use crate::inputs::Input;
+use iothub_errors_inputs::Input;
 
 /// Inputs smaller than this finish too fast to need progress.
 const LARGE_INPUT: u64 = 64 << 20;
@@ -18,13 +18,7 @@ pub struct Progress {
 impl Progress {
     /// Progress for `inputs`; silent unless stderr is a terminal and the files are large.
     pub fn new(inputs: &[Input]) -> Progress {
-        let total: u64 = inputs
-            .iter()
-            .filter_map(|input| match input {
-                Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
-                Input::Stdin => None,
-            })
-            .sum();
+        let total: u64 = inputs.iter().filter_map(Input::size).sum();
         Progress {
             total,
             done: 0,

@@ -209,6 +209,9 @@ fn diagnose_reads_patterns_files_and_stdin_alike() {
     let pattern = testdata("logs/*.jsonl");
     let by_pattern = json(&run(&["diagnose", "--json", &pattern]));
     assert_eq!(by_pattern["summary"]["records_read"], 33 + 17);
+    let across_directories = json(&run(&["diagnose", "--json", &testdata("lo?s/**/*.jsonl")]));
+    assert_eq!(across_directories["inputs"], by_pattern["inputs"]);
+    assert_eq!(across_directories["summary"], by_pattern["summary"]);
     let file = std::fs::read(testdata("logs/throttling.jsonl")).unwrap();
     let by_stdin = run_with_stdin(&["diagnose", "--json", "-"], &file);
     let report: Value = serde_json::from_slice(&by_stdin.stdout).unwrap();
