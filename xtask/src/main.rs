@@ -9,6 +9,7 @@ mod mobile;
 mod python;
 mod setup;
 mod sync_article;
+mod tidy;
 mod tools;
 mod wasm;
 mod web;
