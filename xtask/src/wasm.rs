@@ -102,7 +102,9 @@ pub fn build(root: &Path) -> Result<(), String> {
 
 /// Runs wasm-bindgen in-process over the cargo output.
 fn bindgen(paths: &Paths, out: &Path) -> Result<(), String> {
-    let input = paths.root.join(format!("target/wasm32-unknown-unknown/wasm-release/{STEM}.wasm"));
+    // Cargo writes into CARGO_TARGET_DIR when it is set (a cache shared between checkouts), else `target/`.
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| paths.root.join("target"), PathBuf::from);
+    let input = target.join(format!("wasm32-unknown-unknown/wasm-release/{STEM}.wasm"));
     reset_dir(out)?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
