@@ -103,7 +103,8 @@ pub fn build(root: &Path) -> Result<(), String> {
 /// Runs wasm-bindgen in-process over the cargo output.
 fn bindgen(paths: &Paths, out: &Path) -> Result<(), String> {
     // Cargo writes into CARGO_TARGET_DIR when it is set (a cache shared between checkouts), else `target/`.
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| paths.root.join("target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| paths.root.join("target"), PathBuf::from);
     let input = target.join(format!("wasm32-unknown-unknown/wasm-release/{STEM}.wasm"));
     reset_dir(out)?;
     wasm_bindgen_cli_support::Bindgen::new()
