@@ -28,9 +28,9 @@ const SIZE_CEILING_GZIP: u64 = 180 * 1024;
 /// The placeholder version in `npm/package.json`, replaced by the workspace version when the package is built.
 const VERSION_PLACEHOLDER: &str = "0.0.0-workspace";
 /// The package's own files copied from `npm/` into the package folder; its JavaScript goes without comments
-/// (the types and their documentation are in `index.d.ts`).
-const PACKAGE_FILES: [&str; 2] = ["index.d.ts", "README.md"];
-const PACKAGE_SCRIPTS: [&str; 2] = ["index.js", "node.js"];
+/// (the types and their documentation are in `index.d.ts` and the generated `types.d.ts`).
+const PACKAGE_FILES: [&str; 3] = ["index.d.ts", "types.d.ts", "README.md"];
+const PACKAGE_SCRIPTS: [&str; 3] = ["index.js", "node.js", "names.js"];
 /// wasm-opt flags: the smallest code (-Oz, repeated while it still shrinks), with the features rustc's wasm32
 /// output uses. `--low-memory-unused` lets it fold constant addresses: rustc puts the stack first, so the low
 /// kilobyte of memory is only reached by a stack already overflowing.
@@ -192,7 +192,7 @@ fn workspace_version(root: &Path) -> Result<String, String> {
 fn check_size(paths: &Paths) -> Result<(), String> {
     let wasm = gzip_size(&paths.pkg.join(format!("{STEM}_bg.wasm")))?;
     let mut js = 0;
-    for file in [format!("{STEM}.js"), "index.js".to_owned(), "node.js".to_owned()] {
+    for file in std::iter::once(format!("{STEM}.js")).chain(PACKAGE_SCRIPTS.map(str::to_owned)) {
         js += gzip_size(&paths.pkg.join(file))?;
     }
     let raw = fs::metadata(paths.pkg.join(format!("{STEM}_bg.wasm"))).map_err(|e| e.to_string())?.len();
@@ -266,7 +266,10 @@ fn pack(paths: &Paths, destination: &Path) -> Result<PathBuf, String> {
 pub fn test(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
-    step("no `any` in the public types", || check_no_any(&paths.pkg.join("index.d.ts")))?;
+    step("no `any` in the public types", || {
+        check_no_any(&paths.pkg.join("index.d.ts"))?;
+        check_no_any(&paths.pkg.join("types.d.ts"))
+    })?;
     let tarball = step_value("npm pack", || pack(&paths, &paths.work.join("dist")))?;
     let project = paths.work.join("consumer");
     step("install the tarball into a fresh project", || consumer_project(&paths, &project, &tarball))?;
