@@ -1,7 +1,9 @@
 //! The npm package `iothub-errors`: build (cargo → wasm-bindgen → wasm-opt → package folder), test, dist, bench.
 //!
 //! Layout: `bindings/wasm/src` (the Rust exports), `bindings/wasm/npm` (the package's hand-written JavaScript,
-//! TypeScript types, README and package.json template), `bindings/wasm/tests` (Node, TypeScript and browser
+//! function signatures in `index.d.ts`, README and package.json template, and the files `cargo xtask codegen`
+//! writes from the core's schema: the record types `types.d.ts`, their manifest `types.keys.json` for the drift
+//! test, the run-time names `names.js`), `bindings/wasm/tests` (Node, TypeScript and browser
 //! tests, run against the installed tarball), `bindings/wasm/tools` (the npm tools: binaryen's wasm-opt,
 //! typescript, playwright-core, pinned by a committed lock file). The built package lands in
 //! `bindings/wasm/npm/pkg` (gitignored); tarballs and test projects under `target/wasm`.
