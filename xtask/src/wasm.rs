@@ -1,7 +1,9 @@
 //! The npm package `iothub-errors`: build (cargo → wasm-bindgen → wasm-opt → package folder), test, dist, bench.
 //!
 //! Layout: `bindings/wasm/src` (the Rust exports), `bindings/wasm/npm` (the package's hand-written JavaScript,
-//! TypeScript types, README and package.json template), `bindings/wasm/tests` (Node, TypeScript and browser
+//! function signatures in `index.d.ts`, README and package.json template, and the files `cargo xtask codegen`
+//! writes from the core's schema: the record types `types.d.ts`, their manifest `types.keys.json` for the drift
+//! test, the run-time names `names.js`), `bindings/wasm/tests` (Node, TypeScript and browser
 //! tests, run against the installed tarball), `bindings/wasm/tools` (the npm tools: binaryen's wasm-opt,
 //! typescript, playwright-core, pinned by a committed lock file). The built package lands in
 //! `bindings/wasm/npm/pkg` (gitignored); tarballs and test projects under `target/wasm`.
@@ -30,9 +32,9 @@ const SIZE_CEILING_GZIP: u64 = 180 * 1024;
 /// The placeholder version in `npm/package.json`, replaced by the workspace version when the package is built.
 const VERSION_PLACEHOLDER: &str = "0.0.0-workspace";
 /// The package's own files copied from `npm/` into the package folder; its JavaScript goes without comments
-/// (the types and their documentation are in `index.d.ts`).
-const PACKAGE_FILES: [&str; 2] = ["index.d.ts", "README.md"];
-const PACKAGE_SCRIPTS: [&str; 2] = ["index.js", "node.js"];
+/// (the types and their documentation are in `index.d.ts` and the generated `types.d.ts`).
+const PACKAGE_FILES: [&str; 3] = ["index.d.ts", "types.d.ts", "README.md"];
+const PACKAGE_SCRIPTS: [&str; 3] = ["index.js", "node.js", "names.js"];
 /// wasm-opt flags: the smallest code (-Oz, repeated while it still shrinks), with the features rustc's wasm32
 /// output uses. `--low-memory-unused` lets it fold constant addresses: rustc puts the stack first, so the low
 /// kilobyte of memory is only reached by a stack already overflowing.
@@ -104,7 +106,10 @@ pub fn build(root: &Path) -> Result<(), String> {
 
 /// Runs wasm-bindgen in-process over the cargo output.
 fn bindgen(paths: &Paths, out: &Path) -> Result<(), String> {
-    let input = paths.root.join(format!("target/{WASM_TARGET}/wasm-release/{STEM}.wasm"));
+    // Cargo writes into CARGO_TARGET_DIR when it is set (a cache shared between checkouts), else `target/`.
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| paths.root.join("target"), PathBuf::from);
+    let input = target.join(format!("{WASM_TARGET}/wasm-release/{STEM}.wasm"));
     reset_dir(out)?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&input)
@@ -191,7 +196,7 @@ fn workspace_version(root: &Path) -> Result<String, String> {
 fn check_size(paths: &Paths) -> Result<(), String> {
     let wasm = gzip_size(&paths.pkg.join(format!("{STEM}_bg.wasm")))?;
     let mut js = 0;
-    for file in [format!("{STEM}.js"), "index.js".to_owned(), "node.js".to_owned()] {
+    for file in std::iter::once(format!("{STEM}.js")).chain(PACKAGE_SCRIPTS.map(str::to_owned)) {
         js += gzip_size(&paths.pkg.join(file))?;
     }
     let raw = fs::metadata(paths.pkg.join(format!("{STEM}_bg.wasm"))).map_err(|e| e.to_string())?.len();
@@ -265,7 +270,10 @@ fn pack(paths: &Paths, destination: &Path) -> Result<PathBuf, String> {
 pub fn test(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
-    step("no `any` in the public types", || check_no_any(&paths.pkg.join("index.d.ts")))?;
+    step("no `any` in the public types", || {
+        check_no_any(&paths.pkg.join("index.d.ts"))?;
+        check_no_any(&paths.pkg.join("types.d.ts"))
+    })?;
     let tarball = step_value("npm pack", || pack(&paths, &paths.work.join("dist")))?;
     let project = paths.work.join("consumer");
     step("install the tarball into a fresh project", || consumer_project(&paths, &project, &tarball))?;

@@ -1,8 +1,8 @@
 // iothub-errors: every Azure IoT Hub error code, for JavaScript. The typed wrapper over the wasm exports.
 //
-// This layer checks argument types and ranges before anything reaches WebAssembly, turns the core's errors into
-// IotHubError objects, converts scan offsets to JavaScript string indexes, and keeps catalog entries as frozen
-// objects so that lookup() is a binary search in wasm plus an array read. Types: index.d.ts.
+// This layer checks argument types (and what a u32 cannot hold) before anything reaches WebAssembly, turns the
+// core's errors into IotHubError objects, and keeps catalog entries as frozen objects so that lookup() is a
+// binary search in wasm plus an array read. Types: index.d.ts and the generated types.d.ts.
 
 import initWasm, {
   initSync as initWasmSync,
@@ -17,57 +17,59 @@ import initWasm, {
   parse_error_body,
   Diagnoser as RawDiagnoser,
 } from './iothub_errors_wasm.js';
+import { ERROR_KINDS } from './names.js';
 
-/** Longest query (UTF-8 bytes) that resolve, byName and search accept: the core's MAX_QUERY_LEN. */
+/** Longest query (UTF-8 bytes) that resolve, byName and search accept: the core's MAX_QUERY_LEN (it checks). */
 export const MAX_QUERY_BYTES = 4096;
 /** Longest text (UTF-16 code units) that scan, parseErrorBody and one Diagnoser.push accept: 64 Mi. */
 export const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
 
-const CORE_KINDS = new Set([
-  'empty-input',
-  'input-too-long',
-  'invalid-code',
-  'unknown-code',
-  'unknown-name',
-  'not-an-error-body',
-]);
-
-/** An answer the core could not give: the input was well typed but names no error (code: the core's kind). */
+/**
+ * Every error of the package. `kind` says which: a core ErrorKind (`detail` is then the core's error: kind,
+ * message and fields), or the package's own (`invalid-argument-type`, `invalid-argument`, `not-initialized`,
+ * `diagnoser-finished`; `detail` null). `code` is an alias of `kind`.
+ */
 export class IotHubError extends Error {
-  constructor(detail) {
-    super(typeof detail.message === 'string' ? detail.message : detail.kind);
-    const { message: _message, ...fields } = detail;
-    Object.defineProperty(this, 'name', { value: 'IotHubError', enumerable: false, configurable: true });
-    this.code = detail.kind;
-    this.detail = Object.freeze(fields);
+  constructor(detail, kind = detail.kind, message = detail.message) {
+    super(message);
+    this.kind = kind;
+    this.detail = detail === null ? null : Object.freeze(detail);
+  }
+
+  get code() {
+    return this.kind;
   }
 }
 
 /** An argument of the wrong type (a string where a number is expected, null, undefined, ...). */
-export class IotHubTypeError extends TypeError {
+export class IotHubTypeError extends IotHubError {
   constructor(message) {
-    super(message);
-    Object.defineProperty(this, 'name', { value: 'IotHubTypeError', enumerable: false, configurable: true });
-    this.code = 'invalid-argument-type';
+    super(null, 'invalid-argument-type', message);
   }
 }
 
-/** A number or a length outside what the function accepts (NaN, negative, fractional, too large, too long). */
-export class IotHubRangeError extends RangeError {
-  constructor(code, message) {
-    super(message);
-    Object.defineProperty(this, 'name', { value: 'IotHubRangeError', enumerable: false, configurable: true });
-    this.code = code;
+/** A number outside what the function accepts, other than a code (an httpStatus that is not a u16). */
+export class IotHubRangeError extends IotHubError {
+  constructor(message) {
+    super(null, 'invalid-argument', message);
   }
 }
 
 /** A call at the wrong time: before init(), or on a finished Diagnoser. */
-export class IotHubStateError extends Error {
-  constructor(code, message) {
-    super(message);
-    Object.defineProperty(this, 'name', { value: 'IotHubStateError', enumerable: false, configurable: true });
-    this.code = code;
+export class IotHubStateError extends IotHubError {
+  constructor(kind, message) {
+    super(null, kind, message);
   }
+}
+
+// Names on the prototypes (as Error.prototype.name), spelled out so that minifiers cannot rename them.
+for (const [Class, name] of [
+  [IotHubError, 'IotHubError'],
+  [IotHubTypeError, 'IotHubTypeError'],
+  [IotHubRangeError, 'IotHubRangeError'],
+  [IotHubStateError, 'IotHubStateError'],
+]) {
+  Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
 }
 
 let ready = false;
@@ -126,72 +128,46 @@ function describe(value) {
   return `${typeof value} ${String(value)}`;
 }
 
-/** A code argument: a whole number from 0 to 4294967295 (the core's u32); the core checks the six digits. */
+/**
+ * A code argument: a whole number from 0 to 4294967295 (the core's u32; the core checks the six digits). Any
+ * other number is the core's `invalid-code`, with the core's fields, whichever side finds it.
+ */
 function codeArg(fn, value) {
   if (typeof value !== 'number') {
     throw new IotHubTypeError(`${fn}: the code must be a number, got ${describe(value)}`);
   }
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new IotHubRangeError(
-      'invalid-code',
-      `${fn}: ${Object.is(value, -0) ? '-0' : String(value)} is not an IoT Hub error code: codes are whole six-digit numbers`,
-    );
+    const input = Object.is(value, -0) ? '-0' : String(value);
+    const reason = 'codes are whole six-digit numbers';
+    throw new IotHubError({ kind: 'invalid-code', message: `"${input}" is not an IoT Hub error code: ${reason}`, input, reason });
   }
   return value;
 }
 
-/** UTF-8 length of a string, counting a lone surrogate as the 3 bytes of U+FFFD (as the encoder writes it). */
-function utf8Length(text) {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) bytes += 1;
-    else if (unit < 0x800) bytes += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-/** A short query (resolve, byName, search): at most MAX_QUERY_BYTES bytes of UTF-8. */
-function queryArg(fn, value) {
+/** A string argument; `max` (code units) for the texts that are read whole; the core checks query lengths. */
+function stringArg(fn, value, max = Infinity) {
   if (typeof value !== 'string') {
     throw new IotHubTypeError(`${fn}: expected a string, got ${describe(value)}`);
   }
-  if (value.length > MAX_QUERY_BYTES / 3) {
-    const bytes = value.length > MAX_QUERY_BYTES ? value.length : utf8Length(value);
-    if (bytes > MAX_QUERY_BYTES) {
-      throw new IotHubRangeError(
-        'input-too-long',
-        `${fn}: the input is ${value.length > MAX_QUERY_BYTES ? 'more than ' + MAX_QUERY_BYTES : bytes} bytes long; at most ${MAX_QUERY_BYTES} are accepted`,
-      );
+  if (value.length > max) tooLong(fn, value.length, 'characters');
+  return value;
+}
+
+function tooLong(fn, len, unit) {
+  const message = `${fn}: the input is ${len} ${unit} long; at most ${MAX_TEXT_LENGTH} are accepted (split it, or use a Diagnoser)`;
+  throw new IotHubError({ kind: 'input-too-long', message, len, max: MAX_TEXT_LENGTH });
+}
+
+/** Calls a wasm export, rethrowing the core's errors as IotHubError and anything else unchanged. */
+function core(fn, ...args) {
+  try {
+    return fn(...args);
+  } catch (thrown) {
+    if (thrown !== null && typeof thrown === 'object' && !(thrown instanceof Error) && ERROR_KINDS.includes(thrown.kind)) {
+      throw new IotHubError(thrown);
     }
+    throw thrown;
   }
-  return value;
-}
-
-/** A text to read (scan, parseErrorBody, Diagnoser.push): at most MAX_TEXT_LENGTH code units. */
-function textArg(fn, value) {
-  if (typeof value !== 'string') {
-    throw new IotHubTypeError(`${fn}: expected a string, got ${describe(value)}`);
-  }
-  if (value.length > MAX_TEXT_LENGTH) {
-    throw new IotHubRangeError(
-      'input-too-long',
-      `${fn}: the text is ${value.length} characters long; at most ${MAX_TEXT_LENGTH} are accepted (split it, or use a Diagnoser)`,
-    );
-  }
-  return value;
-}
-
-/** Rethrows what wasm threw: the core's errors as IotHubError, anything else unchanged. */
-function translate(thrown) {
-  if (thrown !== null && typeof thrown === 'object' && !(thrown instanceof Error) && CORE_KINDS.has(thrown.kind)) {
-    return new IotHubError(thrown);
-  }
-  return thrown;
 }
 
 function deepFreeze(value) {
@@ -218,39 +194,19 @@ function entryAt(index) {
 /** The catalog entry of a six-digit code (alias codes included: 404102 gives DeviceNotOnline 404103). */
 export function lookup(code) {
   ensureReady('lookup');
-  codeArg('lookup', code);
-  let index;
-  try {
-    index = lookup_index(code);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
-  return entryAt(index);
+  return entryAt(core(lookup_index, codeArg('lookup', code)));
 }
 
 /** The catalog entry with this name or alias, ignoring case and surrounding space. */
 export function byName(name) {
   ensureReady('byName');
-  queryArg('byName', name);
-  let index;
-  try {
-    index = by_name_index(name);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
-  return entryAt(index);
+  return entryAt(core(by_name_index, stringArg('byName', name)));
 }
 
 /** Resolves what people type or paste: a code, a name, an alias, "Error 401003", aka.ms/iothub404103, ... */
 export function resolve(text) {
   ensureReady('resolve');
-  queryArg('resolve', text);
-  let raw;
-  try {
-    raw = rawResolve(text);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
+  const raw = core(rawResolve, stringArg('resolve', text));
   return {
     matched_by: raw.matched_by,
     entry: raw.entry_index === null ? null : entryAt(raw.entry_index),
@@ -261,13 +217,7 @@ export function resolve(text) {
 /** Ranked full-text search over names, aliases and prose; best first. */
 export function search(query) {
   ensureReady('search');
-  queryArg('search', query);
-  let pairs;
-  try {
-    pairs = search_indexes(query);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
+  const pairs = core(search_indexes, stringArg('search', query));
   const hits = [];
   for (let i = 0; i + 1 < pairs.length; i += 2) hits.push({ entry: entryAt(pairs[i]), score: pairs[i + 1] });
   return hits;
@@ -276,12 +226,7 @@ export function search(query) {
 /** Classifies any six-digit code, listed or not: class, family, transience, retry advice, who acts. */
 export function classify(code) {
   ensureReady('classify');
-  codeArg('classify', code);
-  try {
-    return rawClassify(code);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
+  return core(rawClassify, codeArg('classify', code));
 }
 
 /** Every catalog entry, in catalog order (numbered codes ascending, then the code-less rows). */
@@ -299,13 +244,7 @@ export function catalog() {
  */
 export function scan(text) {
   ensureReady('scan');
-  textArg('scan', text);
-  let findings;
-  try {
-    findings = rawScan(text);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
+  const findings = core(rawScan, stringArg('scan', text, MAX_TEXT_LENGTH));
   for (const finding of findings) {
     // The core's confidence is a 32-bit float; give the value it was written as (0.9, not 0.8999999761581421).
     finding.confidence = Number(finding.confidence.toPrecision(6));
@@ -316,23 +255,18 @@ export function scan(text) {
 /** Reads an IoT Hub error body in any of its shapes; `httpStatus` is the response status when known. */
 export function parseErrorBody(body, httpStatus) {
   ensureReady('parseErrorBody');
-  textArg('parseErrorBody', body);
+  stringArg('parseErrorBody', body, MAX_TEXT_LENGTH);
   if (httpStatus !== undefined && httpStatus !== null) {
     if (typeof httpStatus !== 'number') {
       throw new IotHubTypeError(`parseErrorBody: httpStatus must be a number, got ${describe(httpStatus)}`);
     }
     if (!Number.isInteger(httpStatus) || httpStatus < 0 || httpStatus > 65535) {
       throw new IotHubRangeError(
-        'invalid-argument',
         `parseErrorBody: httpStatus ${String(httpStatus)} is not an HTTP status (a whole number from 0 to 65535)`,
       );
     }
   }
-  try {
-    return parse_error_body(body, httpStatus ?? undefined);
-  } catch (thrown) {
-    throw translate(thrown);
-  }
+  return core(parse_error_body, body, httpStatus ?? undefined);
 }
 
 /**
@@ -359,8 +293,7 @@ export class Diagnoser {
   push(chunk) {
     const raw = this.#live('push');
     if (typeof chunk === 'string') {
-      textArg('Diagnoser.push', chunk);
-      raw.push_text(chunk);
+      raw.push_text(stringArg('Diagnoser.push', chunk, MAX_TEXT_LENGTH));
       this.#bytes += chunk.length;
       return;
     }
@@ -369,12 +302,7 @@ export class Diagnoser {
     else if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
     else throw new IotHubTypeError(`Diagnoser.push: expected a string or bytes, got ${describe(chunk)}`);
-    if (bytes.length > MAX_TEXT_LENGTH) {
-      throw new IotHubRangeError(
-        'input-too-long',
-        `Diagnoser.push: the chunk is ${bytes.length} bytes; push at most ${MAX_TEXT_LENGTH} at a time`,
-      );
-    }
+    if (bytes.length > MAX_TEXT_LENGTH) tooLong('Diagnoser.push', bytes.length, 'bytes');
     raw.push_bytes(bytes);
     this.#bytes += bytes.length;
   }

@@ -6,7 +6,7 @@
 //! called directly by users.
 //!
 //! Every fallible function returns `Result<_, JsValue>`; the error value is the core's [`Error`] serialized
-//! (`{kind, ...fields}`) with its `message`. Nothing here panics: the core never does, and this crate does
+//! (`{kind, message, ...fields}`). Nothing here panics: the core never does, and this crate does
 //! no indexing, unwrapping or arithmetic that could.
 
 use iothub_errors::diagnose::Diagnoser as CoreDiagnoser;
@@ -24,16 +24,9 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&serializer()).map_err(JsValue::from)
 }
 
-/// The core error as a thrown value: its serialized fields (`kind`, ...) plus `message`.
+/// The core error as a thrown value: `{kind, message, ...fields}`, its own serialization.
 fn error_value(error: &Error) -> JsValue {
-    match to_js(error) {
-        Ok(value) => {
-            // Setting a property on a fresh plain object cannot fail; were it to, the kind alone remains.
-            let _ = js_sys::Reflect::set(&value, &JsValue::from_str("message"), &error.to_string().into());
-            value
-        }
-        Err(other) => other,
-    }
+    to_js(error).unwrap_or_else(|other| other)
 }
 
 /// The position of a catalog entry in [`iothub_errors::entries`], the index the wrapper caches by.

@@ -62,10 +62,8 @@ function run(op, input) {
         throw new Error(`unknown op ${op}`);
     }
   } catch (error) {
-    // Typed errors only: an IotHubError (core kind) or the RangeError for numbers a u32 cannot hold.
-    if (error.name === 'IotHubError' || (error.name === 'IotHubRangeError' && error.code === 'invalid-code')) {
-      return { error: error.code };
-    }
+    // Typed errors only: an IotHubError of a core kind (numbers a u32 cannot hold included).
+    if (error.name === 'IotHubError' && error.detail !== null) return { error: error.kind };
     throw error;
   }
 }

@@ -14,8 +14,9 @@ function stillWorks() {
 function throwsWith(fn, Class, name, code, message) {
   assert.throws(fn, (error) => {
     assert.ok(error instanceof Class, `${error} is a ${Class.name}`);
-    assert.ok(error instanceof Error);
+    assert.ok(error instanceof IotHubError && error instanceof Error);
     assert.equal(error.name, name);
+    assert.equal(error.kind, code);
     assert.equal(error.code, code);
     if (message) assert.match(error.message, message);
     return true;
@@ -35,14 +36,43 @@ test('the core errors are IotHubErrors with the core kind and its fields', () =>
   stillWorks();
 });
 
-test('numbers a code cannot be are RangeErrors of kind invalid-code', () => {
-  for (const bad of [NaN, -1, -0.5, 401003.5, 2 ** 32, Infinity, -Infinity, Number.MAX_VALUE, -401003]) {
+test('numbers a code cannot be are the core error invalid-code, as codes the core refuses', () => {
+  for (const bad of [NaN, -1, -0.5, 401003.5, 2 ** 32, Infinity, -Infinity, Number.MAX_VALUE, -401003, 999999]) {
     for (const fn of [lookup, classify]) {
-      throwsWith(() => fn(bad), IotHubRangeError, 'IotHubRangeError', 'invalid-code', /not an IoT Hub error code/);
-      assert.throws(() => fn(bad), RangeError);
+      throwsWith(() => fn(bad), IotHubError, 'IotHubError', 'invalid-code', /not an IoT Hub error code/);
+      assert.throws(() => fn(bad), (e) => e.constructor === IotHubError && typeof e.detail.input === 'string');
     }
   }
+  // Found in JavaScript (1.5 is no u32) or by the core (999999 is no code): one class, one kind, one shape.
+  const caught = (fn) => {
+    try {
+      fn();
+    } catch (error) {
+      return error;
+    }
+    assert.fail('no error');
+  };
+  const [js, rust] = [caught(() => lookup(1.5)), caught(() => lookup(999999))];
+  assert.equal(js.constructor, rust.constructor);
+  assert.deepEqual(Object.keys(js.detail).sort(), Object.keys(rust.detail).sort());
+  assert.deepEqual([js.detail.kind, js.detail.input], ['invalid-code', '1.5']);
   stillWorks();
+});
+
+test('one base class catches every error of the package, with kind and its alias code', () => {
+  const thrown = [
+    () => lookup(400999), () => lookup(-1), () => lookup('x'), () => byName('x'.repeat(5000)),
+    () => parseErrorBody('{}', 1.5), () => parseErrorBody('{}', '404'),
+  ];
+  const finished = new Diagnoser();
+  finished.finish();
+  thrown.push(() => finished.push('x'));
+  for (const fn of thrown) {
+    assert.throws(fn, (error) => error instanceof IotHubError && typeof error.kind === 'string' && error.code === error.kind);
+  }
+  for (const Class of [IotHubTypeError, IotHubRangeError, IotHubStateError]) {
+    assert.equal(Object.getPrototypeOf(Class.prototype), IotHubError.prototype);
+  }
 });
 
 test('wrong types are TypeErrors', () => {
@@ -63,12 +93,13 @@ test('wrong types are TypeErrors', () => {
   stillWorks();
 });
 
-test('huge strings: queries are refused before crossing into wasm, texts are read', () => {
+test('huge strings: the core refuses long queries, texts are read', () => {
   const huge = 'x'.repeat(50 * 1024 * 1024);
   for (const fn of [byName, resolve, search]) {
-    throwsWith(() => fn(huge), IotHubRangeError, 'IotHubRangeError', 'input-too-long', /at most 4096/);
+    throwsWith(() => fn(huge), IotHubError, 'IotHubError', 'input-too-long', /at most 4096/);
     // Short in characters, long in UTF-8 bytes: still refused, with the byte count.
-    throwsWith(() => fn('😀'.repeat(1100)), IotHubRangeError, 'IotHubRangeError', 'input-too-long', /4400 bytes/);
+    throwsWith(() => fn('😀'.repeat(1100)), IotHubError, 'IotHubError', 'input-too-long', /4400 bytes/);
+    assert.throws(() => fn('😀'.repeat(1100)), (e) => e.detail.len === 4400 && e.detail.max === MAX_QUERY_BYTES);
   }
   assert.equal(resolve(' '.repeat(MAX_QUERY_BYTES - 6) + '401003').entry.code, 401003);
   const started = performance.now();
@@ -92,7 +123,7 @@ test('NUL bytes, lone surrogates and control characters get answers', () => {
     try {
       parseErrorBody(input);
     } catch (error) {
-      assert.ok(error instanceof IotHubError || error instanceof IotHubRangeError, String(error));
+      assert.ok(error instanceof IotHubError, String(error));
     }
     const diagnoser = new Diagnoser();
     diagnoser.push(input);

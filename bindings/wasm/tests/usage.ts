@@ -3,7 +3,8 @@ import {
   lookup, byName, resolve, search, classify, catalog, scan, parseErrorBody, init, Diagnoser,
   IotHubError, IotHubRangeError, IotHubTypeError, IotHubStateError,
   type Entry, type Classification, type Resolution, type SearchHit, type ScanFinding, type ErrorBody, type Report,
-  type RetryAdvice, type FindingKind, type ErrorKind, type Severity,
+  type RetryAdvice, type FindingKind, type ErrorKind, type PackageErrorKind, type Severity, type Sdk, type Format,
+  type ErrorDetail,
 } from 'iothub-errors';
 
 await init();
@@ -58,24 +59,31 @@ const topDevice: string | undefined = report.summary.top_devices[0]?.key;
 const period: number | null | undefined = report.findings[0]?.details.period_minutes;
 // @ts-expect-error recordsRead is read-only
 diagnoser.recordsRead = 3;
+const formats: readonly Format[] = report.summary.formats;
+const sdks: Sdk[] = entry.sdk_views.map((view) => view.sdk);
+// @ts-expect-error records are read-only, report members too
+report.summary.records_read = 0;
+const detail: ErrorDetail | null = null;
 
 try {
   lookup(400999);
 } catch (error) {
-  if (error instanceof IotHubError) {
-    const kind: ErrorKind = error.code;
-    if (error.detail.kind === 'unknown-code') {
-      const unknown: number = error.detail.code;
-      void unknown;
-    }
-    void kind;
-  } else if (error instanceof IotHubRangeError) {
-    const rangeCode: 'invalid-code' | 'input-too-long' | 'invalid-argument' = error.code;
-    void rangeCode;
+  if (error instanceof IotHubRangeError) {
+    const rangeKind: 'invalid-argument' = error.kind;
+    void rangeKind;
   } else if (error instanceof IotHubTypeError || error instanceof IotHubStateError) {
     const message: string = error.message;
-    void message;
+    const none: null = error.detail;
+    void [message, none];
+  } else if (error instanceof IotHubError) {
+    const kind: ErrorKind | PackageErrorKind = error.kind;
+    const alias: string = error.code;
+    if (error.detail?.kind === 'unknown-code') {
+      const unknown: number | undefined = error.detail.code;
+      void unknown;
+    }
+    void [kind, alias];
   }
 }
 
-void [code, fixes, named, resolvedName, known, firstScore, all, body, kinds, worst, topDevice, period];
+void [code, fixes, named, resolvedName, known, firstScore, all, body, kinds, worst, topDevice, period, formats, sdks, detail];

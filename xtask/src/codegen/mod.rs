@@ -9,6 +9,7 @@
 
 mod catalog;
 mod schema;
+mod typescript;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -28,6 +29,9 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
     Ok(vec![
         Generated { path: "core/src/catalog/generated.rs", text: catalog::generate(root)? },
         Generated { path: schema::SCHEMA_FILE, text: schema::render(&schema)? },
+        Generated { path: typescript::DECLARATIONS_FILE, text: typescript::declarations(&schema)? },
+        Generated { path: typescript::KEYS_FILE, text: typescript::keys(&schema)? },
+        Generated { path: typescript::NAMES_FILE, text: typescript::names(&schema)? },
     ])
 }
 
