@@ -11,6 +11,7 @@ mod classify;
 pub mod diagnose;
 mod error;
 mod json;
+pub mod kql;
 pub mod logs;
 mod model;
 mod resolve;

@@ -406,6 +406,8 @@ pub(crate) struct EntryJson {
     sdk_views: [crate::sdk::SdkView; 7],
     /// Link to the documentation section.
     doc_url: &'static str,
+    /// KQL that finds the error in the user's own Log Analytics workspace.
+    kql: crate::kql::EntryQueries,
 }
 
 impl EntryJson {
@@ -436,6 +438,7 @@ impl EntryJson {
             messages: entry.messages,
             sdk_views: crate::sdk::views(entry),
             doc_url: entry.doc_url,
+            kql: crate::kql::entry_queries(entry, &crate::kql::KqlTable::default()),
         }
     }
 }

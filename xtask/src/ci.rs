@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::tools::{cargo, cargo_command, run as run_command, skipped, step};
-use crate::{codegen, mobile, python, setup, sync_article, wasm, web};
+use crate::{codegen, kql, mobile, python, setup, sync_article, wasm, web};
 
 /// Where the reference material lives beside a checkout (present on developers' machines and in CI only).
 const SHARED: &str = "../shared";
@@ -82,6 +82,7 @@ pub fn test_rust(root: &Path) -> Result<(), String> {
 /// Every test suite: Rust, then each binding through the artifact its users get.
 pub fn test(root: &Path) -> Result<(), String> {
     test_rust(root)?;
+    step("KQL queries (Kusto language library)", || kql::test(root))?;
     step("npm package (wasm)", || wasm::test(root))?;
     step("web portal", || web::test(root))?;
     step("Python package", || python::test(root))?;

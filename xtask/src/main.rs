@@ -5,6 +5,7 @@ mod catalog_source;
 mod ci;
 mod codegen;
 mod fuzz;
+mod kql;
 mod mobile;
 mod python;
 mod setup;
@@ -26,7 +27,7 @@ tasks:
                           verbatim check, tests
   codegen [--check]       write every generated file: catalog tables, core/schema.json, binding types (--check: fail on drift)
   sync-article <file.md>  list codes added, removed or renamed between Microsoft's article and the catalog
-  test [SUITE]            run every test suite, or one: rust, wasm, web, python, mobile
+  test [SUITE]            run every test suite, or one: rust, kql, wasm, web, python, mobile
   build TARGET            build one target: wasm (npm folder), web (portal), python (wheel), mobile (Kotlin/Swift/Python sources)
   dist                    the release artifacts: npm tarball, Python wheel, mobile sources and library
   bench [SUITE]           benchmarks, printed as one table: rust, python, js (no argument: all)
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         ["sync-article", article] => sync_article::run(&root, Path::new(article)),
         ["test"] => ci::test(&root),
         ["test", "rust"] => ci::test_rust(&root),
+        ["test", "kql"] => kql::test(&root),
         ["test", "wasm"] => wasm::test(&root),
         ["test", "web"] => web::test(&root),
         ["test", "python"] => python::test(&root),

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use iothub_errors::kql::{self, KqlTable};
 use iothub_errors::{Error, MatchKind};
 use iothub_errors_inputs::Input;
 
@@ -36,6 +37,12 @@ enum Command {
         /// Print the entry as JSON (the fields are listed in the README).
         #[arg(long)]
         json: bool,
+        /// Print only the KQL queries that find this error in a Log Analytics workspace, ready to paste.
+        #[arg(long, conflicts_with = "json")]
+        kql: bool,
+        /// The table the KQL queries read (default AzureDiagnostics), e.g. a resource-specific or ADX table.
+        #[arg(long, value_name = "TABLE")]
+        kql_table: Option<String>,
     },
     /// Search names, summaries, causes and fixes; best matches first.
     Search {
@@ -65,6 +72,12 @@ enum Command {
         /// Print `{"inputs": [...], "summary": {...}, "findings": [...]}` as JSON.
         #[arg(long)]
         json: bool,
+        /// Print only the KQL queries of the findings (one per finding, and its pattern), ready to paste.
+        #[arg(long, conflicts_with = "json")]
+        kql: bool,
+        /// The table the KQL queries read (default AzureDiagnostics), e.g. a resource-specific or ADX table.
+        #[arg(long, value_name = "TABLE")]
+        kql_table: Option<String>,
     },
     /// Print the whole catalog.
     Catalog {
@@ -98,11 +111,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let style = Style::for_stdout();
     let outcome = match cli.command {
-        Command::Explain { query, json } => explain(&query.join(" "), json, style),
+        Command::Explain { query, json, kql, kql_table } => match kql_table_of(kql_table.as_deref()) {
+            Ok(table) => explain(&query.join(" "), Output::of(json, kql), &table, style),
+            Err(outcome) => outcome,
+        },
         Command::Search { words, json, limit } => search(&words.join(" "), json, limit, style),
         Command::Catalog { format } => catalog(format),
         Command::Scan { file, json } => scan(file.as_deref().unwrap_or("-"), json, style),
-        Command::Diagnose { inputs, json } => diagnose(&inputs, json, style),
+        Command::Diagnose { inputs, json, kql, kql_table } => match kql_table_of(kql_table.as_deref()) {
+            Ok(table) => diagnose(&inputs, Output::of(json, kql), &table, style),
+            Err(outcome) => outcome,
+        },
     };
     // A closed pipe (`iothub-errors catalog | head`) is not an error worth reporting.
     let _ = std::io::stdout().lock().write_all(outcome.stdout.as_bytes());
@@ -114,7 +133,61 @@ fn main() -> ExitCode {
     }
 }
 
-fn explain(query: &str, json: bool, style: Style) -> Outcome {
+/// What `explain` and `diagnose` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// Text for a terminal.
+    Text,
+    /// JSON.
+    Json,
+    /// Only the KQL queries.
+    Kql,
+}
+
+impl Output {
+    fn of(json: bool, kql: bool) -> Output {
+        if json {
+            Output::Json
+        } else if kql {
+            Output::Kql
+        } else {
+            Output::Text
+        }
+    }
+}
+
+/// The `--kql-table` option, or the default table.
+fn kql_table_of(name: Option<&str>) -> Result<KqlTable, Outcome> {
+    match name {
+        None => Ok(KqlTable::default()),
+        Some(name) => KqlTable::new(name).map_err(|e| usage_failure(format!("--kql-table: {e}"))),
+    }
+}
+
+/// The queries of an entry as text to paste, each after a comment line saying what it shows.
+fn entry_kql(entry: &iothub_errors::Entry, table: &KqlTable) -> String {
+    let queries = kql::entry_queries(entry, table);
+    let mut text = format!(
+        "// {} {}: occurrences over the last 24 hours\n{}\n",
+        code_text(entry.code),
+        entry.name,
+        queries.occurrences
+    );
+    if let Some(causes) = queries.causes {
+        text.push_str(&format!(
+            "\n// {} {}: which cause it is\n{causes}\n",
+            code_text(entry.code),
+            entry.name
+        ));
+    }
+    text
+}
+
+fn code_text(code: Option<u32>) -> String {
+    code.map_or_else(|| "(no code)".to_owned(), |code| code.to_string())
+}
+
+fn explain(query: &str, output: Output, table: &KqlTable, style: Style) -> Outcome {
     match iothub_errors::resolve(query) {
         Ok(resolution) => match (resolution.entry, resolution.matched_by) {
             (Some(entry), matched_by) => {
@@ -122,12 +195,22 @@ fn explain(query: &str, json: bool, style: Style) -> Outcome {
                 if matched_by == MatchKind::AliasCode {
                     stderr = format!("note: {query} is an alias of {}; see its decision\n", entry.name);
                 }
-                let stdout = if json { to_json(entry) } else { render::entry(entry, style) };
+                let stdout = match output {
+                    Output::Json if *table == KqlTable::default() => to_json(entry),
+                    Output::Json => {
+                        let mut value = serde_json::to_value(entry).unwrap_or_default();
+                        value["kql"] =
+                            serde_json::to_value(kql::entry_queries(entry, table)).unwrap_or_default();
+                        to_json(&value)
+                    }
+                    Output::Kql => entry_kql(entry, table),
+                    Output::Text => render::entry(entry, style),
+                };
                 Outcome { stdout, stderr, found: true, code: None }
             }
             (None, _) => {
                 let classification = &resolution.classification;
-                let stdout = if json {
+                let stdout = if output == Output::Json {
                     to_json(classification)
                 } else {
                     render::classification(classification, style)
@@ -214,7 +297,7 @@ fn read_text(file: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn diagnose(arguments: &[String], json: bool, style: Style) -> Outcome {
+fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style) -> Outcome {
     let expansion = iothub_errors_inputs::expand(arguments);
     if !expansion.problems.is_empty() {
         let problems: Vec<String> = expansion.problems.iter().map(ToString::to_string).collect();
@@ -229,8 +312,13 @@ fn diagnose(arguments: &[String], json: bool, style: Style) -> Outcome {
         stderr.push_str(&format!("iothub-errors: {failure}\n"));
     }
     progress.done();
-    let report = diagnoser.finish();
-    let stdout = if json {
+    let mut report = diagnoser.finish();
+    if *table != KqlTable::default() {
+        report.set_kql_table(table);
+    }
+    let stdout = if output == Output::Kql {
+        report::kql(&report)
+    } else if output == Output::Json {
         // Streamed straight to stdout: a fleet's report can be large, and no copy of it is needed.
         let output = DiagnoseOutput { inputs: &names, summary: &report.summary, findings: &report.findings };
         let mut writer = std::io::BufWriter::new(std::io::stdout().lock());

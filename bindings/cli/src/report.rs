@@ -63,6 +63,29 @@ pub fn diagnosis(report: &Report, inputs: &[String], style: Style) -> String {
         );
     }
     summary_text(&mut out, report, inputs, style);
+    if !report.findings.is_empty() {
+        let _ =
+            writeln!(out, "{}", style.dim("The KQL that shows each finding in Log Analytics: add --kql."));
+    }
+    out
+}
+
+/// The findings' KQL queries, ready to paste: each after a comment line naming its finding.
+pub fn kql(report: &Report) -> String {
+    let mut out = String::new();
+    for (index, finding) in report.findings.iter().enumerate() {
+        let title = finding.title.replace(['\n', '\r'], " ");
+        let _ =
+            writeln!(out, "// {}. {}: {title}\n{}\n", index + 1, finding.kind.as_str(), finding.kql.records);
+        if let Some(pattern) = &finding.kql.pattern {
+            let _ = writeln!(
+                out,
+                "// {}. {}: the pattern over time\n{pattern}\n",
+                index + 1,
+                finding.kind.as_str()
+            );
+        }
+    }
     out
 }
 

@@ -263,3 +263,53 @@ fn scan_reads_files() {
     let findings = json(&output);
     assert!(findings["findings"].as_array().unwrap().len() >= 17);
 }
+
+/// Runs the binary; its exit code and standard output.
+fn run_text(args: &[&str]) -> (i32, String) {
+    let output = run(args);
+    (output.status.code().unwrap_or(-1), stdout(&output))
+}
+
+/// Runs the binary; its exit code and standard error.
+fn run_err(args: &[&str]) -> (i32, String) {
+    let output = run(args);
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn explain_kql_prints_the_entry_queries_ready_to_paste() {
+    let (code, stdout) = run_text(&["explain", "404103", "--kql"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout
+            .starts_with("// 404103 DeviceNotOnline: occurrences over the last 24 hours\nAzureDiagnostics\n")
+    );
+    assert!(stdout.contains("| where ResultType in (\"404103\", \"404102\")"), "{stdout}");
+    assert!(stdout.contains("which cause it is"), "{stdout}");
+    let (code, stdout) = run_text(&["explain", "429001", "--kql", "--kql-table", "Hub Logs"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("\n['Hub Logs']\n| where ResourceProvider") && !stdout.contains("AzureDiagnostics")
+    );
+    let (code, stdout) = run_text(&["explain", "401003", "--json", "--kql-table", "IotHubLogs_CL"]);
+    assert_eq!(code, 0);
+    let entry: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(entry["kql"]["occurrences"].as_str().unwrap().starts_with("IotHubLogs_CL\n"));
+    assert!(entry["kql"]["causes"].as_str().unwrap().contains("AfterExpiredToken"));
+}
+
+#[test]
+fn diagnose_kql_prints_one_query_per_finding_and_json_carries_them() {
+    let (code, stdout) = run_text(&["diagnose", &testdata("logs/mass-disconnect.eventhub.json"), "--kql"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("// 1. mass-disconnect: "), "{stdout}");
+    assert!(stdout.contains("the pattern over time\nAzureDiagnostics\n"), "{stdout}");
+    assert!(stdout.contains("summarize DisconnectedDevices = count() by Minute"), "{stdout}");
+    let (_, json) = run_text(&["diagnose", &testdata("logs/throttling.jsonl"), "--json", "--kql-table", "T"]);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for finding in report["findings"].as_array().unwrap() {
+        assert!(finding["kql"]["records"].as_str().unwrap().starts_with("T\n| where"), "{finding}");
+    }
+    let (code, stderr) = run_err(&["diagnose", &testdata("logs"), "--kql-table", " "]);
+    assert_eq!(code, 2, "{stderr}");
+}

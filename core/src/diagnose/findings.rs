@@ -1,5 +1,6 @@
 //! Turns detected patterns into findings a person can act on: title, explanation, ordered actions, links.
 
+use crate::kql::{self, FindingQueries, KqlTable};
 use std::collections::BTreeMap;
 
 use super::engine::{Device, Series};
@@ -140,7 +141,7 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
         })
         .collect();
     crate::sort::sort_by(&mut timeline, |a, b| a.time_ms.cmp(&b.time_ms));
-    FleetFinding {
+    let mut finding = FleetFinding {
         kind: draft.kind,
         severity,
         title,
@@ -155,7 +156,10 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
         entries,
         details: draft.details,
         timeline,
-    }
+        kql: FindingQueries::default(),
+    };
+    finding.kql = kql::finding_queries(&finding, &KqlTable::default());
+    finding
 }
 
 type Words4 = (Severity, String, String, Vec<&'static str>);

@@ -145,6 +145,8 @@ pub struct FleetFinding {
     pub details: Details,
     /// Up to 200 events, for a timeline.
     pub timeline: Vec<TimelineEvent>,
+    /// KQL that shows the finding in the user's own Log Analytics workspace.
+    pub kql: crate::kql::FindingQueries,
 }
 
 /// The result of a diagnosis.

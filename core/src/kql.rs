@@ -1,0 +1,504 @@
+//! KQL queries that show a finding or a catalog entry in the user's own Log Analytics workspace.
+//!
+//! Every query reads IoT Hub resource logs from one table (`AzureDiagnostics` unless the user names another,
+//! see [`KqlTable`]), narrowed to IoT Hub records, a time window, a category, devices and result types. Values
+//! from the input (device ids) only ever appear inside string literals written by [`string_literal`], which
+//! escapes every character that could end the literal, so no input can add operators to a query. Distinct
+//! devices are counted exactly (`count_distinct`, or `summarize by` then `count()`), never with `dcount`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::diagnose::{FindingKind, FleetFinding, Report};
+use crate::error::Error;
+use crate::model::Entry;
+use crate::time::{self, Millis};
+
+/// Margin added on both sides of a finding's time window, so that the records around it show too.
+const WINDOW_MARGIN_MS: Millis = 5 * 60 * 1000;
+
+/// Most device ids named in a query; beyond it the query filters by time and result type instead.
+const MAX_DEVICES_IN_QUERY: usize = 50;
+
+/// The table the queries read, as a KQL table expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KqlTable(String);
+
+impl KqlTable {
+    /// A table by name: a plain identifier (`AzureDiagnostics`, `IotHubLogs_CL`) is used as written, any other
+    /// name is quoted as `['name']`. Empty names are refused.
+    pub fn new(name: &str) -> Result<KqlTable, Error> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::EmptyInput);
+        }
+        let plain = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if plain {
+            return Ok(KqlTable(name.to_owned()));
+        }
+        let mut quoted = String::from("['");
+        for c in name.chars() {
+            match c {
+                '\'' => quoted.push_str("\\'"),
+                '\\' => quoted.push_str("\\\\"),
+                c if c.is_control() => {
+                    let _ = write!(quoted, "\\u{:04x}", u32::from(c));
+                }
+                c => quoted.push(c),
+            }
+        }
+        quoted.push_str("']");
+        Ok(KqlTable(quoted))
+    }
+
+    /// The table expression as it starts each query.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for KqlTable {
+    /// `AzureDiagnostics`, where Azure Monitor puts IoT Hub resource logs.
+    fn default() -> KqlTable {
+        KqlTable("AzureDiagnostics".to_owned())
+    }
+}
+
+/// The queries of a diagnosis finding.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FindingQueries {
+    /// The records behind the finding: its devices, operations and result types over its time window.
+    pub records: String,
+    /// For hub-wide findings, the aggregate that shows the pattern (per minute, or per day for the quota).
+    pub pattern: Option<String>,
+}
+
+/// The queries of a catalog entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EntryQueries {
+    /// Where the error occurred over the last 24 hours, by category, operation and description.
+    pub occurrences: String,
+    /// For errors with several causes, the query that tells them apart.
+    pub causes: Option<String>,
+}
+
+/// Writes `value` as a KQL string literal: double quotes, with quotes, backslashes and control characters
+/// escaped, so the literal ends exactly where it should whatever the value holds.
+pub fn string_literal(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The categories whose records a finding kind rests on (`None`: any category).
+fn category_of(kind: FindingKind) -> Option<&'static str> {
+    match kind {
+        FindingKind::SasTokenRenewal
+        | FindingKind::NetworkDisconnect
+        | FindingKind::MassDisconnect
+        | FindingKind::LinkConflictSideEffect
+        | FindingKind::DuplicateIdentity
+        | FindingKind::TimeDrift
+        | FindingKind::DeviceOffline => Some("Connections"),
+        FindingKind::FileUploadLimit => Some("FileUploadOperations"),
+        FindingKind::C2dLockLost | FindingKind::C2dQueueFull => Some("C2DCommands"),
+        FindingKind::DeviceNotOnline => Some("DirectMethods"),
+        FindingKind::ThrottlingBurst | FindingKind::QuotaExceeded => None,
+    }
+}
+
+/// True for kinds whose records include the successful connects around the errors.
+fn shows_connection_history(kind: FindingKind) -> bool {
+    matches!(
+        kind,
+        FindingKind::SasTokenRenewal
+            | FindingKind::NetworkDisconnect
+            | FindingKind::DuplicateIdentity
+            | FindingKind::TimeDrift
+            | FindingKind::DeviceOffline
+            | FindingKind::LinkConflictSideEffect
+    )
+}
+
+/// The opening lines every query shares: the table, narrowed to IoT Hub resource logs.
+fn prelude(table: &KqlTable) -> String {
+    format!(
+        "{}\n| where ResourceProvider == \"MICROSOFT.DEVICES\" and ResourceType == \"IOTHUBS\"\n",
+        table.as_str()
+    )
+}
+
+/// The columns every record query extends from `properties_s`.
+const EXTEND_PROPERTIES: &str = "| extend Properties = parse_json(properties_s)\n\
+| extend DeviceId = tostring(Properties.deviceId), Protocol = tostring(Properties.protocol), \
+SdkVersion = tostring(Properties.sdkVersion)\n";
+
+/// Writes `| where Column in ("a", "b")`, or `==` for one value.
+fn where_in(out: &mut String, column: &str, values: &[String]) {
+    let _ = write!(out, "| where {column} ");
+    if let [only] = values {
+        out.push_str("== ");
+        string_literal(out, only);
+    } else {
+        out.push_str("in (");
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            string_literal(out, value);
+        }
+        out.push(')');
+    }
+    out.push('\n');
+}
+
+/// Writes the time filter of a window widened by [`WINDOW_MARGIN_MS`].
+fn where_window(out: &mut String, first: Millis, last: Millis) {
+    let from = time::format(first.saturating_sub(WINDOW_MARGIN_MS));
+    let to = time::format(last.saturating_add(WINDOW_MARGIN_MS).saturating_add(999));
+    let _ = writeln!(out, "| where TimeGenerated between (datetime({from}) .. datetime({to}))");
+}
+
+/// The result types (codes as text) of a finding.
+fn result_types(codes: &[u32]) -> Vec<String> {
+    codes.iter().map(u32::to_string).collect()
+}
+
+/// The queries of one finding, reading `table`.
+pub fn finding_queries(finding: &FleetFinding, table: &KqlTable) -> FindingQueries {
+    let first = finding.first.as_deref().and_then(time::parse);
+    let last = finding.last.as_deref().and_then(time::parse).or(first);
+    let mut records = prelude(table);
+    if let (Some(first), Some(last)) = (first, last) {
+        where_window(&mut records, first, last);
+    }
+    let category = category_of(finding.kind);
+    if let Some(category) = category {
+        let _ = writeln!(records, "| where Category == \"{category}\"");
+    }
+    let history = shows_connection_history(finding.kind);
+    if history {
+        records.push_str("| where OperationName in (\"deviceConnect\", \"deviceDisconnect\")\n");
+    }
+    records.push_str(EXTEND_PROPERTIES);
+    let named_devices = !finding.devices.is_empty() && finding.devices.len() <= MAX_DEVICES_IN_QUERY;
+    if named_devices {
+        where_in(&mut records, "DeviceId", &finding.devices);
+    } else if finding.devices.len() > MAX_DEVICES_IN_QUERY {
+        let _ = writeln!(
+            records,
+            "// {} devices: narrowed by time and result type instead of naming each device",
+            finding.devices.len()
+        );
+    }
+    let codes = result_types(&finding.codes);
+    if !history || !named_devices {
+        match finding.kind {
+            FindingKind::ThrottlingBurst => records.push_str("| where ResultType startswith \"429\"\n"),
+            _ if !codes.is_empty() => where_in(&mut records, "ResultType", &codes),
+            _ => {}
+        }
+    }
+    records.push_str(
+        "| project TimeGenerated, Category, OperationName, Level, ResultType, ResultDescription, DeviceId, \
+         Protocol, SdkVersion, DurationMs, _ResourceId\n| order by TimeGenerated asc",
+    );
+    FindingQueries { records, pattern: pattern_query(finding, first, last, table) }
+}
+
+/// The aggregate of a hub-wide finding over its window.
+fn pattern_query(
+    finding: &FleetFinding,
+    first: Option<Millis>,
+    last: Option<Millis>,
+    table: &KqlTable,
+) -> Option<String> {
+    let shape = match finding.kind {
+        FindingKind::MassDisconnect => {
+            "| where Category == \"Connections\" and OperationName == \"deviceDisconnect\"\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | summarize by DeviceId, Minute = bin(TimeGenerated, 1m)\n\
+             | summarize DisconnectedDevices = count() by Minute\n\
+             | order by Minute asc"
+        }
+        FindingKind::ThrottlingBurst => {
+            "| where ResultType startswith \"429\"\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | summarize Errors = count(), Devices = count_distinct(DeviceId) by Minute = bin(TimeGenerated, 1m), \
+             OperationName, ResultType\n\
+             | order by Minute asc, Errors desc"
+        }
+        FindingKind::QuotaExceeded => {
+            "| where ResultType == \"403002\"\n\
+             | summarize Errors = count() by Day = bin(TimeGenerated, 1d), Category, OperationName\n\
+             | order by Day asc, Errors desc"
+        }
+        _ => return None,
+    };
+    let mut query = prelude(table);
+    if let (Some(first), Some(last)) = (first, last) {
+        where_window(&mut query, first, last);
+    }
+    query.push_str(shape);
+    Some(query)
+}
+
+/// The category an entry's code belongs to, where it belongs to one.
+fn entry_category(entry: &Entry) -> Option<&'static str> {
+    let code = entry.code?;
+    Some(match code {
+        400100..=400199 | 403101..=403199 | 404101 | 500101..=500199 => return None,
+        400027 | 401003 | 404104 | 409002 | 500008 => "Connections",
+        403006 | 404006..=404008 | 409003 => "FileUploadOperations",
+        403004 | 404002 | 412002 => "C2DCommands",
+        404103 | 504101 => "DirectMethods",
+        _ => return None,
+    })
+}
+
+/// The queries of one catalog entry, reading `table`.
+pub fn entry_queries(entry: &Entry, table: &KqlTable) -> EntryQueries {
+    let mut occurrences = prelude(table);
+    occurrences.push_str("| where TimeGenerated > ago(24h)\n");
+    match entry.code {
+        Some(code) => {
+            let mut codes = vec![code.to_string()];
+            codes.extend(entry.alias_codes.iter().map(u32::to_string));
+            where_in(&mut occurrences, "ResultType", &codes);
+        }
+        None => {
+            let status = entry.http_status.unwrap_or_default();
+            let _ = writeln!(occurrences, "| where ResultType startswith \"{status}\"");
+        }
+    }
+    if let Some(category) = entry_category(entry) {
+        let _ = writeln!(occurrences, "| where Category == \"{category}\"");
+    }
+    occurrences.push_str(
+        "| extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+         | summarize Occurrences = count(), Devices = count_distinct(DeviceId), First = min(TimeGenerated), \
+         Last = max(TimeGenerated) by Category, OperationName, ResultType, ResultDescription\n\
+         | order by Occurrences desc",
+    );
+    let causes = causes_query(entry)
+        .map(|shape| format!("{}| where TimeGenerated > ago(24h)\n{shape}", prelude(table)));
+    EntryQueries { occurrences, causes }
+}
+
+/// The body of the query that tells an entry's causes apart, for the entries with several causes.
+fn causes_query(entry: &Entry) -> Option<&'static str> {
+    Some(match entry.code? {
+        // Token renewal (401003 just before) against network loss (none): per device, the share of error
+        // disconnects that follow an expired token and the minutes until the device is back.
+        401003 | 404104 => {
+            "| where Category == \"Connections\" and OperationName in (\"deviceConnect\", \"deviceDisconnect\")\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | order by DeviceId asc, TimeGenerated asc\n\
+             | extend PreviousDevice = prev(DeviceId), PreviousResult = prev(ResultType), PreviousTime = prev(TimeGenerated)\n\
+             | extend NextDevice = next(DeviceId), NextOperation = next(OperationName), NextTime = next(TimeGenerated)\n\
+             | where OperationName == \"deviceDisconnect\" and ResultType == \"404104\"\n\
+             | extend AfterExpiredToken = PreviousDevice == DeviceId and PreviousResult == \"401003\" \
+             and TimeGenerated - PreviousTime <= 10s\n\
+             | extend MinutesToReconnect = iff(NextDevice == DeviceId and NextOperation == \"deviceConnect\", \
+             (NextTime - TimeGenerated) / 1m, real(null))\n\
+             | summarize Disconnects = count(), AfterExpiredToken = countif(AfterExpiredToken), \
+             MedianMinutesToReconnect = percentile(MinutesToReconnect, 50), First = min(TimeGenerated), \
+             Last = max(TimeGenerated) by DeviceId\n\
+             | extend Cause = iff(AfterExpiredToken * 2 >= Disconnects, \"token renewal\", \"network or client\")\n\
+             | order by Disconnects desc"
+        }
+        // A link conflict right after a disconnect is a reconnect's side effect; alone, a second connection.
+        409002 => {
+            "| where Category == \"Connections\"\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | order by DeviceId asc, TimeGenerated asc\n\
+             | extend PreviousDevice = prev(DeviceId), PreviousOperation = prev(OperationName), \
+             PreviousResult = prev(ResultType), PreviousTime = prev(TimeGenerated)\n\
+             | where ResultType == \"409002\"\n\
+             | extend AfterDisconnect = PreviousDevice == DeviceId and PreviousOperation == \"deviceDisconnect\" \
+             and TimeGenerated - PreviousTime <= 1m\n\
+             | summarize Conflicts = count(), AfterDisconnect = countif(AfterDisconnect), \
+             Causes = make_set(PreviousResult, 10) by DeviceId\n\
+             | order by Conflicts desc"
+        }
+        // Throttling: which operation and which devices push the hub over its per-minute limits.
+        429000..=429005 => {
+            "| where ResultType startswith \"429\"\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | summarize Errors = count(), Devices = count_distinct(DeviceId) by Minute = bin(TimeGenerated, 1m), \
+             OperationName, ResultType\n\
+             | order by Errors desc"
+        }
+        // The daily quota resets at 00:00 UTC: errors per UTC day and the operations that spent it.
+        403002 => {
+            "| where ResultType == \"403002\"\n\
+             | summarize Errors = count() by Day = bin(TimeGenerated, 1d), Category, OperationName\n\
+             | order by Day asc, Errors desc"
+        }
+        // Ten concurrent uploads per device: the devices that start uploads without completing them.
+        403006 => {
+            "| where Category == \"FileUploadOperations\"\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | summarize Limited = countif(ResultType == \"403006\"), Operations = count() by DeviceId, \
+             OperationName\n\
+             | where Limited > 0\n\
+             | order by Limited desc"
+        }
+        // A full C2D queue: messages sent to a device faster than it completes them.
+        403004 | 412002 => {
+            "| where Category == \"C2DCommands\"\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | summarize Errors = countif(Level == \"Error\"), Operations = count() by DeviceId, OperationName, \
+             ResultType\n\
+             | order by Errors desc"
+        }
+        // A method to an offline device: whether the device was connected around the call.
+        404103 => {
+            "| where Category in (\"DirectMethods\", \"Connections\")\n\
+             | extend DeviceId = tostring(parse_json(properties_s).deviceId)\n\
+             | order by DeviceId asc, TimeGenerated asc\n\
+             | extend LastConnectionEvent = prev(OperationName)\n\
+             | where ResultType == \"404103\"\n\
+             | summarize Failures = count(), LastConnectionEvents = make_set(LastConnectionEvent, 5) by DeviceId\n\
+             | order by Failures desc"
+        }
+        // Two clients on one identity: the masked addresses each device connects from.
+        400027 => {
+            "| where Category == \"Connections\" and OperationName == \"deviceConnect\"\n\
+             | extend Properties = parse_json(properties_s)\n\
+             | extend DeviceId = tostring(Properties.deviceId), Address = tostring(Properties.maskedIpAddress)\n\
+             | summarize Connects = count(), Addresses = make_set(Address, 20) by DeviceId\n\
+             | where array_length(Addresses) > 1\n\
+             | order by Connects desc"
+        }
+        _ => return None,
+    })
+}
+
+impl Report {
+    /// Points every finding's queries at `table` (they read `AzureDiagnostics` by default).
+    pub fn set_kql_table(&mut self, table: &KqlTable) {
+        for finding in &mut self.findings {
+            finding.kql = finding_queries(finding, table);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a KQL double-quoted literal back (the escapes `string_literal` writes), for the round trip.
+    fn read_literal(literal: &str) -> Option<String> {
+        let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        let mut pending_high: Option<u32> = None;
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => return None, // an unescaped quote would end the literal early
+                '\\' => match chars.next()? {
+                    '"' => out.push('"'),
+                    '\\' => out.push('\\'),
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    'u' => {
+                        let hex: String = chars.by_ref().take(4).collect();
+                        let unit = u32::from_str_radix(&hex, 16).ok()?;
+                        if (0xD800..0xDC00).contains(&unit) {
+                            pending_high = Some(unit);
+                        } else if let Some(high) = pending_high.take() {
+                            out.push(char::from_u32(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))?);
+                        } else {
+                            out.push(char::from_u32(unit)?);
+                        }
+                    }
+                    _ => return None,
+                },
+                '\n' | '\r' => return None,
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn hostile_values_round_trip_through_literals() {
+        for value in [
+            "plain-device",
+            "quote\"inside",
+            "back\\slash\\",
+            "pipe | where 1 == 1",
+            "new\nline\r\ttab",
+            "// comment",
+            "\"; AzureDiagnostics | take 1 //",
+            "nul\u{0}bell\u{7}del\u{7f}",
+            "sep\u{2028}para\u{2029}",
+            "ünïcødé 🛰",
+        ] {
+            let mut literal = String::new();
+            string_literal(&mut literal, value);
+            assert!(!literal.contains('\n') && !literal.contains('\r'), "{literal}");
+            assert_eq!(read_literal(&literal).as_deref(), Some(value), "{literal}");
+        }
+    }
+
+    #[test]
+    fn tables_are_identifiers_or_quoted() {
+        assert_eq!(KqlTable::default().as_str(), "AzureDiagnostics");
+        assert_eq!(KqlTable::new(" IotHub_CL ").unwrap().as_str(), "IotHub_CL");
+        assert_eq!(KqlTable::new("my table's").unwrap().as_str(), "['my table\\'s']");
+        assert_eq!(KqlTable::new("a\\b\n").unwrap().as_str(), "['a\\\\b']");
+        assert_eq!(KqlTable::new("x\u{1}").unwrap().as_str(), "['x\\u0001']");
+        assert_eq!(KqlTable::new("  "), Err(Error::EmptyInput));
+    }
+
+    #[test]
+    fn entry_queries_name_the_code_its_aliases_and_category() {
+        let entry = crate::lookup(404103).unwrap();
+        let queries = entry_queries(entry, &KqlTable::default());
+        assert!(queries.occurrences.starts_with("AzureDiagnostics\n| where ResourceProvider"));
+        assert!(queries.occurrences.contains("| where ResultType in (\"404103\", \"404102\")"));
+        assert!(queries.occurrences.contains("| where Category == \"DirectMethods\""));
+        assert!(
+            queries.occurrences.contains("count_distinct(DeviceId)")
+                && !queries.occurrences.contains("dcount")
+        );
+        assert!(queries.causes.is_some());
+        let plain = entry_queries(crate::lookup(400004).unwrap(), &KqlTable::default());
+        assert!(plain.occurrences.contains("| where ResultType == \"400004\"") && plain.causes.is_none());
+        let codeless = entry_queries(crate::by_name("InternalServerError").unwrap(), &KqlTable::default());
+        assert!(codeless.occurrences.contains("| where ResultType startswith \"500\""));
+    }
+
+    #[test]
+    fn every_entry_has_an_occurrences_query_and_the_deep_ones_a_causes_query() {
+        for entry in crate::entries() {
+            let queries = entry_queries(entry, &KqlTable::default());
+            assert!(queries.occurrences.contains("ago(24h)"), "{}", entry.name);
+            if [401003, 404104, 409002, 429001, 403002, 403006].contains(&entry.code.unwrap_or(0)) {
+                assert!(queries.causes.is_some(), "{}", entry.name);
+            }
+        }
+    }
+}
