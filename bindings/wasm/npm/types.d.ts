@@ -129,6 +129,8 @@ export interface Entry {
   readonly sdk_views: readonly SdkView[];
   /** Link to the documentation section. */
   readonly doc_url: string;
+  /** KQL that finds the error in the user's own Log Analytics workspace. */
+  readonly kql: EntryQueries;
 }
 
 /** A link to the catalog entry of a code involved in a finding. */
@@ -139,6 +141,14 @@ export interface EntryLink {
   readonly name: string;
   /** Its documentation link. */
   readonly doc_url: string;
+}
+
+/** The queries of a catalog entry. */
+export interface EntryQueries {
+  /** Where the error occurred over the last 24 hours, by category, operation and description. */
+  readonly occurrences: string;
+  /** For errors with several causes, the query that tells them apart. */
+  readonly causes: string | null;
 }
 
 /** Why a call could not give an answer: a stable `kind`, a message, and the variant's fields. */
@@ -301,6 +311,14 @@ export type FindingKind =
   | 'device-not-online'
   ;
 
+/** The queries of a diagnosis finding. */
+export interface FindingQueries {
+  /** The records behind the finding: its devices, operations and result types over its time window. */
+  readonly records: string;
+  /** For hub-wide findings, the aggregate that shows the pattern (per minute, or per day for the quota). */
+  readonly pattern: string | null;
+}
+
 /** One pattern found in the logs. */
 export interface FleetFinding {
   /** What kind of pattern. */
@@ -331,6 +349,8 @@ export interface FleetFinding {
   readonly details: Details;
   /** Up to 200 events, for a timeline. */
   readonly timeline: readonly TimelineEvent[];
+  /** KQL that shows the finding in the user's own Log Analytics workspace. */
+  readonly kql: FindingQueries;
 }
 
 /** The export shapes the readers understand. */
