@@ -43,9 +43,7 @@ impl KqlTable {
             match c {
                 '\'' => quoted.push_str("\\'"),
                 '\\' => quoted.push_str("\\\\"),
-                c if c.is_control() => {
-                    let _ = write!(quoted, "\\u{:04x}", u32::from(c));
-                }
+                c if c.is_control() => push_unicode_escape(&mut quoted, u32::from(c)),
                 c => quoted.push(c),
             }
         }
@@ -100,13 +98,21 @@ pub fn string_literal(out: &mut String, value: &str) {
             c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
+                    push_unicode_escape(out, u32::from(*unit));
                 }
             }
             c => out.push(c),
         }
     }
     out.push('"');
+}
+
+/// Writes `\\uXXXX` for a UTF-16 code unit (without the formatting machinery: it is small in wasm).
+fn push_unicode_escape(out: &mut String, unit: u32) {
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from_digit((unit >> shift) & 0xF, 16).unwrap_or('0'));
+    }
 }
 
 /// The categories whose records a finding kind rests on (`None`: any category).

@@ -31,7 +31,7 @@ const SIZE_TARGET_GZIP: u64 = 100 * 1024;
 const SIZE_CEILING_GZIP: u64 = 180 * 1024;
 /// The placeholder version in `npm/package.json`, replaced by the workspace version when the package is built.
 const VERSION_PLACEHOLDER: &str = "0.0.0-workspace";
-/// The package's own files copied from `npm/` into the package folder; its JavaScript goes without comments
+/// The package's own files copied from `npm/` into the package folder; its JavaScript is minified (esbuild)
 /// (the types and their documentation are in `index.d.ts` and the generated `types.d.ts`).
 const PACKAGE_FILES: [&str; 3] = ["index.d.ts", "types.d.ts", "README.md"];
 const PACKAGE_SCRIPTS: [&str; 3] = ["index.js", "node.js", "names.js"];
@@ -130,9 +130,9 @@ fn assemble(paths: &Paths, bindgen_dir: &Path) -> Result<(), String> {
     let wasm_out = paths.pkg.join(format!("{STEM}_bg.wasm"));
     run(Command::new(paths.tool("wasm-opt")).args(WASM_OPT_FLAGS).arg(&wasm_in).arg("-o").arg(&wasm_out))?;
     let glue = format!("{STEM}.js");
-    write(&paths.pkg.join(&glue), &without_comments(&read(&bindgen_dir.join(&glue))?))?;
+    minify(paths, &bindgen_dir.join(&glue), &paths.pkg.join(&glue))?;
     for file in PACKAGE_SCRIPTS {
-        write(&paths.pkg.join(file), &without_comments(&read(&paths.npm.join(file))?))?;
+        minify(paths, &paths.npm.join(file), &paths.pkg.join(file))?;
     }
     for file in PACKAGE_FILES {
         copy(&paths.npm.join(file), &paths.pkg.join(file))?;
@@ -147,36 +147,14 @@ fn assemble(paths: &Paths, bindgen_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// JavaScript without its comments and blank lines, for the package: every comment of the wrapper and of
-/// wasm-bindgen's glue starts its line (`//` lines, `/* ... */` and `/** ... */` blocks), so whole lines are
-/// left out and code is kept exactly as written. The package tests run on the result.
-fn without_comments(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    let mut in_block = false;
-    for line in source.lines() {
-        let trimmed = line.trim_start();
-        let code = if in_block || trimmed.starts_with("/*") {
-            // In a block comment: keep whatever follows its end on the same line.
-            match trimmed.find("*/") {
-                Some(end) => {
-                    in_block = false;
-                    trimmed.get(end + 2..).unwrap_or_default()
-                }
-                None => {
-                    in_block = true;
-                    continue;
-                }
-            }
-        } else {
-            line
-        };
-        let bare = code.trim_start();
-        if !bare.is_empty() && !bare.starts_with("//") {
-            out.push_str(code);
-            out.push('\n');
-        }
-    }
-    out
+/// Writes `source` minified for the package with esbuild (pinned in `tools/`): comments and white space out,
+/// syntax shortened, local names shortened (exports, and the `name` of every error class, stay as written), ES
+/// module format unchanged. The package tests run on the result.
+fn minify(paths: &Paths, source: &Path, out: &Path) -> Result<(), String> {
+    run(Command::new(paths.tool("esbuild"))
+        .arg(source)
+        .args(["--minify", "--legal-comments=none", "--log-level=warning"])
+        .arg(format!("--outfile={}", out.display())))
 }
 
 /// The `[workspace.package] version` of the root Cargo.toml.
@@ -478,20 +456,4 @@ fn read(path: &Path) -> Result<String, String> {
 
 fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_comments;
-
-    #[test]
-    fn comments_and_blank_lines_are_left_out_and_code_is_kept() {
-        let source = "// header\n\nimport x from './x.js';\n/**\n * Docs.\n */\nexport function f(a) {\n  // inside\n  \
-                      return `${a} // not a comment`;\n}\n/* short */ const y = 'a/*b*/c';\n  /* open\n  */  z();\n";
-        assert_eq!(
-            without_comments(source),
-            "import x from './x.js';\nexport function f(a) {\n  return `${a} // not a comment`;\n}\n \
-             const y = 'a/*b*/c';\n  z();\n"
-        );
-    }
 }
