@@ -9,6 +9,7 @@
 
 mod catalog;
 mod schema;
+mod uniffi;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -28,6 +29,7 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
     Ok(vec![
         Generated { path: "core/src/catalog/generated.rs", text: catalog::generate(root)? },
         Generated { path: schema::SCHEMA_FILE, text: schema::render(&schema)? },
+        Generated { path: uniffi::GENERATED_FILE, text: uniffi::generate(root, &schema)? },
     ])
 }
 
