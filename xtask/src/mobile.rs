@@ -59,7 +59,7 @@ impl Paths {
 
     /// The host cdylib of the release build (`.so` on Linux, `.dylib` on macOS).
     fn cdylib(&self) -> PathBuf {
-        self.root.join("target/release").join(host_library_file())
+        cargo_target_dir(&self.root).join("release").join(host_library_file())
     }
 
     fn generated(&self, language: &str) -> PathBuf {
@@ -69,6 +69,12 @@ impl Paths {
     fn kotlinc_home(&self) -> PathBuf {
         self.root.join("target/kotlinc/package")
     }
+}
+
+/// Where cargo puts its builds: `CARGO_TARGET_DIR` when set (a cache shared between worktrees), else `target`.
+/// The generated sources and kotlinc stay under the workspace's own `target`.
+fn cargo_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir))
 }
 
 fn host_library_file() -> String {
@@ -83,7 +89,8 @@ pub fn build(root: &Path) -> Result<(), String> {
     // Debug, not release: the bindgen runs for about a second, and its debug build is far quicker than an
     // optimised one (measured cold on 2 cores: 1.6 min debug, 3.8 min release).
     step("uniffi-bindgen (pinned, separate build)", || cargo(root, &["build", "--locked", "-p", BINDGEN]))?;
-    let bindgen = root.join("target/debug").join(format!("{BINDGEN}{}", std::env::consts::EXE_SUFFIX));
+    let bindgen =
+        cargo_target_dir(root).join("debug").join(format!("{BINDGEN}{}", std::env::consts::EXE_SUFFIX));
     for language in LANGUAGES {
         step(&format!("generate {language}"), || {
             let out = paths.generated(language);
@@ -302,7 +309,7 @@ pub fn ios(root: &Path) -> Result<(), String> {
     let mut lipo = Command::new("lipo");
     lipo.arg("-create");
     for target in IOS_SIMULATOR_TARGETS {
-        lipo.arg(root.join("target").join(target).join("release").join(&staticlib));
+        lipo.arg(cargo_target_dir(root).join(target).join("release").join(&staticlib));
     }
     run(lipo.arg("-output").arg(&simulators))?;
     // The xcframework carries the C header and a module map named as clang expects it.
@@ -316,7 +323,7 @@ pub fn ios(root: &Path) -> Result<(), String> {
     if xcframework.exists() {
         fs::remove_dir_all(&xcframework).map_err(|e| format!("{}: {e}", xcframework.display()))?;
     }
-    let device = root.join("target").join(IOS_DEVICE_TARGET).join("release").join(&staticlib);
+    let device = cargo_target_dir(root).join(IOS_DEVICE_TARGET).join("release").join(&staticlib);
     run(Command::new("xcodebuild")
         .arg("-create-xcframework")
         .arg("-library")

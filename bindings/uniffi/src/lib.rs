@@ -1,28 +1,34 @@
 //! The iothub-errors core for Kotlin (Android, JVM), Swift (iOS, macOS) and Python, through uniffi.
 //!
-//! A thin, typed mapping: every function calls the core and converts its answer into owned mirror
-//! records (the core has no uniffi dependency). Every call that can fail returns [`IotHubErrorsError`]
-//! (`IotHubErrorsException` in Kotlin, a Swift `Error`), whose `kind()` is the core's stable id. Nothing
-//! here panics: integer arguments are 64-bit signed so that any number a Kotlin, Swift or Python caller
+//! A thin, typed mapping: every function calls the core and converts its answer into the generated mirror
+//! records and enums (`generated.rs`, written by `cargo xtask codegen` from `core/schema.json`; the core has no
+//! uniffi dependency), through the JSON shape both are defined by. Every call returns [`IotHubErrorsError`]
+//! (`IotHubErrorsException` in Kotlin, a Swift `Error`) when it fails, whose `kind()` is the core's stable id.
+//! Nothing here panics: integer arguments are 64-bit signed so that any number a Kotlin, Swift or Python caller
 //! holds reaches Rust and gets a typed `invalid-code` error when it cannot be a code.
+//!
+//! Written by hand, because a schema cannot say it: the exported functions (this file), the `Diagnoser`
+//! object (`diagnose.rs`, state behind a lock), the error type (`error.rs`, uniffi errors are enums with
+//! per-kind fields) and `RetryAdvice::describe` (the core's wording is code, not data).
 
 mod diagnose;
-mod enums;
 mod error;
-mod records;
+mod generated;
 
-pub use diagnose::{
-    CodeCount, Count, Details, Diagnoser, EntryLink, FleetFinding, Offender, RecordRef, Report, Skipped,
-    Summary, TimelineEvent, diagnose_text,
-};
-pub use enums::{
-    Actor, ErrorClass, Evidence, FindingKind, LogFormat, MatchKind, RetryAdvice, Sdk, Service, Severity,
-    SkipReason, Source,
-};
+pub use diagnose::{Diagnoser, diagnose_text};
 pub use error::IotHubErrorsError;
-pub use records::{Classification, Entry, ErrorBody, Family, Resolution, ScanFinding, SdkView, SearchHit};
+pub use generated::*;
 
 uniffi::setup_scaffolding!();
+
+/// The generated mirror of a core value, through the JSON text both are defined by (24 KB less library than
+/// through `serde_json::Value`). It cannot fail (the drift test converts every conformance answer and sample
+/// report); if it ever did, the caller gets an `internal` error rather than a panic.
+fn mirror<M: serde::de::DeserializeOwned>(core: &impl serde::Serialize) -> Result<M, IotHubErrorsError> {
+    serde_json::to_vec(core)
+        .and_then(|json| serde_json::from_slice(&json))
+        .map_err(IotHubErrorsError::internal)
+}
 
 /// The core's code type is `u32`; a number it cannot hold is an invalid code, decided here before the core.
 fn code_argument(code: i64) -> Result<u32, IotHubErrorsError> {
@@ -35,7 +41,7 @@ fn code_argument(code: i64) -> Result<u32, IotHubErrorsError> {
 /// status IoT Hub uses), `unknown-code` when it is well formed but not listed (`classify` still answers).
 #[uniffi::export]
 pub fn lookup(code: i64) -> Result<Entry, IotHubErrorsError> {
-    Ok(Entry::from(iothub_errors::lookup(code_argument(code)?)?))
+    mirror(iothub_errors::lookup(code_argument(code)?)?)
 }
 
 /// The entry called `name` or having it as an alias, ignoring case and surrounding white space.
@@ -43,7 +49,7 @@ pub fn lookup(code: i64) -> Result<Entry, IotHubErrorsError> {
 /// Errors: `empty-input`, `input-too-long` (over 4096 bytes), `unknown-name`.
 #[uniffi::export]
 pub fn by_name(name: String) -> Result<Entry, IotHubErrorsError> {
-    Ok(Entry::from(iothub_errors::by_name(&name)?))
+    mirror(iothub_errors::by_name(&name)?)
 }
 
 /// Resolves what people type or paste: a code, a name or an alias, with decorations such as
@@ -52,7 +58,7 @@ pub fn by_name(name: String) -> Result<Entry, IotHubErrorsError> {
 /// Errors: `empty-input`, `input-too-long`, `invalid-code` (a number that cannot be a code), `unknown-name`.
 #[uniffi::export]
 pub fn resolve(text: String) -> Result<Resolution, IotHubErrorsError> {
-    Ok(Resolution::from(&iothub_errors::resolve(&text)?))
+    mirror(&iothub_errors::resolve(&text)?)
 }
 
 /// Entries matching the words of `query`, best first (ranked full-text search).
@@ -60,7 +66,7 @@ pub fn resolve(text: String) -> Result<Resolution, IotHubErrorsError> {
 /// Errors: `empty-input` (no word left after stop words), `input-too-long`.
 #[uniffi::export]
 pub fn search(query: String) -> Result<Vec<SearchHit>, IotHubErrorsError> {
-    Ok(iothub_errors::search(&query)?.iter().map(SearchHit::from).collect())
+    mirror(&iothub_errors::search(&query)?)
 }
 
 /// Classifies any well-formed six-digit code, listed in the catalog or not.
@@ -68,26 +74,26 @@ pub fn search(query: String) -> Result<Vec<SearchHit>, IotHubErrorsError> {
 /// Errors: `invalid-code` when the number cannot be an IoT Hub code.
 #[uniffi::export]
 pub fn classify(code: i64) -> Result<Classification, IotHubErrorsError> {
-    Ok(Classification::from(&iothub_errors::classify(code_argument(code)?)?))
+    mirror(&iothub_errors::classify(code_argument(code)?)?)
 }
 
 /// Every entry of the catalog: numbered codes in ascending order, then the code-less entries.
 #[uniffi::export]
-pub fn catalog() -> Vec<Entry> {
-    iothub_errors::entries().iter().map(Entry::from).collect()
+pub fn catalog() -> Result<Vec<Entry>, IotHubErrorsError> {
+    mirror(&iothub_errors::entries())
 }
 
 /// Every family (section of Microsoft's article), in code order.
 #[uniffi::export]
-pub fn families() -> Vec<Family> {
-    iothub_errors::families().iter().map(Family::from).collect()
+pub fn families() -> Result<Vec<Family>, IotHubErrorsError> {
+    mirror(&iothub_errors::families())
 }
 
 /// Every IoT Hub (and DPS) error found in `text` (logs, stack traces, HTTP dumps, error bodies), in order
-/// of position. Runs in time linear in the text; never fails.
+/// of position. Runs in time linear in the text.
 #[uniffi::export]
-pub fn scan(text: String) -> Vec<ScanFinding> {
-    iothub_errors::scan(&text).into_iter().map(ScanFinding::from).collect()
+pub fn scan(text: String) -> Result<Vec<ScanFinding>, IotHubErrorsError> {
+    mirror(&iothub_errors::scan(&text))
 }
 
 /// Reads an IoT Hub error body (HTTP response body, AMQP error description, or the text of a `Message`
@@ -98,14 +104,27 @@ pub fn scan(text: String) -> Vec<ScanFinding> {
 #[uniffi::export(default(http_status = None))]
 pub fn parse_error_body(body: String, http_status: Option<i64>) -> Result<ErrorBody, IotHubErrorsError> {
     let http_status = http_status
-        .map(|status| {
-            u16::try_from(status).map_err(|_| IotHubErrorsError::InvalidCode {
-                input: status.to_string(),
-                reason: "an HTTP status is a number from 0 to 65535".to_owned(),
-            })
-        })
+        .map(|status| u16::try_from(status).map_err(|_| IotHubErrorsError::status_out_of_range(status)))
         .transpose()?;
-    Ok(ErrorBody::from(iothub_errors::parse_error_body(&body, http_status)?))
+    mirror(&iothub_errors::parse_error_body(&body, http_status)?)
+}
+
+#[uniffi::export]
+impl RetryAdvice {
+    /// One sentence a person can act on (the core's wording).
+    pub fn describe(&self) -> String {
+        use iothub_errors::RetryAdvice as Core;
+        match *self {
+            RetryAdvice::DoNotRetry => Core::DoNotRetry,
+            RetryAdvice::RetryNow => Core::RetryNow,
+            RetryAdvice::Backoff { initial_ms, max_ms, jitter_percent } => {
+                Core::Backoff { initial_ms, max_ms, jitter_percent }
+            }
+            RetryAdvice::AfterQuotaReset => Core::AfterQuotaReset,
+            RetryAdvice::ReconnectWithNewToken => Core::ReconnectWithNewToken,
+        }
+        .describe()
+    }
 }
 
 #[cfg(test)]
@@ -134,13 +153,23 @@ mod tests {
 
     #[test]
     fn records_carry_the_core_answers() {
-        assert_eq!(catalog().len(), iothub_errors::entries().len());
-        assert_eq!(families().len(), iothub_errors::families().len());
+        assert_eq!(catalog().unwrap().len(), iothub_errors::entries().len());
+        assert_eq!(families().unwrap().len(), iothub_errors::families().len());
         let resolution = resolve("aka.ms/iothub404102".to_owned()).unwrap();
         assert_eq!(resolution.matched_by, MatchKind::AliasCode);
         assert_eq!(resolution.entry.map(|e| e.name).as_deref(), Some("DeviceNotOnline"));
         assert_eq!(search("IotHubUnauthorized".to_owned()).unwrap()[0].entry.code, Some(401_003));
-        assert_eq!(scan("error code 404001".to_owned())[0].evidence, Evidence::NumericCode);
+        assert_eq!(scan("error code 404001".to_owned()).unwrap()[0].evidence, Evidence::NumericCode);
+        assert_eq!(lookup(401_003).unwrap().family.as_deref(), Some("401xxx Unauthorized"));
+    }
+
+    #[test]
+    fn retry_advice_gives_the_core_kind_and_wording() {
+        for entry in iothub_errors::entries() {
+            let advice: RetryAdvice = mirror(&entry.retry).unwrap();
+            assert_eq!(advice.kind(), entry.retry.kind().as_str());
+            assert_eq!(advice.describe(), entry.retry.describe());
+        }
     }
 
     #[test]
@@ -154,10 +183,10 @@ mod tests {
         for chunk in text.as_bytes().chunks(5) {
             diagnoser.push_bytes(chunk.to_vec());
         }
-        let report = diagnoser.finish();
-        assert_eq!(report, diagnose_text(text));
+        let report = diagnoser.finish().unwrap();
+        assert_eq!(report, diagnose_text(text).unwrap());
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].kind, FindingKind::ThrottlingBurst);
-        assert_eq!(diagnoser.finish().summary.records_read, 0);
+        assert_eq!(diagnoser.finish().unwrap().summary.records_read, 0);
     }
 }

@@ -10,6 +10,7 @@
 mod catalog;
 mod schema;
 mod typescript;
+mod uniffi;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -32,6 +33,7 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
         Generated { path: typescript::DECLARATIONS_FILE, text: typescript::declarations(&schema)? },
         Generated { path: typescript::KEYS_FILE, text: typescript::keys(&schema)? },
         Generated { path: typescript::NAMES_FILE, text: typescript::names(&schema)? },
+        Generated { path: uniffi::GENERATED_FILE, text: uniffi::generate(root, &schema)? },
     ])
 }
 

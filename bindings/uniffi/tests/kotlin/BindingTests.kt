@@ -164,6 +164,8 @@ fun catalogAndRecords() {
         val retry = entry.retry
         check(retry is RetryAdvice.Backoff && retry.initialMs > 0u && retry.maxMs >= retry.initialMs) { "retry $retry" }
         check(retry.describe().startsWith("Retry with exponential backoff")) { retry.describe() }
+        assertEquals("backoff", retry.kind(), "retry kind")
+        assertEquals("4041xx Device model NotFound", entry.family, "family")
     }
     test("resolve gives how it matched, the entry and the classification") {
         val resolution = resolve("aka.ms/iothub404102")

@@ -45,12 +45,15 @@ fun unescape(text: String): String {
  */
 fun codeArgument(input: String): Long? = input.trim().toLongOrNull()
 
+/** The family as the JSON gives it, its title ("4001xx Routing"), to the prefix the cases name ("4001"). */
+fun familyPrefix(title: String?): String = title?.substringBefore(' ')?.trimEnd('x') ?: "none"
+
 fun classificationFields(c: Classification): Map<String, String> = mapOf(
     "code" to (c.code?.toString() ?: "none"),
     "name" to (c.name ?: "none"),
     "known" to c.known.toString(),
     "class" to c.errorClass.id(),
-    "family" to (c.family?.prefix ?: "none"),
+    "family" to familyPrefix(c.family),
     "transient" to c.transient.toString(),
     "retry" to c.retry.kind(),
     "actor" to c.actor.id(),
@@ -64,7 +67,7 @@ fun entryFields(e: Entry): Map<String, String> = mapOf(
     "name" to e.name,
     "known" to "true",
     "class" to e.errorClass.id(),
-    "family" to (e.family?.prefix ?: "none"),
+    "family" to familyPrefix(e.family),
     "transient" to e.transient.toString(),
     "retry" to e.retry.kind(),
     "actor" to e.actor.id(),

@@ -101,9 +101,11 @@ fun hasLoneSurrogate(text: String): Boolean {
     return false
 }
 
-/** Runs `call`: a result or an IotHubErrorsException passes; any other throwable is rethrown as a failure. */
+/** Runs `call`: a result or an IotHubErrorsException passes (not `internal`); anything else is a failure. */
 fun <T> answersOrTypedError(function: String, call: () -> T): T? = try {
     call()
+} catch (e: IotHubErrorsException.Internal) {
+    throw AssertionError("$function: the binding could not convert the core's answer: $e", e)
 } catch (e: IotHubErrorsException) {
     null
 } catch (e: Throwable) {

@@ -30,13 +30,18 @@ def unescape(text):
     return "".join(out)
 
 
+def family_prefix(title):
+    """The family as the JSON gives it, its title ("4001xx Routing"), to the prefix the cases name ("4001")."""
+    return title.split(" ")[0].rstrip("x") if title else "none"
+
+
 def classification_fields(c):
     return {
         "code": "none" if c.code is None else str(c.code),
         "name": c.name or "none",
         "known": "true" if c.known else "false",
         "class": c.error_class.id(),
-        "family": c.family.prefix if c.family else "none",
+        "family": family_prefix(c.family),
         "transient": "true" if c.transient else "false",
         "retry": c.retry.kind(),
         "actor": c.actor.id(),
@@ -52,7 +57,7 @@ def entry_fields(e):
         "name": e.name,
         "known": "true",
         "class": e.error_class.id(),
-        "family": e.family.prefix if e.family else "none",
+        "family": family_prefix(e.family),
         "transient": "true" if e.transient else "false",
         "retry": e.retry.kind(),
         "actor": e.actor.id(),
