@@ -20,6 +20,8 @@ const LIB_NAME: &str = "iothub_errors_uniffi";
 const BINDGEN: &str = "uniffi-bindgen";
 /// The languages generated, as `uniffi-bindgen --language` names them.
 const LANGUAGES: [&str; 3] = ["kotlin", "swift", "python"];
+/// The cargo profile of the mobile library (root `Cargo.toml`: built for size).
+const PROFILE: &str = "mobile-release";
 /// Largest accepted size of the stripped release library on the host (the 1.5 MB).
 const MAX_STRIPPED_BYTES: u64 = 1_500_000;
 /// The npm package that ships a JVM kotlinc (toolchain.md), unpacked under `target/kotlinc`.
@@ -59,7 +61,7 @@ impl Paths {
 
     /// The host cdylib of the release build (`.so` on Linux, `.dylib` on macOS).
     fn cdylib(&self) -> PathBuf {
-        cargo_target_dir(&self.root).join("release").join(host_library_file())
+        cargo_target_dir(&self.root).join(PROFILE).join(host_library_file())
     }
 
     fn generated(&self, language: &str) -> PathBuf {
@@ -85,7 +87,9 @@ fn host_library_file() -> String {
 /// the size check of the stripped library.
 pub fn build(root: &Path) -> Result<(), String> {
     let paths = Paths::new(root);
-    step("uniffi cdylib (release)", || cargo(root, &["build", "--release", "--locked", "-p", CRATE]))?;
+    step("uniffi cdylib (profile mobile-release)", || {
+        cargo(root, &["build", "--profile", PROFILE, "--locked", "-p", CRATE])
+    })?;
     // Debug, not release: the bindgen runs for about a second, and its debug build is far quicker than an
     // optimised one (measured cold on 2 cores: 1.6 min debug, 3.8 min release).
     step("uniffi-bindgen (pinned, separate build)", || cargo(root, &["build", "--locked", "-p", BINDGEN]))?;
@@ -275,7 +279,7 @@ pub fn android(root: &Path) -> Result<(), String> {
         ensure_rust_target(target)?;
         args.extend(["-t", abi]);
     }
-    args.extend(["build", "--release", "--locked", "-p", CRATE]);
+    args.extend(["build", "--profile", PROFILE, "--locked", "-p", CRATE]);
     step("cargo ndk (every Android ABI)", || cargo(root, &args))?;
     println!(
         "Android libraries in {}; Kotlin sources in {}",
@@ -300,7 +304,7 @@ pub fn ios(root: &Path) -> Result<(), String> {
     for target in std::iter::once(IOS_DEVICE_TARGET).chain(IOS_SIMULATOR_TARGETS) {
         ensure_rust_target(target)?;
         step(&format!("staticlib for {target}"), || {
-            cargo(root, &["build", "--release", "--locked", "-p", CRATE, "--target", target])
+            cargo(root, &["build", "--profile", PROFILE, "--locked", "-p", CRATE, "--target", target])
         })?;
     }
     let apple = paths.out.join("apple");
@@ -309,7 +313,7 @@ pub fn ios(root: &Path) -> Result<(), String> {
     let mut lipo = Command::new("lipo");
     lipo.arg("-create");
     for target in IOS_SIMULATOR_TARGETS {
-        lipo.arg(cargo_target_dir(root).join(target).join("release").join(&staticlib));
+        lipo.arg(cargo_target_dir(root).join(target).join(PROFILE).join(&staticlib));
     }
     run(lipo.arg("-output").arg(&simulators))?;
     // The xcframework carries the C header and a module map named as clang expects it.
@@ -323,7 +327,7 @@ pub fn ios(root: &Path) -> Result<(), String> {
     if xcframework.exists() {
         fs::remove_dir_all(&xcframework).map_err(|e| format!("{}: {e}", xcframework.display()))?;
     }
-    let device = cargo_target_dir(root).join(IOS_DEVICE_TARGET).join("release").join(&staticlib);
+    let device = cargo_target_dir(root).join(IOS_DEVICE_TARGET).join(PROFILE).join(&staticlib);
     run(Command::new("xcodebuild")
         .arg("-create-xcframework")
         .arg("-library")
