@@ -50,3 +50,25 @@ export function bytes(n) {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/**
+ * A KQL query to paste into Log Analytics: a heading, the query as text, and a button that copies it. The query
+ * is shown and copied exactly as the core wrote it; it is text, never markup.
+ */
+export function kqlBlock(title, query) {
+  const button = el('button', { type: 'button', class: 'copy-kql' }, 'Copy KQL');
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(query);
+      button.textContent = 'Copied';
+    } catch {
+      // No clipboard (an insecure page, a denied permission): select the text for Ctrl+C instead.
+      const range = document.createRange();
+      range.selectNodeContents(button.nextElementSibling);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+      button.textContent = 'Selected: press Ctrl+C';
+    }
+  });
+  return el('div', { class: 'kql' }, el('h5', {}, title), button, el('pre', {}, el('code', {}, query)));
+}

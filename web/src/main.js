@@ -1,7 +1,7 @@
 // The portal: search as you type, entry pages with deep links (#401003), "paste anything", and log diagnosis in a
 // worker. All text goes into the page through text nodes (dom.js), never as HTML.
 import { init, search, resolve, lookup, byName, catalog, classify, scan } from 'iothub-errors';
-import { el, replace, count, bytes } from './dom.js';
+import { el, replace, count, bytes, kqlBlock } from './dom.js';
 import { renderReport } from './report.js';
 
 const $ = (id) => document.getElementById(id);
@@ -185,6 +185,9 @@ function showEntry(key) {
           const related = lookup(code);
           return el('li', {}, el('a', { href: linkOf(related) }, label(related)));
         }))) : null,
+      el('div', { class: 'part' }, el('h3', {}, 'Find it in your logs'),
+        kqlBlock('KQL: occurrences over the last 24 hours', entry.kql.occurrences),
+        entry.kql.causes ? kqlBlock('KQL: which cause it is', entry.kql.causes) : null),
       el('p', {}, el('a', { href: entry.doc_url, rel: 'noopener', target: '_blank' }, 'Microsoft documentation ↗')));
   }
   entryView.hidden = false;

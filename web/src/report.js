@@ -1,6 +1,6 @@
 // The diagnosis report: findings with a timeline chart each (events over time, one row per device), then the
 // summary tables. Built with DOM APIs only: device ids and messages from logs stay text.
-import { el, svg, replace, count, bytes } from './dom.js';
+import { el, svg, replace, count, bytes, kqlBlock } from './dom.js';
 
 /** Devices drawn as their own row in a timeline; the rest share an "others" row. */
 const MAX_ROWS = 12;
@@ -57,7 +57,9 @@ function findingCard(finding, index, linkOf, lookup) {
       }
       return [i ? ', ' : '', el('a', { href }, `${link.code} ${link.name}`)];
     })) : null,
-    finding.evidence.length ? el('p', { class: 'hint' }, 'Evidence: ', finding.evidence.slice(0, 6).map((r) => `${r.input ? `file ${r.input + 1} ` : ''}line ${r.line}`).join(', ')) : null);
+    finding.evidence.length ? el('p', { class: 'hint' }, 'Evidence: ', finding.evidence.slice(0, 6).map((r) => `${r.input ? `file ${r.input + 1} ` : ''}line ${r.line}`).join(', ')) : null,
+    kqlBlock('KQL: these records in your Log Analytics workspace', finding.kql.records),
+    finding.kql.pattern ? kqlBlock('KQL: the pattern over time', finding.kql.pattern) : null);
 }
 
 /** An SVG chart: time on x, one row per device, a dot per event coloured by code. */

@@ -169,6 +169,36 @@ test('a device id holding markup stays text in the report', async (t) => {
   assert.deepEqual(problems, []);
 });
 
+test('entries and findings carry their KQL with a copy button that copies exactly the query', async (t) => {
+  const { page, context, problems } = await open(t, '/#401003');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  const entry = page.locator('#entry');
+  await entry.locator('h2', { hasText: '401003 IotHubUnauthorized' }).waitFor();
+  const blocks = entry.locator('.kql');
+  assert.equal(await blocks.count(), 2, 'occurrences and causes');
+  const query = await blocks.first().locator('pre').textContent();
+  assert.match(query, /^AzureDiagnostics\n\| where ResourceProvider == "MICROSOFT.DEVICES"/);
+  assert.match(query, /\| where ResultType == "401003"/);
+  await blocks.first().locator('button.copy-kql').click();
+  await blocks.first().locator('button.copy-kql', { hasText: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), query);
+  await shot(page, 'portal-entry-kql');
+
+  await page.goto(server.url + '/');
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#files').setInputFiles(join(logs, 'mass-disconnect.eventhub.json'));
+  await page.locator('#findings').waitFor();
+  const mass = page.locator('#findings > li[data-kind="mass-disconnect"]');
+  assert.equal(await mass.locator('.kql').count(), 2, 'records and pattern');
+  assert.match(await mass.locator('.kql pre').nth(1).textContent(), /summarize DisconnectedDevices = count\(\) by Minute/);
+  await mass.locator('button.copy-kql').first().click();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /\| where DeviceId in \("meter-001"/);
+  const cards = await page.locator('#findings > li').count();
+  assert.ok(await page.locator('#findings .kql').count() >= cards, 'every finding has its query');
+  await shot(page, 'portal-log-kql');
+  assert.deepEqual(problems, []);
+});
+
 test('a large export is read in the worker with progress while the page stays responsive', async (t) => {
   const { page, problems } = await open(t);
   // ~24 MB built in the page, so the test needs no big file on disk.
