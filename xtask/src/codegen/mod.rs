@@ -2,12 +2,13 @@
 //!
 //! - `core/src/catalog/generated.rs` from `core/data/catalog.toml` (the catalog's static tables);
 //! - `core/schema.json`, the JSON Schema of every type the core serializes (from the core's own types);
-//! - each binding's types, generated from that schema.
+//! - each binding's types, generated from that schema (`python/src/iothub_errors/_types.py`).
 //!
 //! `--check` fails when a committed file differs from what would be generated; the test
 //! `generated_files_are_fresh` runs the same check inside `cargo test`.
 
 mod catalog;
+mod python;
 mod schema;
 
 use std::io::Write as _;
@@ -28,6 +29,7 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
     Ok(vec![
         Generated { path: "core/src/catalog/generated.rs", text: catalog::generate(root)? },
         Generated { path: schema::SCHEMA_FILE, text: schema::render(&schema)? },
+        Generated { path: python::TYPES_FILE, text: python::generate(&schema, &python::EXTRAS)? },
     ])
 }
 
