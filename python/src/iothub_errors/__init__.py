@@ -1,7 +1,8 @@
 """Every Azure IoT Hub error code explained, classified and found in logs; fleet diagnosis of log exports.
 
-The work is done by the Rust core in the native module ``iothub_errors._native``; this package re-exports it.
-Importing it computes nothing: catalog entries are static tables, built into Python objects on first use.
+The work is done by the Rust core in the native module ``iothub_errors._native``, which returns plain values in
+the JSON shape of ``core/schema.json``; this package turns them into the result types of ``_types.py``
+(generated from that schema). Importing it computes nothing: catalog entries are built on first use, once.
 
 Quick tour::
 
@@ -14,25 +15,37 @@ Quick tour::
     report = ie.diagnose("PT1H.json") # Report: fleet patterns in an IoT Hub log export
 """
 
+from __future__ import annotations
+
+import os
+import threading
+from typing import IO, Iterable, Optional, Union
+
+from iothub_errors import _native
 from iothub_errors._native import (
     MAX_QUERY_LEN,
+    InvalidInputError,
+    IotHubErrorsError,
+    UnknownCodeError,
+    UnknownNameError,
+    __version__,
+)
+from iothub_errors._types import (
     Actor,
     Classification,
     CodeCount,
     Count,
     Details,
-    Diagnoser,
     Entry,
     EntryLink,
     ErrorBody,
     ErrorClass,
+    ErrorKind,
     Evidence,
     Family,
     FindingKind,
     FleetFinding,
-    InvalidInputError,
-    IotHubErrorsError,
-    LogFormat,
+    Format,
     MatchKind,
     Offender,
     RecordRef,
@@ -41,9 +54,9 @@ from iothub_errors._native import (
     RetryAdvice,
     RetryKind,
     ScanFinding,
+    Sdk,
     SdkView,
     SearchHit,
-    Sdk,
     Service,
     Severity,
     SkipReason,
@@ -51,22 +64,122 @@ from iothub_errors._native import (
     Source,
     Summary,
     TimelineEvent,
-    UnknownCodeError,
-    UnknownNameError,
-    __version__,
-    by_name,
-    catalog,
-    classify,
-    classify_many,
-    diagnose,
-    diagnose_text,
-    lookup,
-    parse_error_body,
-    resolve,
-    scan,
-    scan_many,
-    search,
 )
+
+#: The export shapes, under the name the package used before the types were generated from the schema.
+LogFormat = Format
+
+#: What `diagnose` reads (see its docstring).
+DiagnoseSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[str], IO[bytes], Iterable[Union[str, bytes]]]
+
+_ENTRIES: tuple[Entry, ...] = ()
+_ENTRIES_LOCK = threading.Lock()
+
+
+def _entries() -> tuple[Entry, ...]:
+    """Every catalog entry, built once: `lookup(401003) is lookup(401003)`."""
+    global _ENTRIES
+    with _ENTRIES_LOCK:
+        if not _ENTRIES:
+            _ENTRIES = tuple([Entry._from_json(entry) for entry in _native.catalog()])
+    return _ENTRIES
+
+
+def lookup(code: int) -> Entry:
+    """The catalog entry of a six-digit code (alias codes give their entry: 404102 → DeviceNotOnline 404103).
+
+    Raises `UnknownCodeError` for a well-formed unlisted code, `InvalidInputError` for a number that is not an IoT
+    Hub code, `TypeError` for anything but an int.
+    """
+    return (_ENTRIES or _entries())[_native.lookup(code)]
+
+
+def by_name(name: str) -> Entry:
+    """The catalog entry with this name or alias, ignoring case (`"DeviceNotFound"`, `"iothubunauthorized"`)."""
+    return (_ENTRIES or _entries())[_native.by_name(name)]
+
+
+def catalog() -> list[Entry]:
+    """Every catalog entry: numbered codes in ascending order, then the two code-less rows."""
+    return list(_ENTRIES or _entries())
+
+
+def resolve(text: str) -> Resolution:
+    """Resolves what people type or paste: a code, a name, an alias, `"Error 401003"`, `aka.ms/iothub404103`."""
+    value = _native.resolve(text)
+    index = value["entry"]
+    value["entry"] = None if index is None else (_ENTRIES or _entries())[index]
+    return Resolution._from_json(value)
+
+
+def search(query: str) -> list[SearchHit]:
+    """Entries matching the words of `query`, best first."""
+    entries = _ENTRIES or _entries()
+    return [SearchHit(entry=entries[index], score=score) for index, score in _native.search(query)]
+
+
+def classify(code: int) -> Classification:
+    """Classifies any well-formed six-digit code, listed in the catalog or not."""
+    return Classification._from_json(_native.classify(code))
+
+
+def classify_many(codes: Iterable[int]) -> list[Classification]:
+    """Classifies every code of an iterable, in order, with the GIL released while classifying.
+
+    The first code that is not an int raises `TypeError`; the first that is not an IoT Hub code raises
+    `InvalidInputError`, whose message gives its position.
+    """
+    return [Classification._from_json(value) for value in _native.classify_many(codes)]
+
+
+def scan(text: str) -> list[ScanFinding]:
+    """Every IoT Hub error in a text (logs, stack traces, HTTP dumps, error bodies), in order of position.
+
+    `start` and `end` index the Python string: `text[finding.start:finding.end]` is the evidence.
+    """
+    return [ScanFinding._from_json(value) for value in _native.scan(text)]
+
+
+def scan_many(texts: Iterable[str]) -> list[list[ScanFinding]]:
+    """Scans every text of an iterable, with the GIL released while scanning; one list of findings per text."""
+    return [[ScanFinding._from_json(value) for value in found] for found in _native.scan_many(texts)]
+
+
+def parse_error_body(body: str, http_status: Optional[int] = None) -> ErrorBody:
+    """Reads an IoT Hub error body (an HTTP response body, an AMQP error description, an exception message).
+
+    `http_status` is the response's status when known. Raises `InvalidInputError` (kind `not-an-error-body`) when
+    the text names no error.
+    """
+    return ErrorBody._from_json(_native.parse_error_body(body, http_status))
+
+
+def diagnose(source: DiagnoseSource) -> Report:
+    """Diagnoses IoT Hub logs from `source` and returns the report. The GIL is released while records are read.
+
+    `source` may be a path (`str` or `os.PathLike`) of a file, or of a directory whose `.json`, `.jsonl`, `.csv`,
+    `.log` and `.txt` files (recursively, in sorted order) are read as separate inputs; log text as a `str` (a
+    `str` is text when it contains a line break, starts after white space with `{` or `[`, or is longer than 4096
+    bytes; any other `str` is a path); `bytes`, `bytearray` or `memoryview`; a file object; or an iterable of
+    lines (`str` or `bytes`). Other types raise `TypeError`. Use `diagnose_text` to pass text unambiguously.
+    """
+    return Report._from_json(_native.diagnose(source))
+
+
+def diagnose_text(text: Union[str, bytes, bytearray, memoryview]) -> Report:
+    """Diagnoses the complete text of an export (`str` or bytes-like), never taken for a path."""
+    return Report._from_json(_native.diagnose_text(text))
+
+
+class Diagnoser(_native.Diagnoser):
+    """Streaming diagnosis: `push` chunks of an export (str or bytes, any chunking), `next_input` between files,
+    then `finish` for the report. The GIL is released while a chunk is processed. After `finish`, every call
+    raises `ValueError`."""
+
+    def finish(self) -> Report:
+        """Ends the input and returns the report."""
+        return Report._from_json(self._finish())
+
 
 __all__ = [
     "MAX_QUERY_LEN",
@@ -75,15 +188,18 @@ __all__ = [
     "CodeCount",
     "Count",
     "Details",
+    "DiagnoseSource",
     "Diagnoser",
     "Entry",
     "EntryLink",
     "ErrorBody",
     "ErrorClass",
+    "ErrorKind",
     "Evidence",
     "Family",
     "FindingKind",
     "FleetFinding",
+    "Format",
     "InvalidInputError",
     "IotHubErrorsError",
     "LogFormat",
