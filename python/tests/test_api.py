@@ -135,6 +135,8 @@ def test_classify_many_keeps_order_and_reports_the_position_of_a_bad_code() -> N
     codes = [404104, 429001, 400999, 404102]
     assert [c.code for c in ie.classify_many(codes)] == [404104, 429001, 400999, 404103]
     assert ie.classify_many(iter([])) == []
+    many = ie.classify_many([404104, 429001, 404104])
+    assert many[0] is many[2] and many[0] == ie.classify(404104) and many[1] == ie.classify(429001)
     with pytest.raises(ie.InvalidInputError, match=r"codes\[1\]"):
         ie.classify_many([404104, 5])
     with pytest.raises(TypeError):

@@ -84,29 +84,48 @@ fn classify<'py>(py: Python<'py>, code: &Bound<'py, PyAny>) -> PyResult<Bound<'p
     })
 }
 
-/// `Classification`s of every code of an iterable, in order, with the GIL released while classifying. The
-/// first code that is not an int raises `TypeError`; the first that is not an IoT Hub code raises
-/// `InvalidInputError`, whose message gives its position.
+/// The `Classification`s of every code of an iterable, with the GIL released while classifying, as
+/// `(distinct, positions)`: one classification per distinct code, and for each code its position in `distinct`
+/// (the package shares one object per distinct code). The first code that is not an int raises `TypeError`;
+/// the first that is not an IoT Hub code raises `InvalidInputError`, whose message gives its position.
 #[pyfunction]
-fn classify_many<'py>(py: Python<'py>, codes: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+fn classify_many<'py>(
+    py: Python<'py>,
+    codes: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyList>, Vec<usize>)> {
     guarded(py, || {
         if codes.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err("codes must be an iterable of ints, not a str"));
         }
         let numbers =
             codes.try_iter()?.map(|code| code_argument(py, &code?)).collect::<PyResult<Vec<u32>>>()?;
-        let results: Vec<_> =
-            py.detach(|| numbers.iter().map(|&code| iothub_errors::classify(code)).collect());
+        let (distinct, positions) = py.detach(|| {
+            let mut seen = std::collections::HashMap::new();
+            let mut distinct = Vec::new();
+            let positions: Vec<Result<usize, (usize, iothub_errors::Error)>> = numbers
+                .iter()
+                .enumerate()
+                .map(|(at, &code)| match seen.get(&code) {
+                    Some(&position) => Ok(position),
+                    None => {
+                        distinct.push(iothub_errors::classify(code).map_err(|error| (at, error))?);
+                        seen.insert(code, distinct.len() - 1);
+                        Ok(distinct.len() - 1)
+                    }
+                })
+                .collect();
+            (distinct, positions)
+        });
+        let positions = positions.into_iter().collect::<Result<Vec<usize>, _>>().map_err(|(at, error)| {
+            let failure = core_error(py, &error);
+            let _ = failure.value(py).setattr("args", (format!("codes[{at}]: {error}"),));
+            failure
+        })?;
         let list = PyList::empty(py);
-        for (position, result) in results.into_iter().enumerate() {
-            let classification = result.map_err(|error| {
-                let failure = core_error(py, &error);
-                let _ = failure.value(py).setattr("args", (format!("codes[{position}]: {error}"),));
-                failure
-            })?;
-            list.append(to_py(py, &classification)?)?;
+        for classification in &distinct {
+            list.append(to_py(py, classification)?)?;
         }
-        Ok(list.into_any())
+        Ok((list, positions))
     })
 }
 

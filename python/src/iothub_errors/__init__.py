@@ -18,7 +18,6 @@ Quick tour::
 from __future__ import annotations
 
 import os
-import threading
 from typing import IO, Iterable, Optional, Union
 
 from iothub_errors import _native
@@ -73,15 +72,15 @@ LogFormat = Format
 DiagnoseSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[str], IO[bytes], Iterable[Union[str, bytes]]]
 
 _ENTRIES: tuple[Entry, ...] = ()
-_ENTRIES_LOCK = threading.Lock()
+_SHARED: dict[str, tuple[Entry, ...]] = {}
 
 
 def _entries() -> tuple[Entry, ...]:
     """Every catalog entry, built once: `lookup(401003) is lookup(401003)`."""
     global _ENTRIES
-    with _ENTRIES_LOCK:
-        if not _ENTRIES:
-            _ENTRIES = tuple([Entry._from_json(entry) for entry in _native.catalog()])
+    if not _ENTRIES:
+        built = tuple([Entry._from_json(entry) for entry in _native.catalog()])
+        _ENTRIES = _SHARED.setdefault("entries", built)  # atomic: threads that race all keep the first tuple
     return _ENTRIES
 
 
@@ -124,12 +123,15 @@ def classify(code: int) -> Classification:
 
 
 def classify_many(codes: Iterable[int]) -> list[Classification]:
-    """Classifies every code of an iterable, in order, with the GIL released while classifying.
+    """Classifies every code of an iterable, in order, with the GIL released while classifying (equal codes share
+    one `Classification` object).
 
     The first code that is not an int raises `TypeError`; the first that is not an IoT Hub code raises
     `InvalidInputError`, whose message gives its position.
     """
-    return [Classification._from_json(value) for value in _native.classify_many(codes)]
+    values, positions = _native.classify_many(codes)
+    distinct = [Classification._from_json(value) for value in values]
+    return [distinct[position] for position in positions]
 
 
 def scan(text: str) -> list[ScanFinding]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import MISSING, fields
-from typing import Any
+from typing import Any, TypeVar
+
+_Member = TypeVar("_Member", bound="OrderedStrEnum")
 
 
 class OrderedStrEnum(str, enum.Enum):
@@ -21,6 +23,11 @@ class OrderedStrEnum(str, enum.Enum):
         return format(str(self.value), spec)
 
     __hash__ = str.__hash__
+
+    @classmethod
+    def _of(cls: type[_Member], value: str) -> _Member:
+        """The member of a JSON name the core wrote (a dict look-up: faster than `cls(value)`)."""
+        return cls._value2member_map_[value]  # type: ignore[return-value]
 
     def _position(self, other: object) -> tuple[int, int]:
         if type(other) is not type(self):

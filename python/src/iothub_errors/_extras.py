@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, Optional, Union, cast
 
-from iothub_errors import _html, _native
+from iothub_errors import _native
 
 if TYPE_CHECKING:
     from iothub_errors._types import Entry, FindingKind, FleetFinding, Report, RetryAdvice, ScanFinding, Severity
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 class EntryExtras:
     def _repr_html_(self) -> str:
         """A card with class, retry advice, who acts, fixes and the documentation link."""
+        from iothub_errors import _html  # on first display: importing the package needs no `html`
         return _html.entry_card(cast("Entry", self))
 
 
@@ -28,11 +29,13 @@ class RetryAdviceExtras:
 
 class ScanFindingExtras:
     def _repr_html_(self) -> str:
+        from iothub_errors import _html
         return _html.scan_finding_card(cast("ScanFinding", self))
 
 
 class FleetFindingExtras:
     def _repr_html_(self) -> str:
+        from iothub_errors import _html
         return _html.fleet_finding_card(cast("FleetFinding", self))
 
 
@@ -74,6 +77,7 @@ class ReportExtras:
         )
 
     def _repr_html_(self) -> str:
+        from iothub_errors import _html
         return _html.report_view(cast("Report", self))
 
 
@@ -95,4 +99,5 @@ class SummaryExtras:
         return pandas.DataFrame(rows, columns=["dimension", "key", "name", "count"])
 
     def _repr_html_(self) -> str:
+        from iothub_errors import _html
         return _html.summary_view(cast("Summary", self))

@@ -360,19 +360,21 @@ class Classification(Record):
     def _from_json(cls, value: Any) -> Classification:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             code=value["code"],
             name=value["name"],
             known=value["known"],
-            error_class=ErrorClass(value["class"]),
+            error_class=ErrorClass._of(value["class"]),
             http_status=value["http_status"],
             family=value["family"],
             transient=value["transient"],
             retry=RetryAdvice._from_json(value["retry"]),
-            actor=Actor(value["actor"]),
-            severity=Severity(value["severity"]),
+            actor=Actor._of(value["actor"]),
+            severity=Severity._of(value["severity"]),
             sdk_views=tuple([SdkView._from_json(item) for item in value["sdk_views"]]),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -390,11 +392,13 @@ class CodeCount(Record):
     def _from_json(cls, value: Any) -> CodeCount:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             code=value["code"],
             name=value["name"],
             count=value["count"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -410,10 +414,12 @@ class Count(Record):
     def _from_json(cls, value: Any) -> Count:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             key=value["key"],
             count=value["count"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -441,7 +447,8 @@ class Details(Record):
     def _from_json(cls, value: Any) -> Details:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             period_minutes=value["period_minutes"],
             reconnect_minutes=value["reconnect_minutes"],
             root_cause=value["root_cause"],
@@ -451,6 +458,7 @@ class Details(Record):
             ip_addresses=tuple(value["ip_addresses"]),
             sdk=value["sdk"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -510,20 +518,21 @@ class Entry(_extras.EntryExtras, Record):
     def _from_json(cls, value: Any) -> Entry:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             code=value["code"],
             name=value["name"],
             aliases=tuple(value["aliases"]),
             alias_codes=tuple(value["alias_codes"]),
             family=value["family"],
-            error_class=ErrorClass(value["class"]),
+            error_class=ErrorClass._of(value["class"]),
             http_status=value["http_status"],
             amqp_mqtt_only=value["amqp_mqtt_only"],
             transient=value["transient"],
             retry=RetryAdvice._from_json(value["retry"]),
-            actor=Actor(value["actor"]),
-            severity=Severity(value["severity"]),
-            source=Source(value["source"]),
+            actor=Actor._of(value["actor"]),
+            severity=Severity._of(value["severity"]),
+            source=Source._of(value["source"]),
             summary=value["summary"],
             causes=tuple(value["causes"]),
             fixes=tuple(value["fixes"]),
@@ -536,6 +545,7 @@ class Entry(_extras.EntryExtras, Record):
             sdk_views=tuple([SdkView._from_json(item) for item in value["sdk_views"]]),
             doc_url=value["doc_url"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -553,11 +563,13 @@ class EntryLink(Record):
     def _from_json(cls, value: Any) -> EntryLink:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             code=value["code"],
             name=value["name"],
             doc_url=value["doc_url"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -584,8 +596,9 @@ class Error(Record):
     def _from_json(cls, value: Any) -> Error:
         if isinstance(value, cls):
             return value
-        return cls(
-            kind=ErrorKind(value["kind"]),
+        record = object.__new__(cls)
+        record.__dict__.update(
+            kind=ErrorKind._of(value["kind"]),
             message=value["message"],
             code=value.get("code"),
             input=value.get("input"),
@@ -594,6 +607,7 @@ class Error(Record):
             name=value.get("name"),
             reason=value.get("reason"),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -627,16 +641,18 @@ class ErrorBody(Record):
     def _from_json(cls, value: Any) -> ErrorBody:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             code=value["code"],
             name=value["name"],
-            error_class=None if value["class"] is None else ErrorClass(value["class"]),
+            error_class=None if value["class"] is None else ErrorClass._of(value["class"]),
             message=value["message"],
             tracking_id=value["tracking_id"],
             timestamp=value["timestamp"],
             info=value["info"],
             http_status=value["http_status"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -654,11 +670,13 @@ class Family(Record):
     def _from_json(cls, value: Any) -> Family:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             prefix=value["prefix"],
             title=value["title"],
             doc_url=value["doc_url"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -698,9 +716,10 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
     def _from_json(cls, value: Any) -> FleetFinding:
         if isinstance(value, cls):
             return value
-        return cls(
-            kind=FindingKind(value["kind"]),
-            severity=Severity(value["severity"]),
+        record = object.__new__(cls)
+        record.__dict__.update(
+            kind=FindingKind._of(value["kind"]),
+            severity=Severity._of(value["severity"]),
             title=value["title"],
             devices=tuple(value["devices"]),
             codes=tuple(value["codes"]),
@@ -714,6 +733,7 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
             details=Details._from_json(value["details"]),
             timeline=tuple([TimelineEvent._from_json(item) for item in value["timeline"]]),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -729,10 +749,12 @@ class Offender(Record):
     def _from_json(cls, value: Any) -> Offender:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             device=value["device"],
             count=value["count"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -750,11 +772,13 @@ class RecordRef(Record):
     def _from_json(cls, value: Any) -> RecordRef:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             input=value["input"],
             line=value["line"],
             index=value["index"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -770,10 +794,12 @@ class Report(_extras.ReportExtras, Record):
     def _from_json(cls, value: Any) -> Report:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             summary=Summary._from_json(value["summary"]),
             findings=tuple([FleetFinding._from_json(item) for item in value["findings"]]),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -791,11 +817,13 @@ class Resolution(Record):
     def _from_json(cls, value: Any) -> Resolution:
         if isinstance(value, cls):
             return value
-        return cls(
-            matched_by=MatchKind(value["matched_by"]),
+        record = object.__new__(cls)
+        record.__dict__.update(
+            matched_by=MatchKind._of(value["matched_by"]),
             entry=None if value["entry"] is None else Entry._from_json(value["entry"]),
             classification=Classification._from_json(value["classification"]),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -815,12 +843,14 @@ class RetryAdvice(_extras.RetryAdviceExtras, Record):
     def _from_json(cls, value: Any) -> RetryAdvice:
         if isinstance(value, cls):
             return value
-        return cls(
-            kind=RetryKind(value["kind"]),
+        record = object.__new__(cls)
+        record.__dict__.update(
+            kind=RetryKind._of(value["kind"]),
             initial_ms=value.get("initial_ms"),
             max_ms=value.get("max_ms"),
             jitter_percent=value.get("jitter_percent"),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -858,20 +888,22 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
     def _from_json(cls, value: Any) -> ScanFinding:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             code=value["code"],
             name=value["name"],
-            error_class=None if value["class"] is None else ErrorClass(value["class"]),
-            service=Service(value["service"]),
+            error_class=None if value["class"] is None else ErrorClass._of(value["class"]),
+            service=Service._of(value["service"]),
             start=value["start"],
             end=value["end"],
-            evidence=Evidence(value["evidence"]),
+            evidence=Evidence._of(value["evidence"]),
             confidence=value["confidence"],
             tracking_id=value["tracking_id"],
             timestamp=value["timestamp"],
             device_id=value["device_id"],
             message=value["message"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -893,13 +925,15 @@ class SdkView(Record):
     def _from_json(cls, value: Any) -> SdkView:
         if isinstance(value, cls):
             return value
-        return cls(
-            sdk=Sdk(value["sdk"]),
+        record = object.__new__(cls)
+        record.__dict__.update(
+            sdk=Sdk._of(value["sdk"]),
             knows_code=value["knows_code"],
             surfaces_as=value["surfaces_as"],
             transient=value["transient"],
             policy=value["policy"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -915,10 +949,12 @@ class SearchHit(Record):
     def _from_json(cls, value: Any) -> SearchHit:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             entry=Entry._from_json(value["entry"]),
             score=value["score"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -936,11 +972,13 @@ class Skipped(Record):
     def _from_json(cls, value: Any) -> Skipped:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             line=value["line"],
-            reason=SkipReason(value["reason"]),
+            reason=SkipReason._of(value["reason"]),
             excerpt=value["excerpt"],
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -982,12 +1020,13 @@ class Summary(_extras.SummaryExtras, Record):
     def _from_json(cls, value: Any) -> Summary:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             records_read=value["records_read"],
             records_skipped=value["records_skipped"],
             duplicates=value["duplicates"],
             skipped=tuple([Skipped._from_json(item) for item in value["skipped"]]),
-            formats=tuple([Format(item) for item in value["formats"]]),
+            formats=tuple([Format._of(item) for item in value["formats"]]),
             first=value["first"],
             last=value["last"],
             devices=value["devices"],
@@ -999,6 +1038,7 @@ class Summary(_extras.SummaryExtras, Record):
             by_device=tuple([Count._from_json(item) for item in value["by_device"]]),
             top_devices=tuple([Count._from_json(item) for item in value["top_devices"]]),
         )
+        return record
 
 
 @dataclass(frozen=True, repr=False)
@@ -1018,9 +1058,11 @@ class TimelineEvent(Record):
     def _from_json(cls, value: Any) -> TimelineEvent:
         if isinstance(value, cls):
             return value
-        return cls(
+        record = object.__new__(cls)
+        record.__dict__.update(
             time=value["time"],
             time_ms=value["time_ms"],
             device=value["device"],
             code=value["code"],
         )
+        return record
