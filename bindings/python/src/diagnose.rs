@@ -12,8 +12,8 @@ use crate::feed::{chunk_bytes, feed};
 
 /// Streaming diagnosis: `push` chunks of an export (str or bytes, any chunking), `next_input` between files,
 /// then `finish` for the report. The GIL is released while a chunk is processed. After `finish`, every call
-/// raises `ValueError`. The package's `Diagnoser` derives from this class; its `finish` returns a `Report`.
-#[pyclass(frozen, subclass, module = "iothub_errors._native", name = "Diagnoser")]
+/// raises `ValueError`. The package's `Diagnoser` wraps this class; its `finish` returns a `Report`.
+#[pyclass(frozen, module = "iothub_errors._native", name = "Diagnoser")]
 pub struct PyDiagnoser {
     state: Mutex<Option<CoreDiagnoser>>,
 }
@@ -60,7 +60,7 @@ impl PyDiagnoser {
         guarded(py, || self.with_diagnoser(py, |diagnoser| diagnoser.records_read()))
     }
     /// Ends the input and returns the report in its JSON shape.
-    fn _finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn finish<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guarded(py, || {
             let report = py.detach(|| {
                 let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);

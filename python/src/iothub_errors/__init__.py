@@ -173,14 +173,35 @@ def diagnose_text(text: Union[str, bytes, bytearray, memoryview]) -> Report:
     return Report._from_json(_native.diagnose_text(text))
 
 
-class Diagnoser(_native.Diagnoser):
+class Diagnoser:
     """Streaming diagnosis: `push` chunks of an export (str or bytes, any chunking), `next_input` between files,
     then `finish` for the report. The GIL is released while a chunk is processed. After `finish`, every call
     raises `ValueError`."""
 
+    __slots__ = ("_native",)
+
+    def __init__(self) -> None:
+        self._native = _native.Diagnoser()
+
+    def push(self, chunk: Union[str, bytes, bytearray, memoryview]) -> None:
+        """Feeds a chunk of an export: a `str`, or `bytes`/`bytearray`/`memoryview` of UTF-8 text."""
+        self._native.push(chunk)
+
+    def next_input(self) -> None:
+        """Starts the next input (file): its format is detected anew and evidence carries its number."""
+        self._native.next_input()
+
+    @property
+    def records_read(self) -> int:
+        """Records read so far."""
+        return self._native.records_read
+
     def finish(self) -> Report:
         """Ends the input and returns the report."""
-        return Report._from_json(self._finish())
+        return Report._from_json(self._native.finish())
+
+    def __repr__(self) -> str:
+        return repr(self._native)
 
 
 __all__ = [

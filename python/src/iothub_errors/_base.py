@@ -30,7 +30,7 @@ class OrderedStrEnum(str, enum.Enum):
         return cls._value2member_map_[value]  # type: ignore[return-value]
 
     def _position(self, other: object) -> tuple[int, int]:
-        if type(other) is not type(self):
+        if type(other) is not type(self) or not isinstance(other, OrderedStrEnum):
             raise TypeError(f"cannot order {type(self).__name__} against {type(other).__name__}")
         members = list(type(self))
         return members.index(self), members.index(other)
