@@ -144,7 +144,8 @@ def scan(text: str) -> list[ScanFinding]:
 
 def scan_many(texts: Iterable[str]) -> list[list[ScanFinding]]:
     """Scans every text of an iterable, with the GIL released while scanning; one list of findings per text."""
-    return [[ScanFinding._from_json(value) for value in found] for found in _native.scan_many(texts)]
+    build = ScanFinding._from_json
+    return [[build(value) for value in found] if found else [] for found in _native.scan_many(texts)]
 
 
 def parse_error_body(body: str, http_status: Optional[int] = None) -> ErrorBody:
