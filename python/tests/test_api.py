@@ -67,6 +67,7 @@ def test_equality_and_hashing() -> None:
     assert ie.parse_error_body(body) == ie.parse_error_body(body)
     assert {ie.parse_error_body(body)} == {ie.parse_error_body(body)}
     assert ie.classify(404104) != "404104"
+    assert ie.classify(404104) is ie.classify(404104), "classifications are immutable and shared"
 
 
 def test_enums_compare_and_hash_like_their_names() -> None:
