@@ -3,26 +3,9 @@
 from typing import Any, Final, Optional, Union, final
 
 __all__ = [
-    "__version__",
-    "IotHubErrorsError",
-    "UnknownCodeError",
-    "UnknownNameError",
-    "InvalidInputError",
-    "MAX_QUERY_LEN",
-    "catalog",
-    "lookup",
-    "by_name",
-    "resolve",
-    "search",
-    "classify",
-    "classify_many",
-    "describe_retry",
-    "scan",
-    "scan_many",
-    "parse_error_body",
-    "Diagnoser",
-    "diagnose",
-    "diagnose_text",
+    "__version__", "IotHubErrorsError", "UnknownCodeError", "UnknownNameError", "InvalidInputError",
+    "MAX_QUERY_LEN", "catalog", "lookup", "by_name", "resolve", "search", "classify", "classify_many",
+    "describe_retry", "scan", "scan_many", "parse_error_body", "Diagnoser", "diagnose", "diagnose_text",
     "_check_panic_guard",
 ]
 
