@@ -153,6 +153,7 @@ def test_scan_offsets_index_the_python_string() -> None:
     assert "404103" in text[findings[0].start : findings[0].end]
     assert "DeviceNotFound" in text[findings[1].start : findings[1].end]
     assert findings[0].to_dict()["start"] == findings[0].start
+    assert all(f.confidence == round(f.confidence, 4) for f in findings), "the core's f32, as JSON writes it"
 
 
 def test_scan_many_scans_each_text() -> None:
