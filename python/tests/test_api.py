@@ -13,11 +13,11 @@ def test_lookup_gives_a_typed_shared_entry() -> None:
     entry = ie.lookup(401003)
     assert isinstance(entry, ie.Entry)
     assert entry.code == 401003 and entry.name == "IotHubUnauthorized"
-    assert entry.error_class == "Unauthorized" and entry.error_class is ie.ErrorClass.Unauthorized
+    assert entry.error_class == "Unauthorized" and entry.error_class is ie.ErrorClass.UNAUTHORIZED
     assert entry.http_status == 401 and entry.transient is False
     assert entry.retry.kind == ie.RetryKind.RECONNECT_WITH_NEW_TOKEN == "reconnect-with-new-token"
     assert entry.actor == "device-code" and entry.severity in (ie.Severity.INFO, ie.Severity.WARNING, "error")
-    assert entry.family is not None and entry.family.prefix == "401"
+    assert entry.family is not None and entry.family.startswith("401xxx "), "the family is its section title, as in JSON"
     assert isinstance(entry.fixes, tuple) and entry.fixes and all(isinstance(fix, str) for fix in entry.fixes)
     assert len(entry.sdk_views) == 7 and entry.sdk_views[0].sdk == "csharp-service-v1"
     assert entry.doc_url.startswith("https://")
@@ -67,10 +67,11 @@ def test_equality_and_hashing() -> None:
     assert ie.parse_error_body(body) == ie.parse_error_body(body)
     assert {ie.parse_error_body(body)} == {ie.parse_error_body(body)}
     assert ie.classify(404104) != "404104"
+    assert ie.classify(404104) is ie.classify(404104), "classifications are immutable and shared"
 
 
 def test_enums_compare_and_hash_like_their_names() -> None:
-    assert ie.ErrorClass.TooManyRequests == "TooManyRequests"
+    assert ie.ErrorClass.TOO_MANY_REQUESTS == "TooManyRequests"
     assert "warning" == ie.Severity.WARNING
     assert ie.Severity.WARNING != "error"
     assert hash(ie.Severity.WARNING) == hash("warning")
@@ -78,14 +79,26 @@ def test_enums_compare_and_hash_like_their_names() -> None:
     assert ie.Severity.CRITICAL > ie.Severity.ERROR > ie.Severity.WARNING > ie.Severity.INFO
     assert str(ie.FindingKind.THROTTLING_BURST) == "throttling-burst"
     assert repr(ie.Actor.AZURE) == "<Actor.AZURE: 'azure'>"
-    assert ie.ErrorClass.NotFound.value == "NotFound"
-    assert ie.Service.IotHub == "IotHub"
+    assert ie.ErrorClass.NOT_FOUND.value == "NotFound"
+    assert ie.Service.IOT_HUB == "IotHub"
+    assert ie.Severity("error") is ie.Severity.ERROR and ie.FindingKind("c2d-lock-lost") is ie.FindingKind.C2D_LOCK_LOST
+    assert [str(member) for member in ie.Severity] == ["info", "warning", "error", "critical"]
+    assert f"{ie.Severity.ERROR}" == "error" and isinstance(ie.Severity.ERROR, str)
+    assert max([ie.Severity.WARNING, ie.Severity.CRITICAL, ie.Severity.INFO]) is ie.Severity.CRITICAL
+    with pytest.raises(TypeError):
+        ie.Severity.ERROR > "warning"  # noqa: B015 (ordering is among members of one enumeration only)
+    with pytest.raises(TypeError):
+        ie.Severity.ERROR < ie.Actor.AZURE  # type: ignore[operator]  # noqa: B015
+    with pytest.raises(ValueError):
+        ie.Severity("fatal")
 
 
 def test_reprs_are_useful() -> None:
     assert repr(ie.lookup(401003)).startswith("Entry(code=401003, name='IotHubUnauthorized'")
     assert "known=False" in repr(ie.classify(429999))
-    assert repr(ie.resolve("404102")) == "Resolution(matched_by='alias-code', code=404103, name='DeviceNotOnline')"
+    assert repr(ie.resolve("404102")).startswith(
+        "Resolution(matched_by='alias-code', entry=Entry(code=404103, name='DeviceNotOnline'"
+    )
     assert "ScanFinding(code=404104" in repr(ie.scan("error code 404104")[0])
     assert repr(ie.lookup(429001).retry).startswith("RetryAdvice(kind='backoff'")
 
@@ -123,6 +136,8 @@ def test_classify_many_keeps_order_and_reports_the_position_of_a_bad_code() -> N
     codes = [404104, 429001, 400999, 404102]
     assert [c.code for c in ie.classify_many(codes)] == [404104, 429001, 400999, 404103]
     assert ie.classify_many(iter([])) == []
+    many = ie.classify_many([404104, 429001, 404104])
+    assert many[0] is many[2] and many[0] == ie.classify(404104) and many[1] == ie.classify(429001)
     with pytest.raises(ie.InvalidInputError, match=r"codes\[1\]"):
         ie.classify_many([404104, 5])
     with pytest.raises(TypeError):
@@ -138,6 +153,7 @@ def test_scan_offsets_index_the_python_string() -> None:
     assert "404103" in text[findings[0].start : findings[0].end]
     assert "DeviceNotFound" in text[findings[1].start : findings[1].end]
     assert findings[0].to_dict()["start"] == findings[0].start
+    assert all(f.confidence == round(f.confidence, 4) for f in findings), "the core's f32, as JSON writes it"
 
 
 def test_scan_many_scans_each_text() -> None:

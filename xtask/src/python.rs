@@ -25,8 +25,8 @@ pub fn build(root: &Path) -> Result<(), String> {
     build_wheel(root).map(|wheel| println!("wheel: {}", wheel.display()))
 }
 
-/// Builds the wheel, installs it with `--no-index` into a fresh venv, checks the stubs against the module with
-/// `mypy.stubtest`, and runs pytest there.
+/// Builds the wheel, installs it with `--no-index` into a fresh venv, checks the native module's stubs with
+/// `mypy.stubtest`, type-checks the package's Python with `mypy --strict`, and runs pytest there.
 pub fn test(root: &Path) -> Result<(), String> {
     let wheel = build_wheel(root)?;
     let venv = root.join("target/python/test");
@@ -36,8 +36,11 @@ pub fn test(root: &Path) -> Result<(), String> {
         pip(&python, &["install", "--quiet"], &TEST_PACKAGES.map(std::ffi::OsStr::new))
     })?;
     // Run from the venv so that `python/src` can never shadow the installed package.
-    step("mypy.stubtest iothub_errors", || {
-        run(Command::new(&python).args(["-m", "mypy.stubtest", "iothub_errors"]).current_dir(&venv))
+    step("mypy.stubtest iothub_errors._native", || {
+        run(Command::new(&python).args(["-m", "mypy.stubtest", "iothub_errors._native"]).current_dir(&venv))
+    })?;
+    step("mypy --strict -p iothub_errors (the package's Python, generated _types.py included)", || {
+        run(Command::new(&python).args(["-m", "mypy", "--strict", "-p", "iothub_errors"]).current_dir(&venv))
     })?;
     step("pytest python/tests", || pytest(&python, &root.join("python/tests"), &venv))
 }

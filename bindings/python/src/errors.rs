@@ -1,13 +1,16 @@
-//! The exceptions of the package, the mapping of the core's `Error` onto them, argument checks, and the guard
-//! that turns a (never expected) Rust panic into an `IotHubErrorsError` instead of pyo3's `PanicException`.
+//! The exceptions of the package (their `kind` strings are the core's `ErrorKind::as_str`), the mapping of the
+//! core's `Error` onto them, argument checks, and the guard that turns a (never expected) Rust panic into an
+//! `IotHubErrorsError` instead of pyo3's `PanicException`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use iothub_errors::Error;
+use std::borrow::Cow;
+
+use iothub_errors::{Error, ErrorKind};
 use pyo3::exceptions::{PyException, PyLookupError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyInt, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyInt, PyString, PyTuple, PyType};
 
 /// The exception classes, created once per interpreter with `type(name, bases, namespace)` because two of
 /// them derive from two builtins (`create_exception!` takes a single base).
@@ -27,13 +30,16 @@ static EXCEPTIONS: PyOnceLock<Exceptions> = PyOnceLock::new();
 /// The exception classes of this interpreter.
 pub fn exceptions(py: Python<'_>) -> PyResult<&'static Exceptions> {
     EXCEPTIONS.get_or_try_init(py, || {
+        let kinds: Vec<String> = ErrorKind::ALL.iter().map(|kind| format!("`{}`", kind.as_str())).collect();
         let base = new_exception(
             py,
             "IotHubErrorsError",
             PyTuple::new(py, [py.get_type::<PyException>()])?,
-            "Base of every error iothub_errors raises on purpose. `kind` is the stable identifier of the \
-             cause (`empty-input`, `input-too-long`, `invalid-code`, `unknown-code`, `unknown-name`, \
-             `not-an-error-body`, or `internal` for a fault inside the library).",
+            &format!(
+                "Base of every error iothub_errors raises on purpose. `kind` is the stable identifier of the \
+                 cause ({}, or `internal` for a fault inside the library).",
+                kinds.join(", ")
+            ),
             &[("kind", "internal")],
         )?;
         let unknown_code = new_exception(
@@ -42,14 +48,14 @@ pub fn exceptions(py: Python<'_>) -> PyResult<&'static Exceptions> {
             PyTuple::new(py, [base.bind(py).clone(), py.get_type::<PyLookupError>()])?,
             "A well-formed code the catalog does not list (`classify` still classifies it). `code` is the \
              code.",
-            &[("kind", "unknown-code")],
+            &[("kind", ErrorKind::UnknownCode.as_str())],
         )?;
         let unknown_name = new_exception(
             py,
             "UnknownNameError",
             PyTuple::new(py, [base.bind(py).clone(), py.get_type::<PyLookupError>()])?,
             "No catalog entry has this name or alias. `name` is the name looked for (shortened when long).",
-            &[("kind", "unknown-name")],
+            &[("kind", ErrorKind::UnknownName.as_str())],
         )?;
         let invalid_input = new_exception(
             py,
@@ -57,7 +63,7 @@ pub fn exceptions(py: Python<'_>) -> PyResult<&'static Exceptions> {
             PyTuple::new(py, [base.bind(py).clone(), py.get_type::<PyValueError>()])?,
             "The input cannot be answered: empty, too long, not an IoT Hub code, or not an error body \
              (see `kind`).",
-            &[("kind", "invalid-code")],
+            &[("kind", ErrorKind::InvalidCode.as_str())],
         )?;
         Ok(Exceptions { base, unknown_code, unknown_name, invalid_input })
     })
@@ -157,6 +163,33 @@ pub fn code_argument(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u32> 
             Err(core_error(py, &Error::InvalidCode { input: shorten(&written), reason }))
         }
         Err(failure) => Err(failure),
+    }
+}
+
+/// The text of a `str` argument. Lone surrogates (which UTF-8 cannot hold) become `?`, one character for
+/// one, so that positions in the text stay those of the Python string.
+pub fn text_argument<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, str>> {
+    let text = value
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err(format!("{what} must be a str, not {}", type_name(value))))?;
+    match text.to_cow() {
+        Ok(text) => Ok(text),
+        Err(_) => {
+            let bytes = text.call_method1("encode", ("utf-8", "replace"))?;
+            let bytes: Vec<u8> = bytes.extract()?;
+            Ok(Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    }
+}
+
+/// An HTTP status argument: an int from 100 to 599.
+pub fn status_argument(value: &Bound<'_, PyAny>) -> PyResult<u16> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!("http_status must be an int, not {}", type_name(value))));
+    }
+    match value.extract::<i64>() {
+        Ok(status @ 100..=599) => Ok(status as u16),
+        _ => Err(PyValueError::new_err("http_status must be an HTTP status from 100 to 599")),
     }
 }
 

@@ -2,12 +2,13 @@
 //!
 //! - `core/src/catalog/generated.rs` from `core/data/catalog.toml` (the catalog's static tables);
 //! - `core/schema.json`, the JSON Schema of every type the core serializes (from the core's own types);
-//! - each binding's types, generated from that schema.
+//! - each binding's types, generated from that schema (`python/src/iothub_errors/_types.py`).
 //!
 //! `--check` fails when a committed file differs from what would be generated; the test
 //! `generated_files_are_fresh` runs the same check inside `cargo test`.
 
 mod catalog;
+mod python;
 mod schema;
 mod typescript;
 mod uniffi;
@@ -34,6 +35,7 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
         Generated { path: typescript::KEYS_FILE, text: typescript::keys(&schema)? },
         Generated { path: typescript::NAMES_FILE, text: typescript::names(&schema)? },
         Generated { path: uniffi::GENERATED_FILE, text: uniffi::generate(root, &schema)? },
+        Generated { path: python::TYPES_FILE, text: python::generate(&schema, &python::EXTRAS)? },
     ])
 }
 

@@ -1,0 +1,173 @@
+//! Reading `diagnose(source)`: a path (file or directory walk), log text, bytes, a file object or an iterable
+//! of lines, pushed into the core's `Diagnoser` with the GIL released while it reads.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use iothub_errors::diagnose::Diagnoser;
+use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
+
+use crate::errors::{text_argument, type_name};
+
+/// Bytes handed to the core at a time when reading files, file objects and lines.
+const CHUNK: usize = 1 << 20;
+/// A `str` longer than this (in UTF-8 bytes) is log text, never a path.
+const MAX_PATH_BYTES: usize = 4096;
+/// File names read from a directory: the shapes Azure exports.
+const LOG_EXTENSIONS: [&str; 5] = ["json", "jsonl", "csv", "log", "txt"];
+
+/// Bytes of a chunk: UTF-8 of a `str` (lone surrogates become `?`), or the bytes of a bytes-like object.
+pub enum Chunk<'a> {
+    Text(std::borrow::Cow<'a, str>),
+    Bytes(PyBackedBytes),
+}
+
+impl AsRef<[u8]> for Chunk<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Chunk::Text(text) => text.as_bytes(),
+            Chunk::Bytes(bytes) => bytes.as_ref(),
+        }
+    }
+}
+
+pub fn chunk_bytes<'a>(chunk: &'a Bound<'_, PyAny>) -> PyResult<Chunk<'a>> {
+    if chunk.is_instance_of::<PyString>() {
+        return Ok(Chunk::Text(text_argument(chunk, "chunk")?));
+    }
+    if chunk.is_instance_of::<PyBytes>() || chunk.is_instance_of::<PyByteArray>() {
+        return Ok(Chunk::Bytes(chunk.extract::<PyBackedBytes>()?));
+    }
+    if chunk.is_instance_of::<PyMemoryView>() {
+        return Ok(Chunk::Bytes(chunk.call_method0("tobytes")?.extract::<PyBackedBytes>()?));
+    }
+    Err(PyTypeError::new_err(format!("a chunk must be str or bytes, not {}", type_name(chunk))))
+}
+
+/// True when a `str` given to `diagnose` is log text rather than a path: it holds a line break, starts
+/// (after white space) with `{` or `[`, or is longer than any path.
+fn is_log_text(text: &str) -> bool {
+    text.len() > MAX_PATH_BYTES || text.contains(['\n', '\r']) || text.trim_start().starts_with(['{', '['])
+}
+
+/// Feeds `source` to the diagnoser, as the README's table of sources says; other types raise `TypeError`.
+pub fn feed(py: Python<'_>, diagnoser: &mut Diagnoser, source: &Bound<'_, PyAny>) -> PyResult<()> {
+    if source.is_instance_of::<PyString>() {
+        let text = text_argument(source, "source")?;
+        if is_log_text(&text) {
+            py.detach(|| diagnoser.push_bytes(text.as_bytes()));
+            return Ok(());
+        }
+        return feed_path(py, diagnoser, Path::new(text.as_ref()));
+    }
+    if source.is_instance_of::<PyBytes>()
+        || source.is_instance_of::<PyByteArray>()
+        || source.is_instance_of::<PyMemoryView>()
+    {
+        let bytes = chunk_bytes(source)?;
+        py.detach(|| diagnoser.push_bytes(bytes.as_ref()));
+        return Ok(());
+    }
+    if source.hasattr("__fspath__")? {
+        let path: PathBuf = source.extract()?;
+        return feed_path(py, diagnoser, &path);
+    }
+    if source.hasattr("read")? {
+        loop {
+            let chunk = source.call_method1("read", (CHUNK,))?;
+            let bytes = chunk_bytes(&chunk).map_err(|_| {
+                PyTypeError::new_err(format!("read() returned {}, not str or bytes", type_name(&chunk)))
+            })?;
+            if bytes.as_ref().is_empty() {
+                return Ok(());
+            }
+            py.detach(|| diagnoser.push_bytes(bytes.as_ref()));
+        }
+    }
+    let lines = source.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "source must be a path, a file object, an iterable of lines, bytes or a str of log text, not {}",
+            type_name(source)
+        ))
+    })?;
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
+    for line in lines {
+        let line = line?;
+        let bytes = chunk_bytes(&line).map_err(|_| {
+            PyTypeError::new_err(format!("lines must be str or bytes, not {}", type_name(&line)))
+        })?;
+        let bytes = bytes.as_ref();
+        buffer.extend_from_slice(bytes);
+        if !bytes.ends_with(b"\n") {
+            buffer.push(b'\n');
+        }
+        if buffer.len() >= CHUNK {
+            py.detach(|| diagnoser.push_bytes(&buffer));
+            buffer.clear();
+        }
+    }
+    py.detach(|| diagnoser.push_bytes(&buffer));
+    Ok(())
+}
+
+/// Reads a file, or every log file below a directory (each one a separate input).
+fn feed_path(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path) -> PyResult<()> {
+    if path.is_dir() {
+        let mut files = Vec::new();
+        walk(path, &mut files);
+        files.sort();
+        if files.is_empty() {
+            return Err(PyFileNotFoundError::new_err(format!(
+                "{}: no .json, .jsonl, .csv, .log or .txt files in this directory",
+                path.display()
+            )));
+        }
+        for (number, file) in files.iter().enumerate() {
+            if number > 0 {
+                diagnoser.next_input();
+            }
+            read_file(py, diagnoser, file)?;
+        }
+        return Ok(());
+    }
+    if !path.exists() {
+        return Err(PyFileNotFoundError::new_err((
+            2,
+            "No such file or directory (a str without a line break is taken for a path; use diagnose_text() \
+             for log text)",
+            path.display().to_string(),
+        )));
+    }
+    read_file(py, diagnoser, path)
+}
+
+fn read_file(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path) -> PyResult<()> {
+    py.detach(|| -> std::io::Result<()> {
+        let mut file = File::open(path)?;
+        let mut buffer = vec![0; CHUNK];
+        loop {
+            let read = file.read(&mut buffer)?;
+            if read == 0 {
+                return Ok(());
+            }
+            diagnoser.push_bytes(buffer.get(..read).unwrap_or_default());
+        }
+    })
+    .map_err(|error| PyOSError::new_err(format!("{}: {error}", path.display())))
+}
+
+fn walk(directory: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(directory) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, files);
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| LOG_EXTENSIONS.contains(&e)) {
+            files.push(path);
+        }
+    }
+}
