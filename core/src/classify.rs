@@ -19,9 +19,9 @@ pub struct Classification {
     pub known: bool,
     /// The HTTP-status class.
     pub class: ErrorClass,
-    /// The HTTP status it comes with; `None` for AMQP/MQTT-only errors.
+    /// The HTTP status it comes with; null for AMQP/MQTT-only errors.
     pub http_status: Option<u16>,
-    /// The article section of the code, when its prefix is known.
+    /// The title of the article section the code belongs to (e.g. "401xxx Unauthorized"), when its prefix is known.
     #[serde(serialize_with = "serialize_family")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<&'static str>"))]
     pub family: Option<&'static Family>,

@@ -105,15 +105,15 @@ pub struct Family {
 named_enum! {
     /// The kind of a [`RetryAdvice`]: the `kind` member of its JSON.
     pub enum RetryKind {
-        /// [`RetryAdvice::DoNotRetry`].
+        /// Do not retry: the same request fails until someone fixes the cause.
         DoNotRetry = "do-not-retry",
-        /// [`RetryAdvice::RetryNow`].
+        /// Retry at once: the condition clears immediately (e.g. upgrade fault injection).
         RetryNow = "retry-now",
-        /// [`RetryAdvice::Backoff`].
+        /// Retry with exponential backoff and jitter (`initial_ms`, `max_ms`, `jitter_percent`).
         Backoff = "backoff",
-        /// [`RetryAdvice::AfterQuotaReset`].
+        /// Wait until the daily message quota resets at 00:00 UTC, or add units to the hub.
         AfterQuotaReset = "after-quota-reset",
-        /// [`RetryAdvice::ReconnectWithNewToken`].
+        /// Reconnect with a freshly generated SAS token or credential.
         ReconnectWithNewToken = "reconnect-with-new-token",
     }
 }

@@ -66,9 +66,15 @@ impl JsonSchema for RetryAdvice {
     }
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        // Each variant is described by its kind's documentation (one source: `RetryKind` in model.rs).
+        let kinds = RetryKind::json_schema(generator);
+        let description = |index: usize| {
+            kinds.get("oneOf").and_then(|v| v.get(index)).and_then(|v| v.get("description")).cloned()
+        };
         let variants: Vec<serde_json::Value> = RetryKind::ALL
             .into_iter()
-            .map(|kind| {
+            .enumerate()
+            .map(|(index, kind)| {
                 let mut properties = serde_json::Map::new();
                 properties.insert("kind".into(), serde_json::json!({ "const": kind.as_str() }));
                 let mut required = vec!["kind"];
@@ -85,6 +91,7 @@ impl JsonSchema for RetryAdvice {
                 serde_json::json!({
                     "type": "object",
                     "title": format!("{kind:?}"),
+                    "description": description(index),
                     "properties": properties,
                     "required": required,
                 })

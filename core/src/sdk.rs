@@ -39,7 +39,7 @@ pub struct SdkView {
     pub knows_code: bool,
     /// The exception, error class or status the application sees.
     pub surfaces_as: &'static str,
-    /// Whether the SDK marks the error transient; `None` where it has no such notion.
+    /// Whether the SDK marks the error transient; null where it has no such notion.
     pub transient: Option<bool>,
     /// What the SDK's default policy then does.
     pub policy: &'static str,

@@ -1,11 +1,10 @@
 //! Reading `diagnose(source)`: a path (file or directory walk), log text, bytes, a file object or an iterable
 //! of lines, pushed into the core's `Diagnoser` with the GIL released while it reads.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use iothub_errors::diagnose::Diagnoser;
+use iothub_errors_inputs::Problem;
 use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
@@ -17,8 +16,6 @@ use crate::errors::{text_argument, type_name};
 const CHUNK: usize = 1 << 20;
 /// A `str` longer than this (in UTF-8 bytes) is log text, never a path.
 const MAX_PATH_BYTES: usize = 4096;
-/// File names read from a directory: the shapes Azure exports.
-const LOG_EXTENSIONS: [&str; 5] = ["json", "jsonl", "csv", "log", "txt"];
 
 /// Bytes of a chunk: UTF-8 of a `str` (lone surrogates become `?`), or the bytes of a bytes-like object.
 pub enum Chunk<'a> {
@@ -62,7 +59,7 @@ pub fn feed(py: Python<'_>, diagnoser: &mut Diagnoser, source: &Bound<'_, PyAny>
             py.detach(|| diagnoser.push_bytes(text.as_bytes()));
             return Ok(());
         }
-        return feed_path(py, diagnoser, Path::new(text.as_ref()));
+        return feed_path(py, diagnoser, Path::new(text.as_ref()), true);
     }
     if source.is_instance_of::<PyBytes>()
         || source.is_instance_of::<PyByteArray>()
@@ -74,7 +71,7 @@ pub fn feed(py: Python<'_>, diagnoser: &mut Diagnoser, source: &Bound<'_, PyAny>
     }
     if source.hasattr("__fspath__")? {
         let path: PathBuf = source.extract()?;
-        return feed_path(py, diagnoser, &path);
+        return feed_path(py, diagnoser, &path, false);
     }
     if source.hasattr("read")? {
         loop {
@@ -114,60 +111,28 @@ pub fn feed(py: Python<'_>, diagnoser: &mut Diagnoser, source: &Bound<'_, PyAny>
     Ok(())
 }
 
-/// Reads a file, or every log file below a directory (each one a separate input).
-fn feed_path(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path) -> PyResult<()> {
-    if path.is_dir() {
-        let mut files = Vec::new();
-        walk(path, &mut files);
-        files.sort();
-        if files.is_empty() {
-            return Err(PyFileNotFoundError::new_err(format!(
-                "{}: no .json, .jsonl, .csv, .log or .txt files in this directory",
-                path.display()
-            )));
-        }
-        for (number, file) in files.iter().enumerate() {
-            if number > 0 {
-                diagnoser.next_input();
+/// Reads a file, or every log file below a directory (each one a separate input), through the workspace's one
+/// input reader (`iothub-errors-inputs`). `from_str` says whether the path came as a `str`, for the hint.
+fn feed_path(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path, from_str: bool) -> PyResult<()> {
+    let expansion = iothub_errors_inputs::expand_path(path);
+    if let Some(problem) = expansion.problems.first() {
+        return Err(match problem {
+            Problem::NotFound { .. } if from_str => PyFileNotFoundError::new_err((
+                2,
+                "No such file or directory (a str without a line break is taken for a path; use diagnose_text() \
+                 for log text)",
+                path.display().to_string(),
+            )),
+            Problem::NotFound { .. } => {
+                PyFileNotFoundError::new_err((2, "No such file or directory", path.display().to_string()))
             }
-            read_file(py, diagnoser, file)?;
-        }
-        return Ok(());
+            Problem::EmptyDirectory { .. } => PyFileNotFoundError::new_err(problem.to_string()),
+            other => PyOSError::new_err(other.to_string()),
+        });
     }
-    if !path.exists() {
-        return Err(PyFileNotFoundError::new_err((
-            2,
-            "No such file or directory (a str without a line break is taken for a path; use diagnose_text() \
-             for log text)",
-            path.display().to_string(),
-        )));
-    }
-    read_file(py, diagnoser, path)
-}
-
-fn read_file(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path) -> PyResult<()> {
-    py.detach(|| -> std::io::Result<()> {
-        let mut file = File::open(path)?;
-        let mut buffer = vec![0; CHUNK];
-        loop {
-            let read = file.read(&mut buffer)?;
-            if read == 0 {
-                return Ok(());
-            }
-            diagnoser.push_bytes(buffer.get(..read).unwrap_or_default());
-        }
-    })
-    .map_err(|error| PyOSError::new_err(format!("{}: {error}", path.display())))
-}
-
-fn walk(directory: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(directory) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| LOG_EXTENSIONS.contains(&e)) {
-            files.push(path);
-        }
+    let failures = py.detach(|| iothub_errors_inputs::feed_all(diagnoser, &expansion.inputs, |_| {}));
+    match failures.first() {
+        Some(failure) => Err(PyOSError::new_err(failure.to_string())),
+        None => Ok(()),
     }
 }

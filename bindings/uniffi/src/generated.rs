@@ -50,9 +50,9 @@ pub struct Classification {
     /// The HTTP-status class.
     #[serde(rename = "class")]
     pub error_class: ErrorClass,
-    /// The HTTP status it comes with; `None` for AMQP/MQTT-only errors.
+    /// The HTTP status it comes with; null for AMQP/MQTT-only errors.
     pub http_status: Option<u16>,
-    /// The article section of the code, when its prefix is known.
+    /// The title of the article section the code belongs to (e.g. "401xxx Unauthorized"), when its prefix is known.
     pub family: Option<String>,
     /// True when retrying the unchanged request can succeed.
     pub transient: bool,
@@ -88,7 +88,7 @@ pub struct Count {
     pub count: u64,
 }
 
-/// Facts specific to a kind of finding; absent fields do not apply.
+/// Facts specific to a kind of finding; fields that do not apply to the kind are null or empty.
 #[derive(Debug, Clone, PartialEq, uniffi::Record, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Details {
@@ -600,13 +600,13 @@ pub struct Resolution {
 #[derive(Debug, Clone, Copy, Eq, Hash, PartialEq, uniffi::Enum, serde::Deserialize, serde::Serialize)]
 #[serde(tag = "kind", deny_unknown_fields)]
 pub enum RetryAdvice {
-    /// The `kind` `"do-not-retry"`.
+    /// Do not retry: the same request fails until someone fixes the cause.
     #[serde(rename = "do-not-retry")]
     DoNotRetry,
-    /// The `kind` `"retry-now"`.
+    /// Retry at once: the condition clears immediately (e.g. upgrade fault injection).
     #[serde(rename = "retry-now")]
     RetryNow,
-    /// The `kind` `"backoff"`.
+    /// Retry with exponential backoff and jitter (`initial_ms`, `max_ms`, `jitter_percent`).
     #[serde(rename = "backoff")]
     Backoff {
         /// First delay in milliseconds.
@@ -616,10 +616,10 @@ pub enum RetryAdvice {
         /// Random spread applied to each delay, in percent.
         jitter_percent: u8,
     },
-    /// The `kind` `"after-quota-reset"`.
+    /// Wait until the daily message quota resets at 00:00 UTC, or add units to the hub.
     #[serde(rename = "after-quota-reset")]
     AfterQuotaReset,
-    /// The `kind` `"reconnect-with-new-token"`.
+    /// Reconnect with a freshly generated SAS token or credential.
     #[serde(rename = "reconnect-with-new-token")]
     ReconnectWithNewToken,
 }
@@ -724,7 +724,7 @@ pub struct SdkView {
     pub knows_code: bool,
     /// The exception, error class or status the application sees.
     pub surfaces_as: String,
-    /// Whether the SDK marks the error transient; `None` where it has no such notion.
+    /// Whether the SDK marks the error transient; null where it has no such notion.
     pub transient: Option<bool>,
     /// What the SDK's default policy then does.
     pub policy: String,

@@ -25,9 +25,9 @@ export interface Classification {
   readonly known: boolean;
   /** The HTTP-status class. */
   readonly class: ErrorClass;
-  /** The HTTP status it comes with; `None` for AMQP/MQTT-only errors. */
+  /** The HTTP status it comes with; null for AMQP/MQTT-only errors. */
   readonly http_status: number | null;
-  /** The article section of the code, when its prefix is known. */
+  /** The title of the article section the code belongs to (e.g. "401xxx Unauthorized"), when its prefix is known. */
   readonly family: string | null;
   /** True when retrying the unchanged request can succeed. */
   readonly transient: boolean;
@@ -59,7 +59,7 @@ export interface Count {
   readonly count: number;
 }
 
-/** Facts specific to a kind of finding; absent fields do not apply. */
+/** Facts specific to a kind of finding; fields that do not apply to the kind are null or empty. */
 export interface Details {
   /** Typical minutes between renewal cycles (sas-token-renewal). */
   readonly period_minutes: number | null;
@@ -446,10 +446,15 @@ export type RetryAdvice =
 
 /** The kind of a `RetryAdvice`: the `kind` member of its JSON. */
 export type RetryKind =
+  /** Do not retry: the same request fails until someone fixes the cause. */
   | 'do-not-retry'
+  /** Retry at once: the condition clears immediately (e.g. upgrade fault injection). */
   | 'retry-now'
+  /** Retry with exponential backoff and jitter (`initial_ms`, `max_ms`, `jitter_percent`). */
   | 'backoff'
+  /** Wait until the daily message quota resets at 00:00 UTC, or add units to the hub. */
   | 'after-quota-reset'
+  /** Reconnect with a freshly generated SAS token or credential. */
   | 'reconnect-with-new-token'
   ;
 
@@ -510,7 +515,7 @@ export interface SdkView {
   readonly knows_code: boolean;
   /** The exception, error class or status the application sees. */
   readonly surfaces_as: string;
-  /** Whether the SDK marks the error transient; `None` where it has no such notion. */
+  /** Whether the SDK marks the error transient; null where it has no such notion. */
   readonly transient: boolean | null;
   /** What the SDK's default policy then does. */
   readonly policy: string;

@@ -91,7 +91,7 @@ pub struct Offender {
     pub count: u64,
 }
 
-/// Facts specific to a kind of finding; absent fields do not apply.
+/// Facts specific to a kind of finding; fields that do not apply to the kind are null or empty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Details {

@@ -228,19 +228,19 @@ class RetryKind(OrderedStrEnum):
     """The kind of a [`RetryAdvice`]: the `kind` member of its JSON."""
 
     DO_NOT_RETRY = "do-not-retry"
-    """[`RetryAdvice::DoNotRetry`]."""
+    """Do not retry: the same request fails until someone fixes the cause."""
 
     RETRY_NOW = "retry-now"
-    """[`RetryAdvice::RetryNow`]."""
+    """Retry at once: the condition clears immediately (e.g. upgrade fault injection)."""
 
     BACKOFF = "backoff"
-    """[`RetryAdvice::Backoff`]."""
+    """Retry with exponential backoff and jitter (`initial_ms`, `max_ms`, `jitter_percent`)."""
 
     AFTER_QUOTA_RESET = "after-quota-reset"
-    """[`RetryAdvice::AfterQuotaReset`]."""
+    """Wait until the daily message quota resets at 00:00 UTC, or add units to the hub."""
 
     RECONNECT_WITH_NEW_TOKEN = "reconnect-with-new-token"
-    """[`RetryAdvice::ReconnectWithNewToken`]."""
+    """Reconnect with a freshly generated SAS token or credential."""
 
 
 class Sdk(OrderedStrEnum):
@@ -342,9 +342,9 @@ class Classification(Record):
     error_class: ErrorClass = field(metadata={"json": "class"})
     """The HTTP-status class."""
     http_status: Optional[int]
-    """The HTTP status it comes with; `None` for AMQP/MQTT-only errors."""
+    """The HTTP status it comes with; null for AMQP/MQTT-only errors."""
     family: Optional[str]
-    """The article section of the code, when its prefix is known."""
+    """The title of the article section the code belongs to (e.g. "401xxx Unauthorized"), when its prefix is known."""
     transient: bool
     """True when retrying the unchanged request can succeed."""
     retry: RetryAdvice
@@ -424,7 +424,7 @@ class Count(Record):
 
 @dataclass(frozen=True, repr=False)
 class Details(Record):
-    """Facts specific to a kind of finding; absent fields do not apply."""
+    """Facts specific to a kind of finding; fields that do not apply to the kind are null or empty."""
 
     period_minutes: Optional[float]
     """Typical minutes between renewal cycles (sas-token-renewal)."""
@@ -965,7 +965,7 @@ class SdkView(Record):
     surfaces_as: str
     """The exception, error class or status the application sees."""
     transient: Optional[bool]
-    """Whether the SDK marks the error transient; `None` where it has no such notion."""
+    """Whether the SDK marks the error transient; null where it has no such notion."""
     policy: str
     """What the SDK's default policy then does."""
 
