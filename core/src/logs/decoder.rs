@@ -196,15 +196,15 @@ impl Sink<'_> {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(bytes),
         };
-        // The braces were matched while splitting, so the object is taken as is; a malformed inside ends
-        // its fields early and is reported as not a log record when nothing useful was read.
+        // The braces were matched while splitting, so the object is taken as is; reading its fields checks
+        // the rest of its grammar.
         let Some(value) = crate::json::Value::object(&text) else {
             return self.skipped(line, SkipReason::MalformedJson, bytes);
         };
         let index = *self.records;
         match normalize::from_json(&value, super::RecordRef { input: self.input, line, index }, self.scratch)
         {
-            Some(shape) => {
+            Ok(shape) => {
                 let format = match (shape, container) {
                     (Shape::EventGrid, _) => Format::EventGrid,
                     (Shape::Legacy, _) => Format::OperationsMonitoring,
@@ -217,15 +217,7 @@ impl Sink<'_> {
                 *self.records += 1;
                 (self.emit)(Decoded::Record(self.scratch));
             }
-            None => {
-                // Only on this rare path is the whole object checked, to tell broken JSON from a foreign object.
-                let reason = if crate::json::Value::parse(&text).is_some() {
-                    SkipReason::NotALogRecord
-                } else {
-                    SkipReason::MalformedJson
-                };
-                self.skipped(line, reason, bytes);
-            }
+            Err(reason) => self.skipped(line, reason, bytes),
         }
     }
 
@@ -883,6 +875,46 @@ mod tests {
             (0, vec![(1, SkipReason::UnknownFormat), (2, SkipReason::UnknownFormat)])
         );
         assert_eq!(counts(""), (0, vec![]));
+    }
+
+    #[test]
+    fn broken_json_is_malformed_whatever_was_read_before_the_break() {
+        // Broken records, each with a log record's fields before the break, and how to repair each.
+        let cases = [
+            (
+                r#"{"operationName":"deviceConnect","category":"Connections" "level":"Error"}"#,
+                "\" \"",
+                "\",\"",
+            ),
+            (r#"{"operationName":"deviceConnect","category":"Connections",}"#, ",}", "}"),
+            (r#"{"operationName":"deviceConnect","durationMs":01}"#, ":01", ":1"),
+            (r#"{"operationName":"deviceConnect","durationMs":}"#, ":}", ":1}"),
+            (r#"{"operationName":"deviceConnect","x":"a\q"}"#, "a\\q", "aq"),
+            (
+                r#"{"operationName":"deviceConnect","properties":"{\"deviceId\":\"d1\",\"x\":\"a\q\"}"}"#,
+                "a\\q",
+                "aq",
+            ),
+            (r#"{"operationName":"deviceConnect","x":[1,{"y":2,}]}"#, ",}", "}"),
+            (r#"{"eventType":"Microsoft.Devices.DeviceConnected","data":{"deviceId":"d"},}"#, ",}", "}"),
+            (
+                r#"{"eventType":"Microsoft.Devices.DeviceConnected","data":{"deviceId" "d"}}"#,
+                "\" \"",
+                "\":\"",
+            ),
+        ];
+        for (broken, bad, good) in cases {
+            let fixed = broken.replace(bad, good);
+            for (text, line) in [
+                (format!("{REC}\n{broken}\n"), 2),
+                (format!("[{REC},\n{broken}]"), 2),
+                (format!("{{\"records\":[{broken}]}}"), 1),
+            ] {
+                assert_eq!(counts(&text).1, vec![(line, SkipReason::MalformedJson)], "{text}");
+                assert_eq!(counts(&text.replace(bad, good)).1, vec![], "{fixed}");
+            }
+        }
+        assert_eq!(counts(r#"{"a":[1,{"b":null}]}"#), (0, vec![(1, SkipReason::NotALogRecord)]));
     }
 
     #[test]
