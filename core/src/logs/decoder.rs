@@ -955,11 +955,27 @@ mod tests {
     }
 
     #[test]
-    fn quotes_are_counted_exactly() {
-        let mut text = Vec::new();
-        for n in 0..300u32 {
-            text.push([b'"', b'a', 0xA2, b'"', 0x22 ^ 0x80, b',', 0][(n * 7 % 11 % 7) as usize]);
-            assert_eq!(count_quotes(&text), text.iter().filter(|&&b| b == b'"').count(), "{n}");
+    fn csv_rows_end_only_at_line_breaks_outside_quotes() {
+        // Cells holding line breaks, commas and doubled quotes (odd and even counts of quotes per line).
+        let text = "OperationName,ResultDescription,properties_s,ResultType\n\
+                    deviceConnect,plain,\"{\"\"deviceId\"\":\"\"a\"\"}\",401003\n\
+                    deviceConnect,\"two\nlines, \"\"quoted\"\"\",\"{\"\"deviceId\"\":\"\"b\"\"}\",404104\n\
+                    deviceConnect,\"\"\"\n\"\"\n\"\"\",\"{\"\"deviceId\"\":\"\"c\"\"}\",404104";
+        for size in [1, 2, 3, 5, 64, text.len()] {
+            let mut items = Vec::new();
+            let mut decoder = LogDecoder::new();
+            for chunk in text.as_bytes().chunks(size) {
+                decoder.push(chunk, &mut |item| items.push(item));
+            }
+            decoder.finish(&mut |item| items.push(item));
+            let rows: Vec<(u64, Option<&str>)> = items
+                .iter()
+                .map(|item| match item {
+                    ReadItem::Record(record) => (record.source.line, record.device_id.as_deref()),
+                    ReadItem::Skipped(skipped) => (skipped.line, None),
+                })
+                .collect();
+            assert_eq!(rows, [(2, Some("a")), (3, Some("b")), (5, Some("c"))], "chunk size {size}");
         }
     }
 

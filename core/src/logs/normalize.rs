@@ -733,50 +733,73 @@ mod tests {
         assert_eq!(record.device_id, None);
     }
 
+    /// Reads `{"category":"Connections", <members>}`.
+    fn read_with(members: &str) -> LogRecord {
+        read(&format!(r#"{{"category":"Connections",{members}}}"#))
+    }
+
     #[test]
-    fn every_spelling_of_a_member_is_recognised() {
-        let top = [
-            (["time", "Time", "timestamp"].as_slice(), Member::Time),
-            (&["TimeGenerated", "TimeGenerated [UTC]"], Member::TimeGenerated),
-            (&["category", "Category"], Member::Category),
-            (&["operationName", "OperationName"], Member::Operation),
-            (&["level", "Level"], Member::Level),
-            (&["resultType", "ResultType"], Member::ResultType),
-            (&["resultDescription", "ResultDescription", "statusDescription"], Member::ResultDescription),
-            (&["statusType"], Member::StatusType),
-            (&["statusCode"], Member::StatusCode),
-            (&["properties", "properties_s", "Properties"], Member::Properties),
-            (&["eventType", "type"], Member::EventType),
-            (&["deviceId", "DeviceId"], Member::Flat(Wanted::DeviceId)),
-            (&["maskedIpAddress"], Member::Flat(Wanted::Ip)),
-            (&["details", "errorMessage"], Member::Flat(Wanted::ErrorMessage)),
+    fn every_spelling_an_export_uses_fills_its_field() {
+        type Shows = fn(&LogRecord) -> bool;
+        let top: [(&[&str], &str, Shows); 8] = [
+            (
+                &["time", "Time", "timestamp", "TimeGenerated", "TimeGenerated [UTC]"],
+                r#""2024-05-14T08:00:05Z""#,
+                |r| r.time == time::parse("2024-05-14T08:00:05Z"),
+            ),
+            (&["category", "Category"], r#""Routes""#, |r| r.category == "Routes"),
+            (&["operationName", "OperationName"], r#""deviceConnect""#, |r| r.operation == "deviceConnect"),
+            (&["level", "Level"], r#""Warning""#, |r| r.level == Level::Warning),
+            (&["resultType", "ResultType", "statusType"], r#""404104""#, |r| r.code == Some(404104)),
+            (&["resultDescription", "ResultDescription", "statusDescription"], r#""DeviceNotFound""#, |r| {
+                r.error_name.as_deref() == Some("DeviceNotFound")
+            }),
+            (&["statusCode"], r#""503""#, |r| r.http_status == Some(503)),
+            (&["properties", "properties_s", "Properties"], r#"{"deviceId":"d"}"#, |r| {
+                r.device_id.as_deref() == Some("d")
+            }),
         ];
-        for (names, member) in top {
+        for (names, value, shows) in top {
             for name in names {
-                assert_eq!(Member::of(name), member, "{name}");
+                assert!(shows(&read_with(&format!("{name:?}:{value}"))), "{name}");
             }
         }
-        let wanted = [
-            (["deviceId", "DeviceId"].as_slice(), Wanted::DeviceId),
-            (&["moduleId", "ModuleId"], Wanted::ModuleId),
-            (&["protocol", "Protocol"], Wanted::Protocol),
-            (&["sdkVersion", "SdkVersion"], Wanted::SdkVersion),
-            (&["maskedIpAddress"], Wanted::Ip),
-            (&["messageId", "MessageId"], Wanted::MessageId),
-            (&["deliveryCount"], Wanted::DeliveryCount),
-            (&["messageSizeInBytes", "messageSize", "MessageSize"], Wanted::SizeBytes),
-            (&["endpointName"], Wanted::Endpoint),
-            (&["errorMessage", "details"], Wanted::ErrorMessage),
-            (&["statusCode"], Wanted::StatusCode),
+        // Members of `properties`, also read at the top level of legacy flat objects.
+        let wanted: [(&[&str], &str, Shows); 11] = [
+            (&["deviceId", "DeviceId"], r#""d""#, |r| r.device_id.as_deref() == Some("d")),
+            (&["moduleId", "ModuleId"], r#""m""#, |r| r.module_id.as_deref() == Some("m")),
+            (&["protocol", "Protocol"], r#""Amqp""#, |r| r.protocol.as_deref() == Some("Amqp")),
+            (&["sdkVersion", "SdkVersion"], r#""v1""#, |r| r.sdk_version.as_deref() == Some("v1")),
+            (&["maskedIpAddress"], r#""1.2.3.XXX""#, |r| r.ip.as_deref() == Some("1.2.3.XXX")),
+            (&["messageId", "MessageId"], r#""id""#, |r| r.message_id.as_deref() == Some("id")),
+            (&["deliveryCount"], "3", |r| r.delivery_count == Some(3)),
+            (&["messageSizeInBytes", "messageSize", "MessageSize"], r#""42""#, |r| r.size_bytes == Some(42)),
+            (&["endpointName"], r#""ep""#, |r| r.endpoint.as_deref() == Some("ep")),
+            (&["errorMessage", "details"], r#""boom""#, |r| r.error_message.as_deref() == Some("boom")),
+            (&["statusCode"], "429", |r| r.http_status == Some(429)),
         ];
-        for (names, member) in wanted {
+        for (names, value, shows) in wanted {
             for name in names {
-                assert_eq!(Wanted::of(name), Some(member), "{name}");
+                let member = format!("{name:?}:{value}");
+                let escaped = serde_json::to_string(&format!("{{{member}}}")).unwrap();
+                for record in [
+                    format!(r#""properties":{{{member}}}"#),
+                    format!(r#""properties":{escaped}"#),
+                    format!(r#""properties_s":{escaped}"#),
+                    member,
+                ] {
+                    assert!(shows(&read_with(&record)), "{record}");
+                }
             }
         }
-        for other in ["resourceId", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX"] {
-            assert_eq!(Member::of(other), Member::Other, "{other}");
-            assert_eq!(Wanted::of(other), None, "{other}");
+        // Other members, and other spellings of the wanted ones, change nothing.
+        let plain = read_with(r#""x":1"#);
+        for other in
+            ["resourceId", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX", "Statuscode"]
+        {
+            for record in [format!(r#"{other:?}:"7""#), format!(r#""properties":{{{other:?}:"7"}}"#)] {
+                assert_eq!(read_with(&record), plain, "{record}");
+            }
         }
     }
 }
