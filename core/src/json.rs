@@ -245,6 +245,7 @@ fn value_at(text: &str, start: usize) -> Option<(Value<'_>, usize)> {
 }
 
 /// Position after the closing quote of the string opening at `start`, and whether the string holds an escape.
+/// Always inlined: it is most of the hot loops of reading a record, and called from a few places only.
 #[inline(always)]
 fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let pos = start + 1;
@@ -256,7 +257,7 @@ fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
 }
 
 /// The length of the escape whose backslash is at `pos`: 2, or 6 for `\uXXXX`; `None` for a bad escape.
-#[inline(always)]
+#[inline]
 pub(crate) fn escape_len(bytes: &[u8], pos: usize) -> Option<usize> {
     match bytes.get(pos + 1)? {
         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
@@ -293,7 +294,8 @@ pub(crate) fn find2(haystack: &[u8], a: u8, b: u8) -> Option<usize> {
 /// The rest of [`string_end`] once an escape was seen; `pos` is at its backslash.
 fn string_end_escaped(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
     loop {
-        pos += escape_len(bytes, pos)?;
+        // Escaped quotes and backslashes (double-encoded JSON) are most escapes: checked first.
+        pos += if matches!(bytes.get(pos + 1), Some(b'"' | b'\\')) { 2 } else { escape_len(bytes, pos)? };
         // Jump to the next quote or backslash; everything between is plain content.
         pos += memchr::memchr2(b'"', b'\\', bytes.get(pos..)?)?;
         if bytes.get(pos)? == &b'"' {
@@ -404,21 +406,21 @@ enum Next {
 }
 
 /// The open containers of a walk, innermost last: one bit each (object or array), kept in a word for the
-/// first 128 levels and in a vector beyond.
+/// first 64 levels and in a vector beyond.
 #[derive(Debug, Default)]
 struct Nesting {
     depth: usize,
-    /// Bit `i` is set when level `i` (below 128) is an object.
-    shallow: u128,
+    /// Bit `i` is set when level `i` (below 64) is an object.
+    shallow: u64,
     deep: Vec<bool>,
 }
 
 impl Nesting {
-    const SHALLOW_LEVELS: usize = 128;
+    const SHALLOW_LEVELS: usize = 64;
 
     fn push(&mut self, object: bool) {
         if self.depth < Self::SHALLOW_LEVELS {
-            self.shallow = (self.shallow & !(1 << self.depth)) | (u128::from(object) << self.depth);
+            self.shallow = (self.shallow & !(1 << self.depth)) | (u64::from(object) << self.depth);
         } else {
             self.deep.push(object);
         }
