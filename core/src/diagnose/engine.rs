@@ -963,3 +963,25 @@ fn fingerprint(record: &LogRecord) -> u64 {
     (record.level as u8).hash(&mut hasher);
     hasher.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_of_devices_with_similar_names_have_different_fingerprints() {
+        // `hvac-0319` and `hvac-0396` once shared a fingerprint, so one record was dropped as a duplicate.
+        let mut record = LogRecord::blank();
+        record.time = Some(1_715_727_954_000);
+        record.operation = "ingress".into();
+        record.category = "DeviceTelemetry".into();
+        record.code = Some(403002);
+        let mut prints = std::collections::HashSet::new();
+        for n in 0..10_000 {
+            for name in [format!("hvac-{n:04}"), format!("{n}"), format!("sensor-th-{n:05}-a")] {
+                record.device_id = Some(name);
+                assert!(prints.insert(fingerprint(&record)), "{:?}", record.device_id);
+            }
+        }
+    }
+}
