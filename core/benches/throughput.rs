@@ -102,11 +102,20 @@ fn scanning(c: &mut Criterion) {
     group.finish();
 }
 
-fn fleet_log(devices: usize, hours: u32) -> (Vec<u8>, u64) {
+fn fleet_log(devices: usize, hours: u32, format: Format) -> (Vec<u8>, u64) {
     let fleet = simulate(&Config { seed: 7, devices, hours, ..Config::default() });
     let mut bytes = Vec::new();
-    let records = write(&fleet, Format::StorageJsonLines, &mut bytes).unwrap();
+    let records = write(&fleet, format, &mut bytes).unwrap();
     (bytes, records)
+}
+
+/// Diagnoses `bytes` pushed in 1 MiB chunks; the number of records read.
+fn diagnose_chunks(bytes: &[u8]) -> u64 {
+    let mut diagnoser = Diagnoser::new();
+    for chunk in bytes.chunks(1 << 20) {
+        diagnoser.push_bytes(chunk);
+    }
+    diagnoser.finish().summary.records_read
 }
 
 fn diagnosis(c: &mut Criterion) {
@@ -114,16 +123,10 @@ fn diagnosis(c: &mut Criterion) {
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
     for (label, devices, hours) in [("100k records", 400, 24), ("1M records", 4000, 24)] {
-        let (bytes, records) = fleet_log(devices, hours);
+        let (bytes, records) = fleet_log(devices, hours, Format::StorageJsonLines);
         group.throughput(Throughput::Elements(records));
         group.bench_with_input(BenchmarkId::new("diagnose (storage lines)", label), &bytes, |b, bytes| {
-            b.iter(|| {
-                let mut diagnoser = Diagnoser::new();
-                for chunk in bytes.chunks(1 << 20) {
-                    diagnoser.push_bytes(chunk);
-                }
-                diagnoser.finish().summary.records_read
-            })
+            b.iter(|| diagnose_chunks(bytes))
         });
         group.bench_with_input(
             BenchmarkId::new("reference: split lines, count resultType", label),
@@ -141,6 +144,14 @@ fn diagnosis(c: &mut Criterion) {
             },
         );
     }
+    // The CSV reader (Log Analytics `AzureDiagnostics` export), the other hand-written splitter.
+    let (bytes, records) = fleet_log(400, 24, Format::AzureDiagnosticsCsv);
+    group.throughput(Throughput::Elements(records));
+    group.bench_with_input(
+        BenchmarkId::new("diagnose (AzureDiagnostics CSV)", "100k records"),
+        &bytes,
+        |b, bytes| b.iter(|| diagnose_chunks(bytes)),
+    );
     group.finish();
 }
 

@@ -2,8 +2,10 @@
 //!
 //! It never builds a tree. [`Value`] is a slice of the source with its kind; objects and arrays are walked
 //! lazily with [`Value::fields`] and [`Value::items`], and strings are unescaped only when asked for. Nested
-//! values are skipped with a depth counter, not recursion, so deep nesting cannot exhaust the stack.
-//! Malformed input yields `None`, never a panic.
+//! values are walked with an explicit stack of bits, not recursion, so deep nesting cannot exhaust the stack.
+//! Every value read is checked against the JSON grammar as it is walked (members, commas, matching brackets,
+//! numbers, literals, escapes; not raw control characters in strings): malformed input yields `None`, never a
+//! panic.
 
 use std::borrow::Cow;
 
@@ -43,9 +45,9 @@ impl<'a> Value<'a> {
         (skip_ws(text.as_bytes(), end) == text.len()).then_some(value)
     }
 
-    /// Takes `text` as an object without checking its inside: for text already known to be one balanced
-    /// object (the log decoder matched its braces), or where a malformed inside may simply end the fields
-    /// early. `None` unless it starts with `{` and ends with `}`.
+    /// Takes `text` as an object without checking its inside yet: its members are checked as
+    /// [`Value::fields`] walks them, and [`Fields::is_complete`] tells afterwards whether the whole object
+    /// was well formed. `None` unless it starts with `{` and ends with `}`.
     pub fn object(text: &'a str) -> Option<Value<'a>> {
         // Trimming ASCII white space from a str leaves char boundaries intact.
         let trimmed = text.trim_ascii();
@@ -93,8 +95,9 @@ impl<'a> Value<'a> {
 
     /// The members of an object, in order. Empty for anything else; stops at the first malformed member.
     pub fn fields(&self) -> Fields<'a> {
-        let pos = if self.kind == Kind::Object { 1 } else { self.raw.len() };
-        Fields { text: self.raw, pos }
+        let (pos, walk) =
+            if self.kind == Kind::Object { (1, Walk::Open) } else { (self.raw.len(), Walk::Broken) };
+        Fields { text: self.raw, pos, walk }
     }
 
     /// The value of the first member called `key` (compared after unescaping).
@@ -108,6 +111,20 @@ impl<'a> Value<'a> {
 pub struct Fields<'a> {
     text: &'a str,
     pos: usize,
+    walk: Walk,
+}
+
+/// Where a walk over an object's members stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Just inside the `{`: a first member or the `}` comes next.
+    Open,
+    /// After a member: a `,` and the next member, or the `}`, come next.
+    AfterMember,
+    /// The closing `}` was reached, and it ends the object's text.
+    Closed,
+    /// Something malformed ended the walk (or the value is not an object).
+    Broken,
 }
 
 impl<'a> Fields<'a> {
@@ -125,22 +142,46 @@ impl<'a> Fields<'a> {
     pub fn next_raw_name(&mut self) -> Option<(&'a str, bool, usize)> {
         let bytes = self.text.as_bytes();
         let mut pos = skip_ws(bytes, self.pos);
-        if bytes.get(pos) == Some(&b',') {
-            pos = skip_ws(bytes, pos + 1);
+        match (self.walk, bytes.get(pos)) {
+            (Walk::Closed | Walk::Broken, _) => return None,
+            (Walk::Open | Walk::AfterMember, Some(b'}')) => return self.close_at(pos),
+            (Walk::AfterMember, Some(b',')) => pos = skip_ws(bytes, pos + 1),
+            (Walk::Open, _) => {}
+            (Walk::AfterMember, _) => return self.stop(),
         }
-        let found = if bytes.get(pos) == Some(&b'"') {
-            string_end(bytes, pos).and_then(|(after_key, escaped)| {
-                let raw = self.text.get(pos + 1..after_key - 1)?;
-                let colon = skip_ws(bytes, after_key);
-                (bytes.get(colon) == Some(&b':')).then(|| (raw, escaped, skip_ws(bytes, colon + 1)))
-            })
-        } else {
-            None
-        };
-        if found.is_none() {
-            self.pos = self.text.len();
+        if bytes.get(pos) != Some(&b'"') {
+            return self.stop();
         }
-        found
+        let Some((after_key, escaped)) = string_end(bytes, pos) else { return self.stop() };
+        let colon = skip_ws(bytes, after_key);
+        match (self.text.get(pos + 1..after_key - 1), bytes.get(colon)) {
+            (Some(raw), Some(b':')) => {
+                self.walk = Walk::AfterMember;
+                Some((raw, escaped, skip_ws(bytes, colon + 1)))
+            }
+            _ => self.stop(),
+        }
+    }
+
+    /// True once the walk reached the object's closing brace with every member well formed: the whole
+    /// object is valid JSON.
+    pub fn is_complete(&self) -> bool {
+        self.walk == Walk::Closed
+    }
+
+    /// Ends the walk at the `}` found at `pos`: closed when it is the last byte of the object's text.
+    fn close_at<T>(&mut self, pos: usize) -> Option<T> {
+        self.walk = if pos + 1 == self.text.len() { Walk::Closed } else { Walk::Broken };
+        self.pos = self.text.len();
+        None
+    }
+
+    /// Ends the walk at something malformed.
+    #[cold]
+    fn stop<T>(&mut self) -> Option<T> {
+        self.walk = Walk::Broken;
+        self.pos = self.text.len();
+        None
     }
 
     /// Reads the value starting at `start` and moves past it.
@@ -150,10 +191,7 @@ impl<'a> Fields<'a> {
                 self.pos = end;
                 Some(value)
             }
-            None => {
-                self.pos = self.text.len();
-                None
-            }
+            None => self.stop(),
         }
     }
 
@@ -200,20 +238,31 @@ fn value_at(text: &str, start: usize) -> Option<(Value<'_>, usize)> {
         b't' => (Kind::Bool, literal_end(bytes, start, b"true")?),
         b'f' => (Kind::Bool, literal_end(bytes, start, b"false")?),
         b'n' => (Kind::Null, literal_end(bytes, start, b"null")?),
-        b'-' | b'0'..=b'9' => (Kind::Number, number_end(bytes, start)),
+        b'-' | b'0'..=b'9' => (Kind::Number, number_end(bytes, start)?),
         _ => return None,
     };
     Some((Value { raw: text.get(start..end)?, kind, escaped }, end))
 }
 
 /// Position after the closing quote of the string opening at `start`, and whether the string holds an escape.
-#[inline]
+/// Always inlined: it is most of the hot loops of reading a record, and called from a few places only.
+#[inline(always)]
 fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
     let pos = start + 1;
     let offset = find2(bytes.get(pos..)?, b'"', b'\\')?;
     match bytes.get(pos + offset)? {
         b'"' => Some((pos + offset + 1, false)),
-        _ => string_end_escaped(bytes, pos + offset + 2),
+        _ => string_end_escaped(bytes, pos + offset),
+    }
+}
+
+/// The length of the escape whose backslash is at `pos`: 2, or 6 for `\uXXXX`; `None` for a bad escape.
+#[inline]
+pub(crate) fn escape_len(bytes: &[u8], pos: usize) -> Option<usize> {
+    match bytes.get(pos + 1)? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
+        b'u' => hex4(bytes.get(pos + 2..pos + 6)?).map(|_| 6),
+        _ => None,
     }
 }
 
@@ -242,29 +291,26 @@ pub(crate) fn find2(haystack: &[u8], a: u8, b: u8) -> Option<usize> {
     memchr::memchr2(a, b, haystack.get(pos..)?).map(|offset| pos + offset)
 }
 
-/// The rest of [`string_end`] once an escape was seen; `pos` is just past the escape's second byte.
+/// The rest of [`string_end`] once an escape was seen; `pos` is at its backslash.
 fn string_end_escaped(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
     loop {
+        // Escaped quotes and backslashes (double-encoded JSON) are most escapes: checked first.
+        pos += if matches!(bytes.get(pos + 1), Some(b'"' | b'\\')) { 2 } else { escape_len(bytes, pos)? };
         // Jump to the next quote or backslash; everything between is plain content.
-        let offset = memchr::memchr2(b'"', b'\\', bytes.get(pos..)?)?;
-        pos += offset;
-        match bytes.get(pos)? {
-            b'"' => return Some((pos + 1, true)),
-            _ => pos += 2,
+        pos += memchr::memchr2(b'"', b'\\', bytes.get(pos..)?)?;
+        if bytes.get(pos)? == &b'"' {
+            return Some((pos + 1, true));
         }
     }
 }
 
 /// Position after the brace closing the object that opens at `start`, or `None` when `bytes` ends first.
+/// Only brackets and strings are followed, not the grammar: this finds where a record ends for the log
+/// decoder, whose reading of the record's fields checks the rest (a full check here would walk it twice).
 pub(crate) fn object_end(bytes: &[u8], start: usize) -> Option<usize> {
     if bytes.get(start) != Some(&b'{') {
         return None;
     }
-    container_end(bytes, start)
-}
-
-/// Position after the bracket closing the object or array opening at `start` (strings respected).
-fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut pos = start;
     while let Some(&byte) = bytes.get(pos) {
@@ -287,17 +333,162 @@ fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
     None
 }
 
+/// Position after the bracket closing the object or array opening at `start`, checking the JSON grammar of
+/// everything inside it; `None` when it is malformed or `bytes` ends first.
+fn container_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut open = Nesting::default();
+    let mut next = Next::Value;
+    let mut pos = start;
+    loop {
+        pos = skip_ws(bytes, pos);
+        let byte = *bytes.get(pos)?;
+        next = match (next, byte) {
+            (Next::Value | Next::ValueOrClose, b'{') => {
+                open.push(true);
+                pos += 1;
+                Next::KeyOrClose
+            }
+            (Next::Value | Next::ValueOrClose, b'[') => {
+                open.push(false);
+                pos += 1;
+                Next::ValueOrClose
+            }
+            (Next::Value | Next::ValueOrClose, b'"') => {
+                pos = string_end(bytes, pos)?.0;
+                Next::CommaOrClose
+            }
+            (Next::Value | Next::ValueOrClose, _) if byte != b']' => {
+                pos = scalar_end(bytes, pos)?;
+                Next::CommaOrClose
+            }
+            (Next::Key | Next::KeyOrClose, b'"') => {
+                pos = string_end(bytes, pos)?.0;
+                Next::Colon
+            }
+            (Next::Colon, b':') => {
+                pos += 1;
+                Next::Value
+            }
+            (Next::CommaOrClose, b',') => {
+                pos += 1;
+                if open.innermost_is_object()? { Next::Key } else { Next::Value }
+            }
+            (Next::CommaOrClose | Next::ValueOrClose | Next::KeyOrClose, b'}' | b']') => {
+                if open.pop()? != (byte == b'}') {
+                    return None;
+                }
+                pos += 1;
+                if open.is_empty() {
+                    return Some(pos);
+                }
+                Next::CommaOrClose
+            }
+            _ => return None,
+        };
+    }
+}
+
+/// What [`container_end`] accepts next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Any value (after `:` or an array's `,`).
+    Value,
+    /// A value or the `]` (just inside a `[`).
+    ValueOrClose,
+    /// A member's name (after an object's `,`).
+    Key,
+    /// A member's name or the `}` (just inside a `{`).
+    KeyOrClose,
+    /// The `:` after a member's name.
+    Colon,
+    /// A `,` or the closing bracket of the innermost container.
+    CommaOrClose,
+}
+
+/// The open containers of a walk, innermost last: one bit each (object or array), kept in a word for the
+/// first 64 levels and in a vector beyond.
+#[derive(Debug, Default)]
+struct Nesting {
+    depth: usize,
+    /// Bit `i` is set when level `i` (below 64) is an object.
+    shallow: u64,
+    deep: Vec<bool>,
+}
+
+impl Nesting {
+    const SHALLOW_LEVELS: usize = 64;
+
+    fn push(&mut self, object: bool) {
+        if self.depth < Self::SHALLOW_LEVELS {
+            self.shallow = (self.shallow & !(1 << self.depth)) | (u64::from(object) << self.depth);
+        } else {
+            self.deep.push(object);
+        }
+        self.depth += 1;
+    }
+
+    /// Closes the innermost container: whether it was an object; `None` when none is open.
+    fn pop(&mut self) -> Option<bool> {
+        let object = self.innermost_is_object()?;
+        if self.depth > Self::SHALLOW_LEVELS {
+            self.deep.pop();
+        }
+        self.depth -= 1;
+        Some(object)
+    }
+
+    /// Whether the innermost open container is an object; `None` when none is open.
+    fn innermost_is_object(&self) -> Option<bool> {
+        let level = self.depth.checked_sub(1)?;
+        if level < Self::SHALLOW_LEVELS {
+            Some(self.shallow >> level & 1 == 1)
+        } else {
+            self.deep.last().copied()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.depth == 0
+    }
+}
+
+/// Position after the number or literal (`true`, `false`, `null`) starting at `start`.
+fn scalar_end(bytes: &[u8], start: usize) -> Option<usize> {
+    match *bytes.get(start)? {
+        b't' => literal_end(bytes, start, b"true"),
+        b'f' => literal_end(bytes, start, b"false"),
+        b'n' => literal_end(bytes, start, b"null"),
+        _ => number_end(bytes, start),
+    }
+}
+
 fn literal_end(bytes: &[u8], start: usize, literal: &[u8]) -> Option<usize> {
     let end = start + literal.len();
     (bytes.get(start..end)? == literal).then_some(end)
 }
 
-fn number_end(bytes: &[u8], start: usize) -> usize {
-    let mut pos = start;
-    while bytes.get(pos).is_some_and(|b| matches!(b, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
-        pos += 1;
+/// Position after the number starting at `start`, by JSON's grammar: `-`, an integer part without leading
+/// zeros, an optional fraction and an optional exponent.
+fn number_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let digits_end = |from: usize| {
+        from + bytes.get(from..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count()
+    };
+    let mut pos = start + usize::from(bytes.get(start) == Some(&b'-'));
+    pos = match bytes.get(pos)? {
+        b'0' => pos + 1,
+        b'1'..=b'9' => digits_end(pos),
+        _ => return None,
+    };
+    if bytes.get(pos) == Some(&b'.') {
+        let end = digits_end(pos + 1);
+        pos = (end > pos + 1).then_some(end)?;
     }
-    pos
+    if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+        let digits = pos + 1 + usize::from(matches!(bytes.get(pos + 1), Some(b'+' | b'-')));
+        let end = digits_end(digits);
+        pos = (end > digits).then_some(end)?;
+    }
+    Some(pos)
 }
 
 /// Decodes JSON string escapes, including `\uXXXX` surrogate pairs; lone surrogates become U+FFFD.
@@ -379,16 +570,79 @@ mod tests {
     }
 
     #[test]
-    fn malformed_input_gives_none_without_panicking() {
-        for text in ["", "{", "[1,2", "\"abc", "{\"a\" 1}", "tru", "{\"a\":}", "\\", "]", "{\"a\":\"\\", "-"]
-        {
-            let parsed = Value::parse(text);
-            if let Some(value) = parsed {
-                let _ = value.fields().count();
-            }
+    fn malformed_input_gives_none() {
+        for text in [
+            "",
+            "{",
+            "[1,2",
+            "\"abc",
+            "{\"a\" 1}",
+            "tru",
+            "{\"a\":}",
+            "\\",
+            "]",
+            "{\"a\":\"\\",
+            "-",
+            "{\"a\":1,}",
+            "[1,]",
+            "[,1]",
+            "{,\"a\":1}",
+            "{\"a\":1 \"b\":2}",
+            "[1 2]",
+            "{\"a\":[1}]",
+            "[{]}",
+            "{1:2}",
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "+1",
+            "--1",
+            "\"\\q\"",
+            "\"\\u12g4\"",
+            "[nul]",
+            "{\"a\":truex}",
+            "[1]]",
+            "{} {}",
+        ] {
+            assert_eq!(Value::parse(text), None, "{text}");
         }
-        assert!(Value::parse("{").is_none());
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
         assert!(Value::parse(&deep).is_some());
+        let mismatched_deep = "[".repeat(100_000) + "}" + &"]".repeat(99_999);
+        assert!(Value::parse(&mismatched_deep).is_none());
+    }
+
+    #[test]
+    fn well_formed_input_parses() {
+        for text in [
+            "0",
+            "-0.5e+3",
+            "1E9",
+            "[]",
+            "{}",
+            " [ 1 , { \"a\" : [ ] } ] ",
+            "\"\\u00e9\\n\"",
+            "[true,false,null]",
+            "{\"a\":{\"b\":{\"c\":[[[]]]}}}",
+        ] {
+            assert!(Value::parse(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_walk_over_fields_tells_whether_the_object_was_complete() {
+        let complete = Value::object(r#"{"a":1,"b":[2,{"c":3}]}"#).unwrap();
+        let mut members = complete.fields();
+        assert_eq!(members.by_ref().count(), 2);
+        assert!(members.is_complete());
+        for broken in
+            [r#"{"a":1,}"#, r#"{"a":1 "b":2}"#, r#"{"a" 1}"#, r#"{"a":[1}"#, r#"{"a":1}}"#, r#"{,"a":1}"#]
+        {
+            let mut members = Value::object(broken).unwrap().fields();
+            members.by_ref().for_each(drop);
+            assert!(!members.is_complete(), "{broken}");
+        }
+        assert!(!Value::parse("[1]").unwrap().fields().is_complete());
     }
 }

@@ -2,7 +2,7 @@
 //! every line whatever is done to it.
 
 use iothub_errors::diagnose::diagnose_text;
-use iothub_errors::{entries, resolve};
+use iothub_errors::{Error, entries, resolve};
 use proptest::prelude::*;
 
 /// Ways people decorate a code when they type or paste it.
@@ -60,12 +60,30 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn arbitrary_text_gets_an_answer_or_a_typed_error(text in "\\PC{0,64}") {
-        let _ = resolve(&text);
-        let _ = iothub_errors::by_name(&text);
-        let _ = iothub_errors::search(&text);
-        let _ = iothub_errors::scan(&text);
-        let _ = iothub_errors::parse_error_body(&text, None);
+    fn arbitrary_text_gets_a_consistent_answer_or_a_typed_error(text in "\\PC{0,64}") {
+        let blank = text.trim().is_empty();
+        prop_assert_eq!(matches!(resolve(&text), Err(Error::EmptyInput)), blank);
+        match iothub_errors::by_name(&text) {
+            // A name found is the entry's name or one of its aliases, in any case.
+            Ok(entry) => prop_assert!(
+                std::iter::once(entry.name).chain(entry.aliases.iter()).any(|n| n.eq_ignore_ascii_case(text.trim()))
+            ),
+            Err(error) => prop_assert_eq!(matches!(error, Error::EmptyInput), blank),
+        }
+        if let Ok(hits) = iothub_errors::search(&text) {
+            prop_assert!(hits.windows(2).all(|pair| pair[0].score >= pair[1].score && pair[1].score > 0));
+        }
+        let findings = iothub_errors::scan(&text);
+        for finding in &findings {
+            prop_assert!(finding.start < finding.end && finding.end <= text.len());
+            prop_assert!(text.is_char_boundary(finding.start) && text.is_char_boundary(finding.end));
+            prop_assert!((0.0..=1.0).contains(&finding.confidence));
+        }
+        prop_assert!(findings.windows(2).all(|pair| pair[0].end <= pair[1].start));
+        match iothub_errors::parse_error_body(&text, None) {
+            Ok(body) => prop_assert!(body.code.is_some() || body.class.is_some() || body.name.is_some()),
+            Err(error) => prop_assert_eq!(error.kind(), "not-an-error-body"),
+        }
     }
 }
 
@@ -104,11 +122,21 @@ proptest! {
     }
 
     #[test]
-    fn diagnose_never_panics_on_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048), split in 1usize..64) {
+    fn any_chunking_of_any_bytes_gives_the_same_report(
+        shape in proptest::sample::select(vec!["", "{", "[", "{\"records\":[", "OperationName,properties_s\n"]),
+        tail in proptest::collection::vec(
+            prop_oneof![any::<u8>(), proptest::sample::select(b"{}[]\":,\\\n 1aOe".to_vec())], 0..2048
+        ),
+        split in 1usize..64,
+    ) {
+        let bytes = [shape.as_bytes(), &tail].concat();
         let mut diagnoser = iothub_errors::diagnose::Diagnoser::new();
         for chunk in bytes.chunks(split) {
             diagnoser.push_bytes(chunk);
         }
-        let _ = diagnoser.finish();
+        // However the bytes are chunked, they read the same: the same report as from one push.
+        let mut whole = iothub_errors::diagnose::Diagnoser::new();
+        whole.push_bytes(&bytes);
+        prop_assert_eq!(diagnoser.finish(), whole.finish());
     }
 }

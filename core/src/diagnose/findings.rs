@@ -106,7 +106,7 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
     let devices: Vec<String> = draft.devices.iter().map(name).collect();
     let device = devices.first().cloned().unwrap_or_default();
     let words = Words::new(&draft, &device);
-    let (severity, title, explanation, actions) = match draft.kind {
+    let Wording { severity, title, explanation, actions } = match draft.kind {
         FindingKind::SasTokenRenewal => words.renewal(),
         FindingKind::NetworkDisconnect => words.network(),
         FindingKind::MassDisconnect => words.mass(devices.len()),
@@ -162,7 +162,14 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
     finding
 }
 
-type Words4 = (Severity, String, String, Vec<&'static str>);
+/// A finding's words: how severe it is, its title, the explanation and the ordered actions (`{device}` in an
+/// action is replaced by the device's name).
+struct Wording {
+    severity: Severity,
+    title: String,
+    explanation: String,
+    actions: Vec<&'static str>,
+}
 
 /// The wording of each kind, filled with the draft's facts.
 struct Words<'a> {
@@ -183,7 +190,7 @@ impl<'a> Words<'a> {
         self.draft.last.zip(self.draft.first).map_or(0, |(last, first)| (last - first) / 1000)
     }
 
-    fn renewal(&self) -> Words4 {
+    fn renewal(&self) -> Wording {
         let period = self
             .draft
             .details
@@ -222,10 +229,10 @@ impl<'a> Words<'a> {
             "No action needed: leave these cycles out of alerts (alert on a 404104 that has no 401003 just before it, or on devices that stay disconnected).",
             "If the reconnects are too frequent, lengthen the SDK's token lifetime where it is configurable, or use AMQP, which renews tokens without dropping the connection.",
         ];
-        (Severity::Info, title, explanation, actions)
+        Wording { severity: Severity::Info, title, explanation, actions }
     }
 
-    fn network(&self) -> Words4 {
+    fn network(&self) -> Wording {
         let back = self
             .draft
             .details
@@ -263,10 +270,10 @@ impl<'a> Words<'a> {
             "Keep the MQTT keep-alive at its default on unreliable networks; a longer one only delays detection.",
             "Alert on devices that stay disconnected, not on every 404104.",
         ];
-        (Severity::Warning, title, explanation, actions)
+        Wording { severity: Severity::Warning, title, explanation, actions }
     }
 
-    fn mass(&self, devices: usize) -> Words4 {
+    fn mass(&self, devices: usize) -> Wording {
         let codes: Vec<String> = self.draft.codes.iter().map(u32::to_string).collect();
         let window =
             self.draft.drop_span.map_or_else(|| self.span_seconds(), |(first, last)| (last - first) / 1000);
@@ -300,10 +307,10 @@ impl<'a> Words<'a> {
             "Check the hub's Resource Health and the Azure status page for an incident at that time; expect a dip in the Connected devices metric.",
             "If it recurs or lasts, open a support case with these times and the tracking IDs; for long regional outages consider manual failover.",
         ];
-        (Severity::Warning, title, explanation, actions)
+        Wording { severity: Severity::Warning, title, explanation, actions }
     }
 
-    fn link_conflict(&self) -> Words4 {
+    fn link_conflict(&self) -> Wording {
         match self.draft.details.root_cause.as_deref() {
             Some(cause) => {
                 let cause_words = if cause == "mass-disconnect" {
@@ -317,67 +324,67 @@ impl<'a> Words<'a> {
                         .unwrap_or_default();
                     format!("the earlier {cause}{name} of this device")
                 };
-                (
-                    Severity::Info,
-                    format!("{}: 409002 LinkCreationConflict, a side effect of {cause_words}", self.device),
-                    format!(
+                Wording {
+                    severity: Severity::Info,
+                    title: format!("{}: 409002 LinkCreationConflict, a side effect of {cause_words}", self.device),
+                    explanation: format!(
                         "The device reconnected while the hub still held its previous link, so the hub closed the old \
                          link with 409002 LinkCreationConflict. The root cause is {cause_words}; 409002 itself needs no \
                          action."
                     ),
-                    vec![
+                    actions: vec![
                         "Follow the finding of the root cause instead of this one.",
                         "Do not alert on 409002 that comes right after a disconnect.",
                     ],
-                )
+                }
             }
-            None => (
-                Severity::Warning,
-                format!("{}: 409002 LinkCreationConflict with no failure before it", self.device),
-                "The hub closed an existing link because the same device opened another one, and no disconnect error \
+            None => Wording {
+                severity: Severity::Warning,
+                title: format!("{}: 409002 LinkCreationConflict with no failure before it", self.device),
+                explanation: "The hub closed an existing link because the same device opened another one, and no disconnect error \
                  came first. The device code probably connects again while its first connection is still open, or a \
                  second client uses the identity."
                     .to_owned(),
-                vec![
+                actions: vec![
                     "Open a new connection only after the current one has really dropped (watch the SDK's connection status callback).",
                     "Make sure only one client instance runs per device identity; look for 400027 on {device}.",
                 ],
-            ),
+            },
         }
     }
 
-    fn duplicate_identity(&self) -> Words4 {
+    fn duplicate_identity(&self) -> Wording {
         let ips = &self.draft.details.ip_addresses;
         let from =
             if ips.len() > 1 { format!(" Connects came from {}.", ips.join(", ")) } else { String::new() };
-        (
-            Severity::Error,
-            format!(
+        Wording {
+            severity: Severity::Error,
+            title: format!(
                 "{}: two clients share this device identity ({} forced closes)",
                 self.device, self.draft.count
             ),
-            format!(
+            explanation: format!(
                 "IoT Hub keeps one connection per device identity. When another client connects with the same \
                  identity the current connection is closed with 400027 ConnectionForcefullyClosedOnNewConnection, and \
                  two clients keep pushing each other off.{from}"
             ),
-            vec![
+            actions: vec![
                 "Find the second client: compare the masked IP addresses and sdkVersion of the connects, and look for cloned images, copied credentials or a test tool using the production identity.",
                 "Give every client its own device or module identity (az iot hub device-identity create).",
                 "Renew the identity's keys (az iot hub device-identity renew-key) so that only the rightful client can connect.",
             ],
-        )
+        }
     }
 
-    fn time_drift(&self) -> Words4 {
-        (
-            Severity::Error,
-            format!(
+    fn time_drift(&self) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!(
                 "{}: every connect refused with 401003 since {}, while other devices connect",
                 self.device,
                 self.first()
             ),
-            format!(
+            explanation: format!(
                 "The device had connected successfully before; since {} all {} connection attempts were refused as \
                  unauthorized while other devices of the hub kept connecting. The most likely cause is a device clock \
                  more than about five minutes off, which makes every SAS token it signs look expired or not yet valid. \
@@ -385,15 +392,15 @@ impl<'a> Words<'a> {
                 self.first(),
                 self.draft.count
             ),
-            vec![
+            actions: vec![
                 "Sync the device clock with NTP, or reboot the device if it sets its clock at boot.",
                 "Schedule a periodic NTP sync (daily to monthly, depending on how fast the clock drifts), or a periodic reboot where NTP is not available.",
                 "If the clock is right, compare the device's key or certificate with the registry (az iot hub device-identity show) and check that the identity is enabled.",
             ],
-        )
+        }
     }
 
-    fn throttling(&self) -> Words4 {
+    fn throttling(&self) -> Wording {
         let top = self.draft.details.top_offenders.first();
         let share = top.map(|o| o.count * 100 / self.draft.count.max(1)).unwrap_or(0);
         let codes: Vec<String> =
@@ -425,51 +432,51 @@ impl<'a> Words<'a> {
             self.first(),
             top.map(|t| format!(" {} caused {share}% of them.", t.device)).unwrap_or_default()
         );
-        (
-            Severity::Warning,
+        Wording {
+            severity: Severity::Warning,
             title,
             explanation,
-            vec![
+            actions: vec![
                 "Slow down or batch the top offenders' sends (several readings per message) and spread traffic over time.",
                 "Compare the Telemetry message send attempts metric with your tier's limit; only 429001 has a metric (Number of throttling errors), the other 429xxx codes show only in logs.",
                 "If the load is legitimate, add units or move the hub to a higher tier.",
                 "Retry throttled operations with exponential backoff and jitter, starting around 10 s.",
             ],
-        )
+        }
     }
 
-    fn quota(&self) -> Words4 {
-        (
-            Severity::Critical,
-            format!("Daily message quota exhausted: {} operations refused with 403002 from {}", self.draft.count, self.first()),
-            "The hub used up its daily message allowance, so it refuses messages and many other operations until the \
+    fn quota(&self) -> Wording {
+        Wording {
+            severity: Severity::Critical,
+            title: format!("Daily message quota exhausted: {} operations refused with 403002 from {}", self.draft.count, self.first()),
+            explanation: "The hub used up its daily message allowance, so it refuses messages and many other operations until the \
              quota resets at 00:00 UTC. The portal's device list may not load meanwhile."
                 .to_owned(),
-            vec![
+            actions: vec![
                 "To restore service now, add units or move the hub to a higher tier; otherwise wait for 00:00 UTC.",
                 "Find what consumed the quota: the devices listed as top offenders, chatty twin queries or direct methods (each counts as messages).",
                 "Set an alert on the Total number of messages used metric well below the daily limit.",
             ],
-        )
+        }
     }
 
-    fn file_upload(&self) -> Words4 {
-        (
-            Severity::Error,
-            format!("{}: more than 10 file uploads open at once (403006, {} times)", self.device, self.draft.count),
-            "A device may have at most 10 file uploads in progress. An upload stays open until the device sends the \
+    fn file_upload(&self) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!("{}: more than 10 file uploads open at once (403006, {} times)", self.device, self.draft.count),
+            explanation: "A device may have at most 10 file uploads in progress. An upload stays open until the device sends the \
              completion notification or its SAS URI expires, so a device that starts uploads without notifying \
              completion (often after network failures) runs into the limit."
                 .to_owned(),
-            vec![
+            actions: vec![
                 "Always send the file-upload completion notification, with a failure status when the upload failed.",
                 "Shorten the file-upload SAS TTL of the hub so abandoned uploads expire sooner.",
                 "Queue uploads on the device and keep fewer than 10 in flight.",
             ],
-        )
+        }
     }
 
-    fn lock_lost(&self) -> Words4 {
+    fn lock_lost(&self) -> Wording {
         let ids = &self.draft.details.message_ids;
         let which = if ids.is_empty() {
             "C2D messages".to_owned()
@@ -482,67 +489,67 @@ impl<'a> Words<'a> {
             .max_delivery_count
             .map(|n| format!(" The delivery count reached {n}."))
             .unwrap_or_default();
-        (
-            Severity::Warning,
-            format!(
+        Wording {
+            severity: Severity::Warning,
+            title: format!(
                 "{}: {which} completed too late and redelivered (412002, {} times)",
                 self.device, self.draft.count
             ),
-            format!(
+            explanation: format!(
                 "A received cloud-to-device message is locked for one minute. The device completed it after the lock \
                  had expired, so the hub had already put it back in the queue and delivered it again.{deliveries} The \
                  one-minute lock cannot be changed."
             ),
-            vec![
+            actions: vec![
                 "Complete, reject or abandon each C2D message within a minute of receiving it; persist it first and do long work afterwards.",
                 "Make message handling idempotent: the same message can arrive more than once.",
             ],
-        )
+        }
     }
 
-    fn queue_full(&self) -> Words4 {
-        (
-            Severity::Error,
-            format!("{}: cloud-to-device queue full (403004, {} times)", self.device, self.draft.count),
-            "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
+    fn queue_full(&self) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!("{}: cloud-to-device queue full (403004, {} times)", self.device, self.draft.count),
+            explanation: "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
              messages off it. Usually the device polls rarely over HTTPS, is offline, or never completes messages."
                 .to_owned(),
-            vec![
+            actions: vec![
                 "Receive C2D messages over MQTT or AMQP so they are delivered as they arrive.",
                 "Complete, reject or abandon messages promptly on the device.",
                 "Send fewer C2D messages or give them a shorter expiry; purge a stale queue (az iot device c2d-message purge).",
             ],
-        )
+        }
     }
 
-    fn offline(&self) -> Words4 {
-        (
-            Severity::Error,
-            format!("{}: disconnected at {} and not back", self.device, self.first()),
-            "The last connection event of this device is a disconnect, and no connect follows in the data. If the \
+    fn offline(&self) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!("{}: disconnected at {} and not back", self.device, self.first()),
+            explanation: "The last connection event of this device is a disconnect, and no connect follows in the data. If the \
              device should be online, it needs attention."
                 .to_owned(),
-            vec![
+            actions: vec![
                 "Check the device's power, network and application (a crash loop or a hung process).",
                 "Find the reason of the last disconnect in the Connections resource logs: 404104 points at the network or a crash, 401003 at credentials or the clock.",
                 "Alert on devices that stay disconnected longer than their normal reconnect time.",
             ],
-        )
+        }
     }
 
-    fn not_online(&self) -> Words4 {
-        (
-            Severity::Warning,
-            format!("{}: {} direct method call(s) failed with 404103 DeviceNotOnline", self.device, self.draft.count),
-            "The back end invoked direct methods while the device was not connected, or while it was connected but had \
+    fn not_online(&self) -> Wording {
+        Wording {
+            severity: Severity::Warning,
+            title: format!("{}: {} direct method call(s) failed with 404103 DeviceNotOnline", self.device, self.draft.count),
+            explanation: "The back end invoked direct methods while the device was not connected, or while it was connected but had \
              not subscribed to direct methods."
                 .to_owned(),
-            vec![
+            actions: vec![
                 "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
                 "On the device, register the direct-method handler right after connecting.",
                 "Retry with backoff only to ride out short disconnects; do not retry for long.",
             ],
-        )
+        }
     }
 }
 

@@ -196,15 +196,15 @@ impl Sink<'_> {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(bytes),
         };
-        // The braces were matched while splitting, so the object is taken as is; a malformed inside ends
-        // its fields early and is reported as not a log record when nothing useful was read.
+        // The braces were matched while splitting, so the object is taken as is; reading its fields checks
+        // the rest of its grammar.
         let Some(value) = crate::json::Value::object(&text) else {
             return self.skipped(line, SkipReason::MalformedJson, bytes);
         };
         let index = *self.records;
         match normalize::from_json(&value, super::RecordRef { input: self.input, line, index }, self.scratch)
         {
-            Some(shape) => {
+            Ok(shape) => {
                 let format = match (shape, container) {
                     (Shape::EventGrid, _) => Format::EventGrid,
                     (Shape::Legacy, _) => Format::OperationsMonitoring,
@@ -217,15 +217,7 @@ impl Sink<'_> {
                 *self.records += 1;
                 (self.emit)(Decoded::Record(self.scratch));
             }
-            None => {
-                // Only on this rare path is the whole object checked, to tell broken JSON from a foreign object.
-                let reason = if crate::json::Value::parse(&text).is_some() {
-                    SkipReason::NotALogRecord
-                } else {
-                    SkipReason::MalformedJson
-                };
-                self.skipped(line, reason, bytes);
-            }
+            Err(reason) => self.skipped(line, reason, bytes),
         }
     }
 
@@ -250,6 +242,21 @@ fn excerpt_of(bytes: &[u8]) -> String {
 struct Position<'a> {
     line: &'a mut u64,
     line_start: &'a mut bool,
+}
+
+impl Position<'_> {
+    /// Moves past `byte`; whether `byte` started a line.
+    fn step(&mut self, byte: u8) -> bool {
+        if byte == b'\n' {
+            *self.line += 1;
+        }
+        std::mem::replace(self.line_start, byte == b'\n')
+    }
+
+    /// The same bookkeeping, lent on.
+    fn reborrow(&mut self) -> Position<'_> {
+        Position { line: &mut *self.line, line_start: &mut *self.line_start }
+    }
 }
 
 /// Where records sit in the JSON structure.
@@ -315,188 +322,263 @@ impl OpenRecord {
     }
 }
 
+/// The chunk [`JsonState::feed`] is reading.
+struct Chunk<'b> {
+    bytes: &'b [u8],
+    /// The byte being read.
+    at: usize,
+    /// Bytes from here up to `at` still have to be appended to the open record.
+    copy_from: usize,
+}
+
+impl<'b> Chunk<'b> {
+    /// The open record's bytes in this chunk not copied yet, up to (not including) the current byte.
+    fn pending(&self) -> &'b [u8] {
+        self.bytes.get(self.copy_from..self.at).unwrap_or_default()
+    }
+}
+
+/// What [`JsonState::feed`] does after a byte was handled.
+enum Flow {
+    /// Read the next byte.
+    Next,
+    /// The handler moved [`Chunk::at`] itself.
+    Moved,
+    /// The rest of the chunk was handed to [`LineRecords`].
+    Handed,
+}
+
 impl JsonState {
-    fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
+    fn feed(&mut self, bytes: &[u8], mut position: Position<'_>, sink: &mut Sink<'_>) {
         if std::mem::take(&mut self.line_check) && matches!(bytes.first(), Some(b'\n' | b'\r')) {
             self.lines = Some(LineRecords::default());
         }
         if let Some(lines) = &mut self.lines {
             return lines.feed(bytes, position, sink);
         }
-        // Bytes from `copy_from` up to the current index still have to be appended to the open record.
-        let mut copy_from = 0;
-        let mut i = 0;
-        while let Some(&byte) = bytes.get(i) {
-            if self.in_string && !self.escaped && self.garbage.is_none() {
-                // Most of a record is string content: jump straight to the next quote, backslash or line end.
-                let rest = bytes.get(i..).unwrap_or_default();
-                let skip = memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
-                if skip > 0 {
-                    *position.line_start = false;
-                    i += skip;
-                    continue;
-                }
-            }
-            let line_start = *position.line_start;
-            *position.line_start = byte == b'\n';
-            if byte == b'\n' {
-                *position.line += 1;
-            }
-            if let Some((_, _, excerpt)) = &mut self.garbage {
-                if byte == b'\n' {
-                    self.flush_garbage(sink);
-                } else if excerpt.len() < EXCERPT_LEN {
-                    excerpt.push(byte);
-                }
-                i += 1;
-                copy_from = i;
+        let mut chunk = Chunk { bytes, at: 0, copy_from: 0 };
+        while let Some(&byte) = bytes.get(chunk.at) {
+            if self.skip_string_content(&mut chunk, &mut position) {
                 continue;
             }
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                } else if byte == b'\\' {
-                    self.escaped = true;
-                } else if byte == b'"' {
-                    self.in_string = false;
-                } else if byte == b'\n' {
-                    // JSON strings never hold raw line breaks: the record was cut off on this line.
-                    self.in_string = false;
-                    self.abandon_record(
-                        sink,
-                        SkipReason::MalformedJson,
-                        bytes.get(copy_from..i).unwrap_or_default(),
-                    );
-                    copy_from = i + 1;
-                }
-                i += 1;
-                continue;
+            let line_start = position.step(byte);
+            let flow = if self.garbage.is_some() {
+                self.garbage_byte(byte, &mut chunk, sink)
+            } else if self.in_string {
+                self.string_byte(byte, &mut chunk, sink)
+            } else {
+                self.structure_byte(byte, line_start, &mut chunk, &mut position, sink)
+            };
+            match flow {
+                Flow::Next => chunk.at += 1,
+                Flow::Moved => {}
+                Flow::Handed => return,
             }
-            match byte {
-                b'"' => {
-                    if self.record.is_none() && self.depth == 0 {
-                        self.start_garbage(*position.line, SkipReason::NotJson, byte);
-                    } else {
-                        if self.record.is_none() && self.depth == self.container.item_depth() {
-                            sink.skipped(*position.line, SkipReason::NotAnObject, b"\"");
-                        }
-                        self.in_string = true;
-                    }
-                }
-                b'{' => {
-                    if self.record.is_some() && line_start && self.depth > self.record_depth() {
-                        // A new record in the first column while one is open: the open one was cut off.
-                        self.abandon_record(
-                            sink,
-                            SkipReason::MalformedJson,
-                            bytes.get(copy_from..i).unwrap_or_default(),
-                        );
-                        copy_from = i;
-                    }
-                    if self.record.is_none()
-                        && self.depth == self.container.item_depth()
-                        && self.container != Container::TopLevel
-                    {
-                        // An element of a record array that ends within this chunk and on this line cannot
-                        // meet either resync rule: hand it over whole, without copying or byte stepping.
-                        let whole = crate::json::object_end(bytes, i).filter(|&end| {
-                            end - i <= MAX_RECORD_BYTES
-                                && bytes
-                                    .get(i..end)
-                                    .is_some_and(|record| memchr::memchr(b'\n', record).is_none())
-                        });
-                        if let Some(end) = whole {
-                            sink.json_record(
-                                *position.line,
-                                bytes.get(i..end).unwrap_or_default(),
-                                self.container,
-                            );
-                            self.in_scalar = false;
-                            *position.line_start = false;
-                            i = end;
-                            copy_from = end;
-                            continue;
-                        }
-                    }
-                    if self.record.is_none() && self.depth == self.container.item_depth() {
-                        self.record = Some(OpenRecord {
-                            line: *position.line,
-                            at_line_start: line_start,
-                            depth: self.depth,
-                            bytes: Vec::new(),
-                            too_large: false,
-                        });
-                        copy_from = i;
-                    }
-                    self.depth += 1;
-                }
-                b'[' => {
-                    if self.record.is_none() && self.depth == 0 {
-                        self.container = Container::Array;
-                    } else if let Some(record) = &mut self.record {
-                        if record.depth == 0 && self.depth == 1 && self.container == Container::TopLevel {
-                            record.append(bytes.get(copy_from..i).unwrap_or_default());
-                            copy_from = i;
-                            if ends_with_records_key(&record.bytes) {
-                                // `{"records":[`: the wrapper is not a record; its elements are.
-                                self.record = None;
-                                self.container = Container::Records;
-                                copy_from = i + 1;
-                            }
-                        }
-                    }
-                    self.depth += 1;
-                }
-                b'}' | b']' => {
-                    self.in_scalar = false;
-                    if self.depth == 0 {
-                        self.start_garbage(*position.line, SkipReason::NotJson, byte);
-                    } else {
-                        self.depth -= 1;
-                        if self.record.as_ref().is_some_and(|r| r.depth == self.depth) {
-                            if let Some(mut record) = self.record.take() {
-                                record.append(bytes.get(copy_from..=i).unwrap_or_default());
-                                let alone_on_line = record.at_line_start
-                                    && record.line == *position.line
-                                    && self.container == Container::TopLevel;
-                                Self::emit_record(record, self.container, sink);
-                                // Whether a line break follows may only be known from the next chunk: decide
-                                // there, so that every chunking reads the input the same way.
-                                self.line_check = alone_on_line && bytes.get(i + 1).is_none();
-                                if alone_on_line && matches!(bytes.get(i + 1), Some(b'\n' | b'\r')) {
-                                    // One record per line (storage `PT1H.json`, legacy exports): from here
-                                    // on, lines are split with a fast newline search.
-                                    let mut lines = LineRecords::default();
-                                    lines.feed(bytes.get(i + 1..).unwrap_or_default(), position, sink);
-                                    self.lines = Some(lines);
-                                    return;
-                                }
-                            }
-                            copy_from = i + 1;
-                        }
-                        if self.record.is_none() && self.depth < self.container.item_depth() {
-                            // The record array closed; what follows (the wrapper's `}`) is at the top level.
-                            self.container = Container::TopLevel;
-                        }
-                    }
-                }
-                b' ' | b'\t' | b'\r' | b'\n' | b',' | b':' => self.in_scalar = false,
-                _ if self.record.is_none() && self.depth == 0 => {
-                    self.start_garbage(*position.line, SkipReason::NotJson, byte);
-                }
-                // A number, boolean or null where a record object was expected: report it once.
-                _ if self.record.is_none()
-                    && self.depth == self.container.item_depth()
-                    && !std::mem::replace(&mut self.in_scalar, true) =>
-                {
-                    sink.skipped(*position.line, SkipReason::NotAnObject, &[byte]);
-                }
-                _ => {}
-            }
-            i += 1;
         }
         if let Some(record) = &mut self.record {
-            record.append(bytes.get(copy_from..).unwrap_or_default());
+            record.append(bytes.get(chunk.copy_from..).unwrap_or_default());
+        }
+    }
+
+    /// Inside a string, jumps to the next quote, backslash or line end (most of a record is string content);
+    /// false when there is nothing to jump over.
+    fn skip_string_content(&self, chunk: &mut Chunk<'_>, position: &mut Position<'_>) -> bool {
+        if !self.in_string || self.escaped || self.garbage.is_some() {
+            return false;
+        }
+        let rest = chunk.bytes.get(chunk.at..).unwrap_or_default();
+        let skip = memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
+        if skip == 0 {
+            return false;
+        }
+        *position.line_start = false;
+        chunk.at += skip;
+        true
+    }
+
+    /// A byte of a line that is not JSON: kept for the excerpt until the line ends.
+    fn garbage_byte(&mut self, byte: u8, chunk: &mut Chunk<'_>, sink: &mut Sink<'_>) -> Flow {
+        if byte == b'\n' {
+            self.flush_garbage(sink);
+        } else if let Some((_, _, excerpt)) = &mut self.garbage {
+            if excerpt.len() < EXCERPT_LEN {
+                excerpt.push(byte);
+            }
+        }
+        chunk.at += 1;
+        chunk.copy_from = chunk.at;
+        Flow::Moved
+    }
+
+    /// A byte inside a string: escapes, the closing quote, or a raw line break that cuts the record off.
+    fn string_byte(&mut self, byte: u8, chunk: &mut Chunk<'_>, sink: &mut Sink<'_>) -> Flow {
+        if self.escaped {
+            self.escaped = false;
+        } else if byte == b'\\' {
+            self.escaped = true;
+        } else if byte == b'"' {
+            self.in_string = false;
+        } else if byte == b'\n' {
+            // JSON strings never hold raw line breaks: the record was cut off on this line.
+            self.in_string = false;
+            self.abandon_record(sink, SkipReason::MalformedJson, chunk.pending());
+            chunk.copy_from = chunk.at + 1;
+        }
+        Flow::Next
+    }
+
+    /// A byte outside strings: brackets open and close records and containers, anything else is checked
+    /// to be where it may be.
+    fn structure_byte(
+        &mut self,
+        byte: u8,
+        line_start: bool,
+        chunk: &mut Chunk<'_>,
+        position: &mut Position<'_>,
+        sink: &mut Sink<'_>,
+    ) -> Flow {
+        match byte {
+            b'"' => self.open_string(*position.line, sink),
+            b'{' => return self.open_object(line_start, chunk, position, sink),
+            b'[' => self.open_array(chunk),
+            b'}' | b']' => return self.close(byte, chunk, position, sink),
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b':' => self.in_scalar = false,
+            _ => self.scalar_byte(byte, *position.line, sink),
+        }
+        Flow::Next
+    }
+
+    fn open_string(&mut self, line: u64, sink: &mut Sink<'_>) {
+        if self.record.is_none() && self.depth == 0 {
+            self.start_garbage(line, SkipReason::NotJson, b'"');
+            return;
+        }
+        if self.record.is_none() && self.depth == self.container.item_depth() {
+            sink.skipped(line, SkipReason::NotAnObject, b"\"");
+        }
+        self.in_string = true;
+    }
+
+    /// A `{`: the start of a record where one is expected (handed over whole when it can be), else nesting.
+    fn open_object(
+        &mut self,
+        line_start: bool,
+        chunk: &mut Chunk<'_>,
+        position: &mut Position<'_>,
+        sink: &mut Sink<'_>,
+    ) -> Flow {
+        if self.record.is_some() && line_start && self.depth > self.record_depth() {
+            // A new record in the first column while one is open: the open one was cut off.
+            self.abandon_record(sink, SkipReason::MalformedJson, chunk.pending());
+            chunk.copy_from = chunk.at;
+        }
+        let starts_record = self.record.is_none() && self.depth == self.container.item_depth();
+        if starts_record && self.container != Container::TopLevel {
+            // An element of a record array that ends within this chunk and on this line cannot meet either
+            // resync rule: hand it over whole, without copying or byte stepping.
+            if let Some(end) = element_end_on_line(chunk.bytes, chunk.at) {
+                let record = chunk.bytes.get(chunk.at..end).unwrap_or_default();
+                sink.json_record(*position.line, record, self.container);
+                self.in_scalar = false;
+                *position.line_start = false;
+                chunk.at = end;
+                chunk.copy_from = end;
+                return Flow::Moved;
+            }
+        }
+        if starts_record {
+            self.record = Some(OpenRecord {
+                line: *position.line,
+                at_line_start: line_start,
+                depth: self.depth,
+                bytes: Vec::new(),
+                too_large: false,
+            });
+            chunk.copy_from = chunk.at;
+        }
+        self.depth += 1;
+        Flow::Next
+    }
+
+    /// A `[`: the top-level array of records, the `records` array of a wrapper, or nesting.
+    fn open_array(&mut self, chunk: &mut Chunk<'_>) {
+        if self.record.is_none() && self.depth == 0 {
+            self.container = Container::Array;
+        } else if let Some(record) = &mut self.record {
+            if record.depth == 0 && self.depth == 1 && self.container == Container::TopLevel {
+                record.append(chunk.pending());
+                chunk.copy_from = chunk.at;
+                if ends_with_records_key(&record.bytes) {
+                    // `{"records":[`: the wrapper is not a record; its elements are.
+                    self.record = None;
+                    self.container = Container::Records;
+                    chunk.copy_from = chunk.at + 1;
+                }
+            }
+        }
+        self.depth += 1;
+    }
+
+    /// A `}` or `]`: the end of a record, of a record array, or of nesting.
+    fn close(
+        &mut self,
+        byte: u8,
+        chunk: &mut Chunk<'_>,
+        position: &mut Position<'_>,
+        sink: &mut Sink<'_>,
+    ) -> Flow {
+        self.in_scalar = false;
+        if self.depth == 0 {
+            self.start_garbage(*position.line, SkipReason::NotJson, byte);
+            return Flow::Next;
+        }
+        self.depth -= 1;
+        if self.record.as_ref().is_some_and(|r| r.depth == self.depth) {
+            if let Flow::Handed = self.end_record(chunk, position, sink) {
+                return Flow::Handed;
+            }
+            chunk.copy_from = chunk.at + 1;
+        }
+        if self.record.is_none() && self.depth < self.container.item_depth() {
+            // The record array closed; what follows (the wrapper's `}`) is at the top level.
+            self.container = Container::TopLevel;
+        }
+        Flow::Next
+    }
+
+    /// Emits the open record, which ends at the current byte; switches to [`LineRecords`] once a record
+    /// proves to fill its line.
+    fn end_record(&mut self, chunk: &Chunk<'_>, position: &mut Position<'_>, sink: &mut Sink<'_>) -> Flow {
+        let Some(mut record) = self.record.take() else { return Flow::Next };
+        record.append(chunk.bytes.get(chunk.copy_from..=chunk.at).unwrap_or_default());
+        let alone_on_line =
+            record.at_line_start && record.line == *position.line && self.container == Container::TopLevel;
+        Self::emit_record(record, self.container, sink);
+        let after = chunk.bytes.get(chunk.at + 1);
+        // Whether a line break follows may only be known from the next chunk: decide there, so that every
+        // chunking reads the input the same way.
+        self.line_check = alone_on_line && after.is_none();
+        if alone_on_line && matches!(after, Some(b'\n' | b'\r')) {
+            // One record per line (storage `PT1H.json`, legacy exports): from here on, lines are split with a
+            // fast newline search.
+            let mut lines = LineRecords::default();
+            lines.feed(chunk.bytes.get(chunk.at + 1..).unwrap_or_default(), position.reborrow(), sink);
+            self.lines = Some(lines);
+            return Flow::Handed;
+        }
+        Flow::Next
+    }
+
+    /// Any other byte outside strings: not JSON at the top level; a scalar where a record array expects an
+    /// object (reported once per scalar).
+    fn scalar_byte(&mut self, byte: u8, line: u64, sink: &mut Sink<'_>) {
+        if self.record.is_some() {
+            return;
+        }
+        if self.depth == 0 {
+            self.start_garbage(line, SkipReason::NotJson, byte);
+        } else if self.depth == self.container.item_depth() && !std::mem::replace(&mut self.in_scalar, true) {
+            sink.skipped(line, SkipReason::NotAnObject, &[byte]);
         }
     }
 
@@ -609,6 +691,15 @@ impl LineRecords {
             self.flush(sink);
         }
     }
+}
+
+/// The end of the object opening at `start` when it closes within `bytes`, on the same line and within
+/// [`MAX_RECORD_BYTES`].
+fn element_end_on_line(bytes: &[u8], start: usize) -> Option<usize> {
+    crate::json::object_end(bytes, start).filter(|&end| {
+        end - start <= MAX_RECORD_BYTES
+            && bytes.get(start..end).is_some_and(|record| memchr::memchr(b'\n', record).is_none())
+    })
 }
 
 /// True when `bytes` (the start of a top-level object) ends with `"records"` and a colon.
@@ -886,6 +977,46 @@ mod tests {
     }
 
     #[test]
+    fn broken_json_is_malformed_whatever_was_read_before_the_break() {
+        // Broken records, each with a log record's fields before the break, and how to repair each.
+        let cases = [
+            (
+                r#"{"operationName":"deviceConnect","category":"Connections" "level":"Error"}"#,
+                "\" \"",
+                "\",\"",
+            ),
+            (r#"{"operationName":"deviceConnect","category":"Connections",}"#, ",}", "}"),
+            (r#"{"operationName":"deviceConnect","durationMs":01}"#, ":01", ":1"),
+            (r#"{"operationName":"deviceConnect","durationMs":}"#, ":}", ":1}"),
+            (r#"{"operationName":"deviceConnect","x":"a\q"}"#, "a\\q", "aq"),
+            (
+                r#"{"operationName":"deviceConnect","properties":"{\"deviceId\":\"d1\",\"x\":\"a\q\"}"}"#,
+                "a\\q",
+                "aq",
+            ),
+            (r#"{"operationName":"deviceConnect","x":[1,{"y":2,}]}"#, ",}", "}"),
+            (r#"{"eventType":"Microsoft.Devices.DeviceConnected","data":{"deviceId":"d"},}"#, ",}", "}"),
+            (
+                r#"{"eventType":"Microsoft.Devices.DeviceConnected","data":{"deviceId" "d"}}"#,
+                "\" \"",
+                "\":\"",
+            ),
+        ];
+        for (broken, bad, good) in cases {
+            let fixed = broken.replace(bad, good);
+            for (text, line) in [
+                (format!("{REC}\n{broken}\n"), 2),
+                (format!("[{REC},\n{broken}]"), 2),
+                (format!("{{\"records\":[{broken}]}}"), 1),
+            ] {
+                assert_eq!(counts(&text).1, vec![(line, SkipReason::MalformedJson)], "{text}");
+                assert_eq!(counts(&text.replace(bad, good)).1, vec![], "{fixed}");
+            }
+        }
+        assert_eq!(counts(r#"{"a":[1,{"b":null}]}"#), (0, vec![(1, SkipReason::NotALogRecord)]));
+    }
+
+    #[test]
     fn csv_rows_are_read_by_header_name() {
         let text = "Level,OperationName,Category,TimeGenerated [UTC],properties_s,ResultType\n\
                     Error,deviceConnect,Connections,\"5/13/2024, 10:01:10.000 PM\",\"{\"\"deviceId\"\":\"\"gw\"\"}\",401003\n\
@@ -923,11 +1054,27 @@ mod tests {
     }
 
     #[test]
-    fn quotes_are_counted_exactly() {
-        let mut text = Vec::new();
-        for n in 0..300u32 {
-            text.push([b'"', b'a', 0xA2, b'"', 0x22 ^ 0x80, b',', 0][(n * 7 % 11 % 7) as usize]);
-            assert_eq!(count_quotes(&text), text.iter().filter(|&&b| b == b'"').count(), "{n}");
+    fn csv_rows_end_only_at_line_breaks_outside_quotes() {
+        // Cells holding line breaks, commas and doubled quotes (odd and even counts of quotes per line).
+        let text = "OperationName,ResultDescription,properties_s,ResultType\n\
+                    deviceConnect,plain,\"{\"\"deviceId\"\":\"\"a\"\"}\",401003\n\
+                    deviceConnect,\"two\nlines, \"\"quoted\"\"\",\"{\"\"deviceId\"\":\"\"b\"\"}\",404104\n\
+                    deviceConnect,\"\"\"\n\"\"\n\"\"\",\"{\"\"deviceId\"\":\"\"c\"\"}\",404104";
+        for size in [1, 2, 3, 5, 64, text.len()] {
+            let mut items = Vec::new();
+            let mut decoder = LogDecoder::new();
+            for chunk in text.as_bytes().chunks(size) {
+                decoder.push(chunk, &mut |item| items.push(item));
+            }
+            decoder.finish(&mut |item| items.push(item));
+            let rows: Vec<(u64, Option<&str>)> = items
+                .iter()
+                .map(|item| match item {
+                    ReadItem::Record(record) => (record.source.line, record.device_id.as_deref()),
+                    ReadItem::Skipped(skipped) => (skipped.line, None),
+                })
+                .collect();
+            assert_eq!(rows, [(2, Some("a")), (3, Some("b")), (5, Some("c"))], "chunk size {size}");
         }
     }
 

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::json::{Kind, Value};
 use crate::time;
 
-use super::{Format, Level, LogRecord, RecordRef};
+use super::{Format, Level, LogRecord, RecordRef, SkipReason};
 
 /// The shape a JSON record was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +37,16 @@ struct Draft<'a> {
     properties: Option<Cow<'a, str>>,
 }
 
-/// Reads a JSON object of any supported shape into `out` (every field overwritten). `None` when it has
-/// none of a log record's fields.
-pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Option<Shape> {
+/// Reads a JSON object of any supported shape into `out` (every field overwritten), checking that it is
+/// well-formed JSON on the way. The reason to skip it when it is malformed or has none of a log record's
+/// fields.
+pub(super) fn from_json(
+    value: &Value<'_>,
+    source: RecordRef,
+    out: &mut LogRecord,
+) -> Result<Shape, SkipReason> {
     if value.kind != Kind::Object {
-        return None;
+        return Err(SkipReason::NotALogRecord);
     }
     let mut draft = Draft::default();
     let mut shape = Shape::ResourceLog;
@@ -98,14 +103,17 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
             Member::StatusCode => draft.status_code = text(),
             Member::Properties => properties_value = Some(field),
             Member::EventType if field.as_str().is_some_and(|t| t.starts_with("Microsoft.Devices.")) => {
-                return event_grid(value, source, out).then_some(Shape::EventGrid);
+                return event_grid(value, source, out).map(|()| Shape::EventGrid);
             }
             Member::EventType | Member::Other => {}
             Member::Flat(wanted) => flat.take_text(wanted, field.as_text()),
         }
     }
+    if !members.is_complete() {
+        return Err(SkipReason::MalformedJson);
+    }
     if draft.category.is_none() && draft.operation.is_none() && draft.result_type.is_none() {
-        return None;
+        return Err(SkipReason::NotALogRecord);
     }
     let properties_text = match properties_value {
         _ if read_escaped => None,
@@ -120,7 +128,7 @@ pub(super) fn from_json(value: &Value<'_>, source: RecordRef, out: &mut LogRecor
     }
     properties.fill_from(flat);
     build(draft, properties, source, out);
-    Some(shape)
+    Ok(shape)
 }
 
 /// The top-level members of a JSON record that reading uses, in every spelling the export shapes use.
@@ -371,9 +379,9 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(Wanted, Option
                     pos += if bytes.get(pos) == Some(&b'\\') { 2 } else { 1 };
                 }
                 (b'\\', _) => {
-                    // A control character such as `\n`, written once escaped.
+                    // A control character such as `\n`, written once escaped (and checked to be a JSON escape).
                     has_escape = true;
-                    pos += 2;
+                    pos += crate::json::escape_len(bytes, pos)?;
                 }
                 _ => return None,
             }
@@ -487,11 +495,12 @@ fn assign(slot: &mut Option<String>, text: Option<&str>) {
 }
 
 /// Reads an Event Grid (or CloudEvents) `Microsoft.Devices.DeviceConnected`/`DeviceDisconnected` event into
-/// `out`; false for other event types.
-fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> bool {
+/// `out`; the reason to skip it when it is malformed or of another event type.
+fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Result<(), SkipReason> {
     // One pass over the event and one over its data; the first member of each name counts, as with `get`.
     let (mut event_type, mut cloud_type, mut event_time, mut time, mut data) = (None, None, None, None, None);
-    for (key, member) in value.fields() {
+    let mut members = value.fields();
+    for (key, member) in &mut members {
         let slot = match key.as_ref() {
             "eventType" => &mut event_type,
             "type" => &mut cloud_type,
@@ -502,13 +511,16 @@ fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> bool
         };
         slot.get_or_insert(member);
     }
-    let Some(event_type) = event_type.or(cloud_type).and_then(|v| v.as_str()) else { return false };
-    let operation = match event_type.strip_prefix("Microsoft.Devices.") {
+    if !members.is_complete() {
+        return Err(SkipReason::MalformedJson);
+    }
+    let event_type = event_type.or(cloud_type).and_then(|v| v.as_str());
+    let operation = match event_type.as_deref().and_then(|t| t.strip_prefix("Microsoft.Devices.")) {
         Some("DeviceConnected") => "deviceConnect",
         Some("DeviceDisconnected") => "deviceDisconnect",
-        _ => return false,
+        _ => return Err(SkipReason::NotALogRecord),
     };
-    let Some(data) = data else { return false };
+    let Some(data) = data else { return Err(SkipReason::NotALogRecord) };
     let (mut device_id, mut module_id, mut state_info) = (None, None, None);
     for (key, member) in data.fields() {
         let slot = match key.as_ref() {
@@ -541,7 +553,7 @@ fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> bool
     ] {
         *unused = None;
     }
-    true
+    Ok(())
 }
 
 /// The content of a string value (`None` for a missing value or another kind).
@@ -721,50 +733,73 @@ mod tests {
         assert_eq!(record.device_id, None);
     }
 
+    /// Reads `{"category":"Connections", <members>}`.
+    fn read_with(members: &str) -> LogRecord {
+        read(&format!(r#"{{"category":"Connections",{members}}}"#))
+    }
+
     #[test]
-    fn every_spelling_of_a_member_is_recognised() {
-        let top = [
-            (["time", "Time", "timestamp"].as_slice(), Member::Time),
-            (&["TimeGenerated", "TimeGenerated [UTC]"], Member::TimeGenerated),
-            (&["category", "Category"], Member::Category),
-            (&["operationName", "OperationName"], Member::Operation),
-            (&["level", "Level"], Member::Level),
-            (&["resultType", "ResultType"], Member::ResultType),
-            (&["resultDescription", "ResultDescription", "statusDescription"], Member::ResultDescription),
-            (&["statusType"], Member::StatusType),
-            (&["statusCode"], Member::StatusCode),
-            (&["properties", "properties_s", "Properties"], Member::Properties),
-            (&["eventType", "type"], Member::EventType),
-            (&["deviceId", "DeviceId"], Member::Flat(Wanted::DeviceId)),
-            (&["maskedIpAddress"], Member::Flat(Wanted::Ip)),
-            (&["details", "errorMessage"], Member::Flat(Wanted::ErrorMessage)),
+    fn every_spelling_an_export_uses_fills_its_field() {
+        type Shows = fn(&LogRecord) -> bool;
+        let top: [(&[&str], &str, Shows); 8] = [
+            (
+                &["time", "Time", "timestamp", "TimeGenerated", "TimeGenerated [UTC]"],
+                r#""2024-05-14T08:00:05Z""#,
+                |r| r.time == time::parse("2024-05-14T08:00:05Z"),
+            ),
+            (&["category", "Category"], r#""Routes""#, |r| r.category == "Routes"),
+            (&["operationName", "OperationName"], r#""deviceConnect""#, |r| r.operation == "deviceConnect"),
+            (&["level", "Level"], r#""Warning""#, |r| r.level == Level::Warning),
+            (&["resultType", "ResultType", "statusType"], r#""404104""#, |r| r.code == Some(404104)),
+            (&["resultDescription", "ResultDescription", "statusDescription"], r#""DeviceNotFound""#, |r| {
+                r.error_name.as_deref() == Some("DeviceNotFound")
+            }),
+            (&["statusCode"], r#""503""#, |r| r.http_status == Some(503)),
+            (&["properties", "properties_s", "Properties"], r#"{"deviceId":"d"}"#, |r| {
+                r.device_id.as_deref() == Some("d")
+            }),
         ];
-        for (names, member) in top {
+        for (names, value, shows) in top {
             for name in names {
-                assert_eq!(Member::of(name), member, "{name}");
+                assert!(shows(&read_with(&format!("{name:?}:{value}"))), "{name}");
             }
         }
-        let wanted = [
-            (["deviceId", "DeviceId"].as_slice(), Wanted::DeviceId),
-            (&["moduleId", "ModuleId"], Wanted::ModuleId),
-            (&["protocol", "Protocol"], Wanted::Protocol),
-            (&["sdkVersion", "SdkVersion"], Wanted::SdkVersion),
-            (&["maskedIpAddress"], Wanted::Ip),
-            (&["messageId", "MessageId"], Wanted::MessageId),
-            (&["deliveryCount"], Wanted::DeliveryCount),
-            (&["messageSizeInBytes", "messageSize", "MessageSize"], Wanted::SizeBytes),
-            (&["endpointName"], Wanted::Endpoint),
-            (&["errorMessage", "details"], Wanted::ErrorMessage),
-            (&["statusCode"], Wanted::StatusCode),
+        // Members of `properties`, also read at the top level of legacy flat objects.
+        let wanted: [(&[&str], &str, Shows); 11] = [
+            (&["deviceId", "DeviceId"], r#""d""#, |r| r.device_id.as_deref() == Some("d")),
+            (&["moduleId", "ModuleId"], r#""m""#, |r| r.module_id.as_deref() == Some("m")),
+            (&["protocol", "Protocol"], r#""Amqp""#, |r| r.protocol.as_deref() == Some("Amqp")),
+            (&["sdkVersion", "SdkVersion"], r#""v1""#, |r| r.sdk_version.as_deref() == Some("v1")),
+            (&["maskedIpAddress"], r#""1.2.3.XXX""#, |r| r.ip.as_deref() == Some("1.2.3.XXX")),
+            (&["messageId", "MessageId"], r#""id""#, |r| r.message_id.as_deref() == Some("id")),
+            (&["deliveryCount"], "3", |r| r.delivery_count == Some(3)),
+            (&["messageSizeInBytes", "messageSize", "MessageSize"], r#""42""#, |r| r.size_bytes == Some(42)),
+            (&["endpointName"], r#""ep""#, |r| r.endpoint.as_deref() == Some("ep")),
+            (&["errorMessage", "details"], r#""boom""#, |r| r.error_message.as_deref() == Some("boom")),
+            (&["statusCode"], "429", |r| r.http_status == Some(429)),
         ];
-        for (names, member) in wanted {
+        for (names, value, shows) in wanted {
             for name in names {
-                assert_eq!(Wanted::of(name), Some(member), "{name}");
+                let member = format!("{name:?}:{value}");
+                let escaped = serde_json::to_string(&format!("{{{member}}}")).unwrap();
+                for record in [
+                    format!(r#""properties":{{{member}}}"#),
+                    format!(r#""properties":{escaped}"#),
+                    format!(r#""properties_s":{escaped}"#),
+                    member,
+                ] {
+                    assert!(shows(&read_with(&record)), "{record}");
+                }
             }
         }
-        for other in ["resourceId", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX"] {
-            assert_eq!(Member::of(other), Member::Other, "{other}");
-            assert_eq!(Wanted::of(other), None, "{other}");
+        // Other members, and other spellings of the wanted ones, change nothing.
+        let plain = read_with(r#""x":1"#);
+        for other in
+            ["resourceId", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX", "Statuscode"]
+        {
+            for record in [format!(r#"{other:?}:"7""#), format!(r#""properties":{{{other:?}:"7"}}"#)] {
+                assert_eq!(read_with(&record), plain, "{record}");
+            }
         }
     }
 }

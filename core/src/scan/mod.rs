@@ -1,4 +1,4 @@
-//! ScanFinding IoT Hub errors in arbitrary text: logs, stack traces, HTTP dumps, pasted error bodies.
+//! Finds IoT Hub errors in arbitrary text: logs, stack traces, HTTP dumps, pasted error bodies.
 //!
 //! [`scan`] makes one pass over the bytes. It splits the text into words (`[A-Za-z0-9_]+`) and looks only at
 //! a few of them: six-digit numbers, and words that a bloom filter says may be a catalog name, an SDK
