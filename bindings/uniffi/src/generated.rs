@@ -570,7 +570,7 @@ pub struct RecordRef {
     pub input: u32,
     /// 1-based line on which the record starts (counted over everything pushed into the decoder).
     pub line: u64,
-    /// 0-based index of the record among all records read.
+    /// 0-based index of the record among the records of its input (it restarts at 0 with each input).
     pub index: u64,
 }
 

@@ -397,7 +397,7 @@ export interface RecordRef {
   readonly input: number;
   /** 1-based line on which the record starts (counted over everything pushed into the decoder). */
   readonly line: number;
-  /** 0-based index of the record among all records read. */
+  /** 0-based index of the record among the records of its input (it restarts at 0 with each input). */
   readonly index: number;
 }
 

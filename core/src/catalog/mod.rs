@@ -60,7 +60,8 @@ pub(crate) fn find_name(name: &str) -> Option<&'static Entry> {
     generated::ENTRIES.get(usize::from(entry))
 }
 
-/// Orders `key` (already lowercase) against `name` as if `name` were lowercased too.
+/// Orders `key` against `name` as if both were lowercased (the index holds names as written, so that they share
+/// their bytes with the entries' names).
 fn cmp_ignore_ascii_case(key: &str, name: &str) -> std::cmp::Ordering {
-    key.bytes().cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
+    key.bytes().map(|b| b.to_ascii_lowercase()).cmp(name.bytes().map(|b| b.to_ascii_lowercase()))
 }

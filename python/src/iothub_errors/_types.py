@@ -814,7 +814,7 @@ class RecordRef(Record):
     line: int
     """1-based line on which the record starts (counted over everything pushed into the decoder)."""
     index: int
-    """0-based index of the record among all records read."""
+    """0-based index of the record among the records of its input (it restarts at 0 with each input)."""
 
     @classmethod
     def _from_json(cls, value: Any) -> RecordRef:

@@ -49,16 +49,18 @@ fn render(source: &CatalogSource) -> Result<String, String> {
     out.push_str("];\n\n");
 
     let mut codes: Vec<(u32, usize)> = Vec::new();
-    let mut names: Vec<(String, usize)> = Vec::new();
+    // (lowercased key for sorting and matching, the name as written, entry index). The table holds the names
+    // as written: the same literals as the entries' names, which the linker stores once.
+    let mut names: Vec<(String, &str, usize)> = Vec::new();
     for (index, entry) in order.iter().enumerate() {
         codes.extend(entry.code.iter().chain(&entry.alias_codes).map(|&code| (code, index)));
         for name in std::iter::once(&entry.name).chain(&entry.aliases) {
             let key = name.to_ascii_lowercase();
-            match names.iter_mut().find(|(existing, _)| *existing == key) {
+            match names.iter_mut().find(|(existing, _, _)| *existing == key) {
                 // A shared name belongs to the code-less entry (see the check in catalog_source.rs).
-                Some(slot) if entry.code.is_none() => slot.1 = index,
+                Some(slot) if entry.code.is_none() => slot.2 = index,
                 Some(_) => {}
-                None => names.push((key, index)),
+                None => names.push((key, name, index)),
             }
         }
     }
@@ -70,10 +72,12 @@ fn render(source: &CatalogSource) -> Result<String, String> {
         let _ = writeln!(out, "({code}, {index}),");
     }
     out.push_str("];\n\n");
-    let _ =
-        writeln!(out, "/// Every lowercased name and alias with the index of its entry, sorted by bytes.");
+    let _ = writeln!(
+        out,
+        "/// Every name and alias with the index of its entry, sorted by the bytes of their lowercased forms."
+    );
     let _ = writeln!(out, "pub(super) static NAME_INDEX: [(&str, u16); {}] = [", names.len());
-    for (name, index) in &names {
+    for (_, name, index) in &names {
         let _ = writeln!(out, "({name:?}, {index}),");
     }
     out.push_str("];\n");
