@@ -24,9 +24,10 @@ const STOP_WORDS: [&str; 24] = [
     "not", "of", "on", "or", "the", "to", "what", "with",
 ];
 
-/// Points for a query word found in each field, best field first.
-const WEIGHT_NAME: u32 = 12;
-const WEIGHT_ALIAS: u32 = 8;
+/// Points for a query word found in each field, best field first. A word of the name or an alias outweighs any
+/// number of prose matches of the same word count: people search for what an error is called.
+const WEIGHT_NAME: u32 = 40;
+const WEIGHT_ALIAS: u32 = 30;
 const WEIGHT_SUMMARY: u32 = 5;
 const WEIGHT_CAUSES: u32 = 3;
 const WEIGHT_OTHER: u32 = 1;
@@ -34,6 +35,11 @@ const WEIGHT_OTHER: u32 = 1;
 const WEIGHT_EXACT: u32 = 100;
 /// Points for each distinct query word an entry matches, so entries matching more words rank first.
 const WEIGHT_COVERAGE: u32 = 10;
+/// A stem match ("throttle" for "throttling") earns this share of its field's points, so the exact word ranks first.
+const STEM_DIVISOR: u32 = 2;
+/// Points for the entries the article treats at length (they carry a diagnosis): among equal matches, those are
+/// the errors people actually meet.
+const WEIGHT_DEPTH: u32 = 1;
 
 /// Entries matching `query`, best first. Words match whole words or, from four letters on, word stems
 /// ("throttle" finds "throttling"); CamelCase names count as separate words; digits match codes.
@@ -119,13 +125,21 @@ fn score(entry: &Entry, words: &EntryWords, terms: &[String], squeezed: &str) ->
             }
         }
         for (list, weight) in &words.fields {
-            if *weight > best && list.iter().any(|word| word_matches(word, term)) {
-                best = *weight;
-            }
+            let points = if list.iter().any(|word| word == term) {
+                *weight
+            } else if list.iter().any(|word| word_matches(word, term)) {
+                (*weight / STEM_DIVISOR).max(1)
+            } else {
+                0
+            };
+            best = best.max(points);
         }
         if best > 0 {
             total += best + WEIGHT_COVERAGE;
         }
+    }
+    if total > 0 && !entry.diagnosis.is_empty() {
+        total += WEIGHT_DEPTH;
     }
     total
 }

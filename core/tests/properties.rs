@@ -82,7 +82,7 @@ proptest! {
         prop_assert!(findings.windows(2).all(|pair| pair[0].end <= pair[1].start));
         match iothub_errors::parse_error_body(&text, None) {
             Ok(body) => prop_assert!(body.code.is_some() || body.class.is_some() || body.name.is_some()),
-            Err(error) => prop_assert_eq!(error.kind(), "not-an-error-body"),
+            Err(error) => prop_assert_eq!(error.kind().as_str(), "not-an-error-body"),
         }
     }
 }

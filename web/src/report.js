@@ -13,6 +13,8 @@ export function renderReport(target, report, files, seconds, linkOf, lookup) {
   replace(target,
     el('h3', {}, 'Diagnosis'),
     el('p', { class: 'lead', id: 'report-headline' },
+      !report.recognised ? `No IoT Hub log records recognised in ${files.map((f) => f.name).join(', ')}` +
+        (s.skipped.length ? ` (skipped as ${[...new Set(s.skipped.map((k) => k.reason))].join(', ')}).` : '.') :
       report.findings.length === 0 ? 'No pattern found.' :
       `${report.findings.length} ${report.findings.length === 1 ? 'finding' : 'findings'}, worst: `,
       worst ? el('span', { class: `badge ${worst}` }, worst) : null),

@@ -320,7 +320,12 @@ fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style
         report::kql(&report)
     } else if output == Output::Json {
         // Streamed straight to stdout: a fleet's report can be large, and no copy of it is needed.
-        let output = DiagnoseOutput { inputs: &names, summary: &report.summary, findings: &report.findings };
+        let output = DiagnoseOutput {
+            inputs: &names,
+            recognised: report.recognised,
+            summary: &report.summary,
+            findings: &report.findings,
+        };
         let mut writer = std::io::BufWriter::new(std::io::stdout().lock());
         let written = serde_json::to_writer_pretty(&mut writer, &output).map_err(std::io::Error::from);
         if let Err(error) = written.and_then(|()| writer.write_all(b"\n")).and_then(|()| writer.flush()) {
@@ -332,9 +337,9 @@ fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style
     } else {
         report::diagnosis(&report, &names, style)
     };
-    let found = report.summary.records_read > 0;
+    let found = report.recognised;
     if !found {
-        stderr.push_str("iothub-errors: no log record could be read from the input\n");
+        stderr.push_str(&format!("iothub-errors: no IoT Hub log records recognised in {}\n", names.join(", ")));
     }
     Outcome { stdout, stderr, found, code: None }
 }
@@ -343,6 +348,7 @@ fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style
 #[derive(serde::Serialize)]
 struct DiagnoseOutput<'a> {
     inputs: &'a [String],
+    recognised: bool,
     summary: &'a iothub_errors::diagnose::Summary,
     findings: &'a [iothub_errors::diagnose::FleetFinding],
 }

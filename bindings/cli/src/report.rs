@@ -31,7 +31,15 @@ pub fn diagnosis(report: &Report, inputs: &[String], style: Style) -> String {
         summary.records_skipped,
         summary.duplicates
     );
-    if report.findings.is_empty() {
+    if !report.recognised {
+        let _ = writeln!(out, "No IoT Hub log records recognised in {}.", inputs.join(", "));
+        let mut reasons: Vec<&str> = summary.skipped.iter().map(|skipped| skipped.reason.as_str()).collect();
+        reasons.dedup();
+        if !reasons.is_empty() {
+            let _ = writeln!(out, "Parts skipped as: {}.", reasons.join(", "));
+        }
+        out.push('\n');
+    } else if report.findings.is_empty() {
         let _ = writeln!(out, "No pattern found.\n");
     }
     let mut shown: Vec<(FindingKind, usize)> = Vec::new();

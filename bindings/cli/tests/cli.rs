@@ -313,3 +313,19 @@ fn diagnose_kql_prints_one_query_per_finding_and_json_carries_them() {
     let (code, stderr) = run_err(&["diagnose", &testdata("logs"), "--kql-table", " "]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn input_without_log_records_says_so_in_text_and_json() {
+    let expected = testdata("logs/EXPECTED.md");
+    let (code, stdout) = run_text(&["diagnose", &expected]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("No IoT Hub log records recognised in "), "{stdout}");
+    assert!(stdout.contains("Parts skipped as: unknown-format"), "{stdout}");
+    assert!(!stdout.contains("No pattern found"), "{stdout}");
+    let (code, text) = run_text(&["diagnose", &expected, "--json"]);
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["recognised"], false);
+    let (_, text) = run_text(&["diagnose", &testdata("logs/throttling.jsonl"), "--json"]);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap()["recognised"], true);
+}

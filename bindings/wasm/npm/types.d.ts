@@ -403,6 +403,12 @@ export interface RecordRef {
 
 /** The result of a diagnosis. */
 export interface Report {
+  /**
+   * False when the input held no IoT Hub log record at all (nothing, or only parts that could not be read):
+   * the report then says nothing about the fleet, and every binding shows it as "no IoT Hub log records
+   * recognised", with the skipped parts' reasons.
+   */
+  readonly recognised: boolean;
   /** Counts over the whole input. */
   readonly summary: Summary;
   /** The patterns found, most severe first. */

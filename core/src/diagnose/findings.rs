@@ -98,7 +98,7 @@ pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> 
             .then_with(|| a.first.cmp(&b.first))
             .then_with(|| a.devices.cmp(&b.devices))
     });
-    Report { summary, findings }
+    Report { recognised: summary.records_read > 0, summary, findings }
 }
 
 fn finding(draft: Draft, names: &[String]) -> FleetFinding {

@@ -153,6 +153,10 @@ pub struct FleetFinding {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
+    /// False when the input held no IoT Hub log record at all (nothing, or only parts that could not be read):
+    /// the report then says nothing about the fleet, and every binding shows it as "no IoT Hub log records
+    /// recognised", with the skipped parts' reasons.
+    pub recognised: bool,
     /// Counts over the whole input.
     pub summary: Summary,
     /// The patterns found, most severe first.

@@ -833,6 +833,11 @@ class RecordRef(Record):
 class Report(_extras.ReportExtras, Record):
     """The result of a diagnosis."""
 
+    recognised: bool
+    """False when the input held no IoT Hub log record at all (nothing, or only parts that could not be read):
+    the report then says nothing about the fleet, and every binding shows it as "no IoT Hub log records
+    recognised", with the skipped parts' reasons.
+    """
     summary: Summary
     """Counts over the whole input."""
     findings: tuple[FleetFinding, ...]
@@ -844,6 +849,7 @@ class Report(_extras.ReportExtras, Record):
             return value
         record = object.__new__(cls)
         record.__dict__.update(
+            recognised=value["recognised"],
             summary=Summary._from_json(value["summary"]),
             findings=tuple([FleetFinding._from_json(item) for item in value["findings"]]),
         )
