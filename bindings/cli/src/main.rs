@@ -339,7 +339,8 @@ fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style
     };
     let found = report.recognised;
     if !found {
-        stderr.push_str(&format!("iothub-errors: no IoT Hub log records recognised in {}\n", names.join(", ")));
+        stderr
+            .push_str(&format!("iothub-errors: no IoT Hub log records recognised in {}\n", names.join(", ")));
     }
     Outcome { stdout, stderr, found, code: None }
 }
