@@ -329,7 +329,7 @@ fn other_host(lower: &[u8]) -> bool {
                 rest.iter().take_while(|&&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-').count();
             let host = rest.get(..len).unwrap_or_default();
             if host.is_empty()
-                || !host.contains(&b'.')
+                || (!host.contains(&b'.') && host != b"localhost")
                 || DOC_HOSTS.iter().any(|d| host.ends_with(d.as_bytes()))
             {
                 continue;

@@ -435,7 +435,10 @@ impl<'a> Scanner<'a> {
                 let lower = normalized;
                 let canonical =
                     entry.name.len() == word.len() && entry.name.as_bytes().eq_ignore_ascii_case(word);
-                if !canonical && (lower.ends_with(b"exception") || lower.ends_with(b"error")) {
+                // A class name: an alias (`DeviceNotFoundError`) or a catalog name inside a namespace
+                // (`Microsoft.Azure.Devices.Common.Exceptions.ThrottlingException`).
+                let class_name = !canonical || self.before(start) == b'.';
+                if class_name && (lower.ends_with(b"exception") || lower.ends_with(b"error")) {
                     self.push(
                         self.namespace_start(start),
                         end,
@@ -545,7 +548,8 @@ impl<'a> Scanner<'a> {
             }
             Key::Provisioning => {
                 let next = self.skip(end, 1, |b| b == b' ' || b == b'.');
-                let host = start >= 8 && self.starts_with_ci(start - 8, "devices-");
+                let host = (start >= 8 && self.starts_with_ci(start - 8, "devices-"))
+                    || (start >= 7 && self.starts_with_ci(start - 7, "device."));
                 if host || self.starts_with_ci(next, "service") || self.starts_with_ci(next, "net") {
                     self.markers.push((start, Key::Dps));
                 }
@@ -1037,6 +1041,8 @@ fn is_failure_word(word: &[u8]) -> bool {
         "refused",
         "denied",
         "got",
+        "answered",
+        "responded",
         "returned",
         "received",
         "hub",
@@ -1164,7 +1170,19 @@ fn same_occurrence(bytes: &[u8], a: &Raw, b: &Raw) -> bool {
                     || (near
                         && (b.class.is_none() || b.class == a.class || b.evidence == Evidence::SdkException)))
         }
-        (true, true) => near && lines <= 1 && a.class.is_some() && a.class == b.class,
+        // An exception wrapping a protocol refusal (`UnauthorizedError: ... Connection refused: Identifier rejected`)
+        // is one error, whatever class each maps to.
+        (true, true) => {
+            let wrapped = |x: &Raw, y: &Raw| {
+                x.evidence == Evidence::SdkException
+                    && matches!(
+                        y.evidence,
+                        Evidence::MqttConnack | Evidence::AmqpCondition | Evidence::HttpStatus
+                    )
+            };
+            near && lines <= 1
+                && ((a.class.is_some() && a.class == b.class) || wrapped(a, b) || wrapped(b, a))
+        }
         (false, false) => false,
     }
 }
@@ -1242,6 +1260,26 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
         let (line_start, line_end) = lines.around(raw.start, raw.end);
         let from = line_start.max(raw.start.saturating_sub(CONTEXT));
         let to = line_end.min(raw.end + CONTEXT);
+        // DPS output spans lines (`Registration Status: ...` then `Error code: ...`): its markers count from the
+        // line before the finding's too, unless the finding's line speaks of a hub.
+        let reach = raw.start.saturating_sub(CONTEXT);
+        let lines_before = bytes.get(reach..line_start.saturating_sub(1).max(reach)).unwrap_or_default();
+        let dps_from = match memchr::memrchr(b'\n', lines_before) {
+            Some(at) => reach + at + 1,
+            None => reach,
+        }
+        .min(from);
+        let dps = markers
+            .get(
+                markers.partition_point(|&(pos, _)| pos < dps_from)
+                    ..markers.partition_point(|&(pos, _)| pos < from),
+            )
+            .unwrap_or_default()
+            .iter()
+            .any(|&(_, key)| key == Key::Dps)
+            && bytes
+                .get(line_start..line_end)
+                .is_none_or(|line| memchr::memmem::find(&line.to_ascii_lowercase(), b"hub").is_none());
         let first = markers.partition_point(|&(pos, _)| pos < from);
         let last = markers.partition_point(|&(pos, _)| pos < to);
         let nearby = markers.get(first..last).unwrap_or_default();
@@ -1252,7 +1290,7 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
             .unwrap_or_default()
             .iter()
             .chain(nearby.get(..split).unwrap_or_default().iter().rev());
-        let (mut dps, mut device_id, mut time, mut tracking) = (false, None, None, raw.tracking_id.clone());
+        let (mut dps, mut device_id, mut time, mut tracking) = (dps, None, None, raw.tracking_id.clone());
         for &(pos, key) in ordered.take(64) {
             match key {
                 Key::Dps => dps = true,
@@ -1438,6 +1476,11 @@ fn device_named(text: &str) -> Option<String> {
             continue;
         }
         let mut pos = from;
+        for filler in [&b"with "[..], b"id "] {
+            if bytes.get(pos..pos + filler.len()).is_some_and(|w| w.eq_ignore_ascii_case(filler)) {
+                pos += filler.len();
+            }
+        }
         let quote = bytes.get(pos).copied().filter(|b| matches!(b, b'\'' | b'"'));
         pos += usize::from(quote.is_some());
         let len = bytes

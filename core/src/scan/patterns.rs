@@ -218,6 +218,12 @@ pub(crate) const MQTT_PHRASES: &[(&str, u8)] = &[
     ("bad username or password", 4),
     ("not authorized", 5),
     ("not authorised", 5),
+    // Adafruit MiniMQTT, used by CircuitPython's AzureIoT library (adafruit_minimqtt/adafruit_minimqtt.py:
+    // "Connection Refused - Unauthorized"); ESP-IDF's esp-mqtt writes the phrases above after a comma.
+    ("unauthorized", 5),
+    ("incorrect username/password", 4),
+    ("id rejected", 2),
+    ("incorrect protocol version", 1),
 ];
 
 /// The class a CONNACK return code stands for.
