@@ -213,6 +213,8 @@ const FOREIGN: &[(&str, &[&str])] = &[
             "authorizationfailed",
             "microsoft.devices/iothubs",
             "resourcegroupnotfound",
+            "azure.mgmt",
+            "@azure/arm-",
         ],
     ),
     (
@@ -330,7 +332,9 @@ fn other_host(lower: &[u8]) -> bool {
             let host = rest.get(..len).unwrap_or_default();
             if host.is_empty()
                 || (!host.contains(&b'.') && host != b"localhost")
-                || DOC_HOSTS.iter().any(|d| host.ends_with(d.as_bytes()))
+                || DOC_HOSTS
+                    .iter()
+                    .any(|d| host == d.as_bytes() || host.strip_prefix(b"www.") == Some(d.as_bytes()))
             {
                 continue;
             }

@@ -6,7 +6,8 @@
 //! `CONNACK`, `amqp`, ...) or the first word of a service message. A `{` opening an error body is parsed
 //! with the crate's JSON reader under a total budget proportional to the text, so the pass stays linear.
 //! Evidence of one error that overlaps or sits next to other evidence of it is merged into one [`ScanFinding`];
-//! the most specific evidence wins (a body over the exception class that carried it).
+//! the most specific evidence wins (a body over the exception class that carried it). Code-less evidence then gets
+//! its most likely code, alternatives and basis from the rules of `evidence.rs`, judged by the text around it.
 
 mod body;
 mod evidence;
@@ -30,7 +31,9 @@ use crate::time;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScanFinding {
     /// The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
-    /// 404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
+    /// 404103); a well-formed but unlisted code as written; for code-less evidence (an exception class, a
+    /// CONNACK refusal, an AMQP condition, a bare status) the most likely code by the rules of
+    /// `core/data/evidence.tsv`; `None` for DPS errors, look-alikes and evidence no hub code stands for.
     pub code: Option<u32>,
     /// The catalog name when the error is a catalog entry.
     pub name: Option<&'static str>,
@@ -809,9 +812,12 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// `CONNACK return code 5`, `CONNACK rc=5`.
+    /// `CONNACK return code 5`, `CONNACK rc=5`, `CONNACK with return code 0x05`.
     fn on_connack(&mut self, start: usize, end: usize) -> usize {
-        let digit = self.skip(end, 32, |b| b.is_ascii_alphabetic() || b" :=()_-,".contains(&b));
+        let mut digit = self.skip(end, 32, |b| b.is_ascii_alphabetic() || b" :=()_-,".contains(&b));
+        if self.byte(digit) == b'0' && matches!(self.byte(digit + 1), b'x' | b'X') {
+            digit = self.skip(digit + 2, 1, |b| b == b'0');
+        }
         let digit_end = self.skip(digit, 2, |b| b.is_ascii_digit());
         if digit_end != digit + 1 || is_word_byte(self.byte(digit_end)) {
             return end;
@@ -887,6 +893,9 @@ impl<'a> Scanner<'a> {
         if end - start == 3 && prev == b'(' && next == b')' {
             return self.on_paren_status(start, end);
         }
+        if end - start == 3 && next == b' ' {
+            return self.on_status_phrase(start, end);
+        }
         if end - start != 6 {
             return end;
         }
@@ -939,6 +948,29 @@ impl<'a> Scanner<'a> {
             self.push(start, end, Evidence::NumericCode, 0.8, ident);
         }
         end
+    }
+
+    /// `503 Service Unavailable`: a status followed by its own reason phrase.
+    fn on_status_phrase(&mut self, start: usize, end: usize) -> usize {
+        let status = self.text.get(start..end).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+        let (Some(class), Some(reason)) =
+            (ErrorClass::from_status(status), patterns::reason_of_status(status))
+        else {
+            return end;
+        };
+        let reason_end = end + 1 + reason.len();
+        if !self.starts_with_ci(end + 1, reason) || is_word_byte(self.byte(reason_end)) {
+            return end;
+        }
+        self.push(
+            start,
+            reason_end,
+            Evidence::HttpStatus,
+            0.5,
+            Ident { class: Some(class), ..Ident::default() },
+        );
+        self.set_hint(Kind::Http, start, end);
+        reason_end
     }
 
     /// `(404) Not Found`.

@@ -305,27 +305,34 @@ pub(crate) fn reason_first_word(status: u16) -> Option<&'static str> {
     })
 }
 
+/// The reason phrase of a status (the first one listed), for `503 Service Unavailable`.
+pub(crate) fn reason_of_status(status: u16) -> Option<&'static str> {
+    REASONS.iter().find(|&&(_, s)| s == status).map(|&(text, _)| text)
+}
+
 /// The HTTP status of a reason phrase (`Too Many Requests` gives 429), ignoring case.
 pub(crate) fn status_of_reason(reason: &str) -> Option<u16> {
-    const REASONS: &[(&str, u16)] = &[
-        ("bad request", 400),
-        ("unauthorized", 401),
-        ("forbidden", 403),
-        ("not found", 404),
-        ("request timeout", 408),
-        ("conflict", 409),
-        ("precondition failed", 412),
-        ("payload too large", 413),
-        ("request entity too large", 413),
-        ("too many requests", 429),
-        ("internal server error", 500),
-        ("bad gateway", 502),
-        ("service unavailable", 503),
-        ("gateway timeout", 504),
-    ];
     let reason = reason.trim();
     REASONS.iter().find(|(text, _)| text.eq_ignore_ascii_case(reason)).map(|&(_, status)| status)
 }
+
+/// The reason phrases of the statuses IoT Hub answers with (lowercase).
+const REASONS: &[(&str, u16)] = &[
+    ("bad request", 400),
+    ("unauthorized", 401),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("request timeout", 408),
+    ("conflict", 409),
+    ("precondition failed", 412),
+    ("payload too large", 413),
+    ("request entity too large", 413),
+    ("too many requests", 429),
+    ("internal server error", 500),
+    ("bad gateway", 502),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+];
 
 /// A catalog service message usable for matching: the entry's canonical name and the fragment.
 #[derive(Debug, Clone, Copy)]
