@@ -454,6 +454,25 @@ fn spans_cover_their_evidence_and_context_is_read() {
 }
 
 #[test]
+fn inferred_findings_serialize_alternatives_basis_and_two_decimal_confidences() {
+    let finding = only(
+        "Microsoft.Azure.Devices.Client.Exceptions.UnauthorizedException: CONNECT failed: RefusedNotAuthorized",
+    );
+    let json = serde_json::to_string(&finding).unwrap();
+    assert!(json.contains("\"confidence\":0.75,"), "{json}");
+    assert!(
+        json.contains("\"alternatives\":[{\"code\":404001,\"name\":\"DeviceNotFound\",\"confidence\":0.1}"),
+        "{json}"
+    );
+    assert!(json.contains("\"basis\":\"An MQTT CONNACK refusal"), "{json}");
+    assert!(!json.contains("0000"), "float noise in {json}");
+    // An explicit code keeps the confidence of written evidence and has no alternatives.
+    let explicit = only("connection failed: 401003");
+    assert!(explicit.confidence >= 0.8 && explicit.alternatives.is_empty(), "{explicit:?}");
+    assert!(finding.confidence < explicit.confidence);
+}
+
+#[test]
 fn findings_serialize_with_kebab_case_evidence() {
     let json = serde_json::to_value(scan("error code 404001")).unwrap();
     assert_eq!(json[0]["evidence"], "numeric-code");
@@ -481,6 +500,9 @@ fn hostile_input_is_scanned_in_linear_time_without_panicking() {
         "{".repeat(100_000) + &"}".repeat(100_000),
         "a".repeat(1 << 20),
         "é404001 error 404001é ".repeat(10_000),
+        // Code-less evidence on one long line: each finding reads its context under a total budget.
+        "UnauthorizedError: Connection refused: Not authorized device d-1 is ".repeat(20_000),
+        "ThrottlingError throttled 429 Too Many Requests failed: 401003 ".repeat(20_000),
     ];
     for input in &inputs {
         let started = Instant::now();

@@ -1379,9 +1379,16 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
             message: raw.message.clone(),
         };
         if let (Some(hint), false) = (&raw.hint, dps || raw.rank > 2) {
-            let from = raw.start.saturating_sub(EVIDENCE_CONTEXT).min(line_start);
-            let to = (raw.end + EVIDENCE_CONTEXT).max(line_end).min(bytes.len());
-            let (from, to) = if to - from <= budget { (from, to) } else { (line_start, line_end) };
+            // The lines around the evidence, and its whole line when that is not much longer.
+            let far = 4 * EVIDENCE_CONTEXT;
+            let from =
+                raw.start.saturating_sub(EVIDENCE_CONTEXT).min(line_start.max(raw.start.saturating_sub(far)));
+            let to = (raw.end + EVIDENCE_CONTEXT).max(line_end.min(raw.end + far)).min(bytes.len());
+            let (from, to) = if to - from <= budget {
+                (from, to)
+            } else {
+                (raw.start.saturating_sub(80), (raw.end + 80).min(bytes.len()))
+            };
             budget = budget.saturating_sub(to - from);
             let context = evidence::context(bytes.get(from..to).unwrap_or_default());
             if let Some(inference) = evidence::infer(hint, &context) {
