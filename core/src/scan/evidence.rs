@@ -270,6 +270,8 @@ const FOREIGN: &[(&str, &[&str])] = &[
             "network is unreachable",
             "x509: certificate",
             "remote certificate is invalid",
+            "esp-tls",
+            "esp_err_esp_tls",
         ],
     ),
 ];
