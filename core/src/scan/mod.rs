@@ -542,7 +542,8 @@ impl<'a> Scanner<'a> {
             Key::Connect => self.on_connect(start, end),
             Key::Accepted => self.on_not_accepted(start, end),
             Key::Authorized => {
-                // `Not authorized to connect` (Paho Java's message for CONNACK 5).
+                // `Not authorized to connect` (Paho Java's message for CONNACK 5, `org.eclipse.paho.client.mqttv3/
+                // src/main/resources/org/eclipse/paho/client/mqttv3/internal/nls/messages.properties`).
                 let not = start >= 4 && self.starts_with_ci(start - 4, "not ");
                 if not && self.starts_with_ci(end, " to connect") {
                     self.push_mqtt(start - 4, end + " to connect".len(), 5);
@@ -734,7 +735,8 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// `invalid status code 'Unauthorized'` (msrest's message, the reason phrase of the status).
+    /// `invalid status code 'Unauthorized'` (msrest's `HttpOperationError`, raised by the Python service SDK
+    /// azure-iot-hub and unpacked by azure-iot-cli-extension `azext_iot/common/utility.py`).
     fn on_invalid(&mut self, start: usize, end: usize) -> usize {
         let phrase = " status code '";
         if !self.starts_with_ci(end, phrase) {
@@ -759,7 +761,8 @@ impl<'a> Scanner<'a> {
         reason_end
     }
 
-    /// `Failed to connect, return code 5`, `Connect failed, rc 5`, `connect failed: rc=5` (Eclipse Paho C).
+    /// `Failed to connect, return code 5`, `Connect failed, rc 5` (Eclipse Paho C `src/samples/MQTTClient_publish.c`,
+    /// `MQTTAsync_publish.c`).
     fn on_connect(&mut self, start: usize, end: usize) -> usize {
         let failed_before = start >= 10 && self.starts_with_ci(start - 10, "failed to ");
         let mut pos = self.skip(end, 3, |b| b == b' ' || b == b',' || b == b':');

@@ -207,7 +207,13 @@ const MQTT_NAMES: &[(&str, u8)] = &[
     ("badusernameorpassword", 4),
 ];
 
-/// The reason phrases after `Connection Refused` (lowercase), with their CONNACK return code.
+/// The reason phrases after `Connection Refused` (lowercase), with their CONNACK return code. Sources:
+/// MQTT.js `src/lib/handlers/ack.ts` and `connack.ts` (`Connection refused: Not authorized`, wrapped by
+/// azure-iot-sdk-node `common/transport/mqtt/src/mqtt_translate_error.ts`); Eclipse Paho Python
+/// `src/paho/mqtt/client.py` `connack_string` (`Connection Refused: not authorised.`, `broker unavailable`);
+/// azure-iot-sdk-c `iothub_client/src/iothubtransport_mqtt_common.c` `retrieveMqttReturnCodes`
+/// (`Bad Username/Password`, after `Connection Not Accepted: 0x4`); ESP-IDF esp-mqtt `mqtt_client.c`
+/// (`Connection refused, not authorized`).
 pub(crate) const MQTT_PHRASES: &[(&str, u8)] = &[
     ("unacceptable protocol version", 1),
     ("identifier rejected", 2),
