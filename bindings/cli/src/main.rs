@@ -226,7 +226,13 @@ fn explain(query: &str, output: Output, table: &KqlTable, style: Style) -> Outco
             if findings.is_empty() {
                 return not_found(query, &error);
             }
-            let stdout = if json { to_json(&findings) } else { render::scan_explanation(&findings, style) };
+            let likely =
+                findings.iter().find_map(|f| f.code).and_then(|code| iothub_errors::lookup(code).ok());
+            let stdout = match (output, likely) {
+                (Output::Json, _) => to_json(&findings),
+                (Output::Kql, Some(entry)) => entry_kql(entry, table),
+                _ => render::scan_explanation(&findings, style),
+            };
             let found = findings.iter().any(|f| f.code.is_some());
             Outcome { stdout, stderr: String::new(), found, code: None }
         }
