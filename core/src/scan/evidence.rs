@@ -94,11 +94,25 @@ fn parse_row(line: &'static str) -> Option<Rule> {
     if codes_column != "-" {
         for pair in codes_column.split(' ') {
             let (code, confidence) = pair.split_once(':')?;
-            codes.push((code.parse().ok()?, confidence.parse().ok()?));
+            codes.push((code.parse().ok()?, fraction(confidence)?));
         }
     }
     let source = columns.next()?;
     Some(Rule { kind, key, scope, codes, source })
+}
+
+/// A confidence written `0.d`, `0.dd` or `0.ddd`. Read by hand: the standard float parser would add its tables
+/// (about 30 KB gzip) to the npm package for these few numbers.
+fn fraction(text: &str) -> Option<f32> {
+    let digits = text.strip_prefix("0.")?;
+    let scale = match digits.len() {
+        1 => 10.0,
+        2 => 100.0,
+        3 => 1000.0,
+        _ => return None,
+    };
+    let value: u16 = digits.parse().ok()?;
+    Some(f32::from(value) / scale)
 }
 
 /// The key a piece of evidence is looked up by: class names and reasons lowercase without `_`, the rest lowercase.
