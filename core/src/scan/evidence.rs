@@ -6,8 +6,6 @@
 //! alternatives; the text around the evidence decides between a device connection and a service call, and
 //! whether the text is about IoT Hub at all (another broker, Service Bus, Storage, TLS failures... give no code).
 
-use std::sync::OnceLock;
-
 use crate::catalog;
 
 /// The kinds of code-less evidence the rules cover (the `kind` column).
@@ -29,21 +27,6 @@ pub(crate) enum Kind {
     Word,
 }
 
-impl Kind {
-    fn from_column(text: &str) -> Option<Kind> {
-        Some(match text {
-            "sdk" => Kind::Sdk,
-            "amqp" => Kind::Amqp,
-            "mqtt" => Kind::Mqtt,
-            "c-reason" => Kind::CReason,
-            "http" => Kind::Http,
-            "cbs" => Kind::Cbs,
-            "word" => Kind::Word,
-            _ => return None,
-        })
-    }
-}
-
 /// The connection the evidence came from (the `scope` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Scope {
@@ -55,64 +38,22 @@ pub(crate) enum Scope {
     Any,
 }
 
-/// One row of `evidence.tsv`.
+/// One row of `evidence.tsv`, compiled into [`rules`] by `cargo xtask codegen` (which validates every row).
 #[derive(Debug)]
 pub(crate) struct Rule {
     pub(crate) kind: Kind,
     /// The key, normalized with [`key_of`].
-    pub(crate) key: String,
+    pub(crate) key: &'static str,
     pub(crate) scope: Scope,
     /// The most likely code first, then the alternatives, with their confidence.
-    pub(crate) codes: Vec<(u32, f32)>,
-    /// `repository:path` of the source the row was read from.
-    pub(crate) source: &'static str,
+    pub(crate) codes: &'static [(u32, f32)],
+    /// The name of the file the row was read from (the row's `source` column cites it in full).
+    pub(crate) file: &'static str,
 }
 
-const TABLE: &str = include_str!("../../data/evidence.tsv");
-
-/// Every rule, parsed once; malformed rows are skipped (a unit test keeps the table clean).
+/// Every rule, in the order of `evidence.tsv`.
 pub(crate) fn rules() -> &'static [Rule] {
-    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
-    RULES.get_or_init(|| TABLE.lines().filter_map(parse_row).collect())
-}
-
-fn parse_row(line: &'static str) -> Option<Rule> {
-    if line.starts_with('#') || line.trim().is_empty() {
-        return None;
-    }
-    let mut columns = line.split('\t');
-    let kind = Kind::from_column(columns.next()?)?;
-    let key = key_of(kind, columns.next()?);
-    let scope = match columns.next()? {
-        "device" => Scope::Device,
-        "service" => Scope::Service,
-        "any" => Scope::Any,
-        _ => return None,
-    };
-    let codes_column = columns.next()?;
-    let mut codes = Vec::new();
-    if codes_column != "-" {
-        for pair in codes_column.split(' ') {
-            let (code, confidence) = pair.split_once(':')?;
-            codes.push((code.parse().ok()?, fraction(confidence)?));
-        }
-    }
-    let source = columns.next()?;
-    Some(Rule { kind, key, scope, codes, source })
-}
-
-/// A confidence written `0.d`, `0.dd` or `0.ddd`. Read by hand: the standard float parser would add its tables
-/// (about 30 KB gzip) to the npm package for these few numbers.
-fn fraction(text: &str) -> Option<f32> {
-    let digits = text.strip_prefix("0.")?;
-    let scale = match digits.len() {
-        1 => 10.0,
-        2 => 100.0,
-        3 => 1000.0,
-        _ => return None,
-    };
-    let value: u16 = digits.parse().ok()?;
-    Some(f32::from(value) / scale)
+    &super::evidence_generated::RULES
 }
 
 /// The key a piece of evidence is looked up by: class names and reasons lowercase without `_`, the rest lowercase.
@@ -389,7 +330,7 @@ pub(crate) fn infer(hint: &Hint, context: &Context) -> Option<Inference> {
         Scope::Service => " on a service call",
         Scope::Any => "",
     };
-    let file = rule.source.rsplit('/').next().unwrap_or(rule.source);
+    let file = rule.file;
     let Some((&best, rest)) = rule.codes.split_first() else {
         let basis =
             format!("{what}{place} is a transport or protocol failure ({file}): no IoT Hub code corresponds");
@@ -422,13 +363,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_row_parses_and_names_listed_codes_with_falling_confidence() {
-        let rows = TABLE.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).count();
-        assert_eq!(rules().len(), rows, "a row of evidence.tsv does not parse");
+    fn every_rule_names_listed_codes_with_falling_confidence() {
+        assert!(rules().len() > 100);
         for rule in rules() {
-            assert!(rule.source.contains(':') && rule.source.contains('/'), "{rule:?}");
+            assert!(!rule.key.is_empty() && rule.key == key_of(rule.kind, rule.key), "{rule:?}");
             let mut last = 1.0;
-            for &(code, confidence) in &rule.codes {
+            for &(code, confidence) in rule.codes {
                 assert!(catalog::find_code(code).is_some_and(|e| e.code == Some(code)), "{code} in {rule:?}");
                 assert!(confidence > 0.0 && confidence < 0.85 && confidence <= last, "{rule:?}");
                 last = confidence;

@@ -11,6 +11,7 @@
 
 mod body;
 mod evidence;
+mod evidence_generated;
 mod indexes;
 mod patterns;
 

@@ -397,7 +397,7 @@ fn build() -> Tables {
                 .first()
                 .and_then(|&(code, _)| catalog::find_code(code))
                 .map_or(Nothing, |e| Class(e.class));
-            add(&rule.key, Word::Sdk(target));
+            add(rule.key, Word::Sdk(target));
         }
     }
     for entry in catalog::entries() {
