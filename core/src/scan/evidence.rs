@@ -241,7 +241,7 @@ const DOC_HOSTS: &[&str] = &["aka.ms", "docs.microsoft.com", "learn.microsoft.co
 /// Reads the text around a finding (`window`, any bytes).
 pub(crate) fn context(window: &[u8]) -> Context {
     let lower = window.to_ascii_lowercase();
-    let has = |word: &str| memchr::memmem::find(&lower, word.as_bytes()).is_some();
+    let has = |word: &str| super::contains(&lower, word.as_bytes());
     let has_word = |word: &str| contains_word(&lower, word.as_bytes());
     let device = DEVICE_WORDS.iter().filter(|w| has(w)).count();
     let service = SERVICE_WORDS.iter().filter(|w| has(w)).count();
@@ -272,7 +272,7 @@ fn contains_word(haystack: &[u8], word: &[u8]) -> bool {
         edge.is_some_and(u8::is_ascii_alphanumeric)
             && at.and_then(|at| haystack.get(at)).is_some_and(u8::is_ascii_alphanumeric)
     };
-    memchr::memmem::find_iter(haystack, word)
+    super::find_all(haystack, word)
         .any(|at| !glued(at.checked_sub(1), word.first()) && !glued(Some(at + word.len()), word.last()))
 }
 
@@ -281,7 +281,7 @@ fn other_host(lower: &[u8]) -> bool {
     let mut hosts = 0;
     let mut hub = false;
     for marker in [&b"://"[..], b"hostname="] {
-        for at in memchr::memmem::find_iter(lower, marker) {
+        for at in super::find_all(lower, marker) {
             let start = at + marker.len();
             let rest = lower.get(start..).unwrap_or_default();
             let len =
