@@ -189,7 +189,9 @@ def test_report_to_dict_and_summary() -> None:
     assert summary.by_code[0].code == 429001 and summary.by_code[0].name == "ThrottlingException"
     assert summary.top_devices[0].key == "camera-77"
     assert summary.formats == (ie.LogFormat.STORAGE_JSON_LINES,)
-    assert repr(report).startswith("Report(summary=Summary(records_read=17, records_skipped=0, duplicates=0")
+    assert repr(report).startswith(
+        "Report(recognised=True, summary=Summary(records_read=17, records_skipped=0, duplicates=0"
+    )
     assert report == ie.diagnose(LOGS / "throttling.jsonl") and hash(report) == hash(ie.diagnose(LOGS / "throttling.jsonl"))
 
 
@@ -236,3 +238,9 @@ def test_diagnose_releases_the_gil() -> None:
     worker.join()
     assert elapsed > 0.02, "the input must take a while for the measurement to mean something"
     assert during > 1000, f"the other thread ran only {during} iterations in {elapsed:.3f} s"
+
+
+def test_input_without_log_records_is_not_recognised() -> None:
+    assert ie.diagnose_text("hello world").recognised is False
+    assert ie.diagnose(LOGS / "EXPECTED.md").recognised is False
+    assert ie.diagnose(LOGS / "throttling.jsonl").recognised is True
