@@ -92,6 +92,15 @@ def test_input_with_no_records_says_so_with_the_reasons() -> None:
     assert "Report(summary=" in repr(ie.diagnose(LOGS / "throttling.jsonl"))  # a report with records: as before
 
 
+def test_the_example_notebook_is_committed_without_outputs() -> None:
+    notebook = json.loads((TESTDATA.parent / "python" / "examples" / "triage.ipynb").read_text(encoding="utf-8"))
+    cells = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    assert cells and all(cell["outputs"] == [] and cell["execution_count"] is None for cell in cells)
+    source = "".join("".join(cell["source"]) for cell in cells)
+    for step in ("ie.lookup(", "ie.resolve(", "ie.scan(", "ie.diagnose(", "findings_frame()", "summary_frame("):
+        assert step in source, step
+
+
 def test_type_hints_fit_the_argument_given() -> None:
     import pytest
 
