@@ -126,6 +126,7 @@ def test_search_hits_are_a_list_with_a_frame(pd: Any) -> None:
     frame = hits.to_pandas()
     assert list(frame.columns) == ["code", "name", "class", "severity", "summary", "score", "doc_url"]
     assert list(frame["code"]) == [h.entry.code for h in hits] and frame["score"].is_monotonic_decreasing
+    assert isinstance(hits[:3], ie.SearchHits) and len(hits[:3].to_pandas()) == 3 and hits[0] is hits[:1][0]
 
 
 def test_catalog_frame_one_row_per_entry_lists_as_lists_no_dicts(pd: Any) -> None:

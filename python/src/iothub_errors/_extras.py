@@ -3,7 +3,7 @@ and `SearchHits`, the list `search()` returns."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Union, cast
+from typing import TYPE_CHECKING, Any, Optional, SupportsIndex, Union, cast, overload
 
 from iothub_errors import _native
 
@@ -61,7 +61,19 @@ class SearchHitExtras:
 
 
 class SearchHits(list["SearchHit"]):
-    """What `search()` returns: a list of `SearchHit`, best first, with `to_pandas()` and a notebook table."""
+    """What `search()` returns: a list of `SearchHit`, best first, with `to_pandas()` and a notebook table (a slice,
+    such as `hits[:5]`, is a `SearchHits` too)."""
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> SearchHit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> SearchHits: ...
+
+    def __getitem__(self, index: Union[SupportsIndex, slice]) -> Union[SearchHit, SearchHits]:
+        if isinstance(index, slice):
+            return SearchHits(super().__getitem__(index))
+        return super().__getitem__(index)
 
     def to_pandas(self) -> Any:
         """One row per hit: code (nullable Int64), name, class, severity (ordered categorical), summary, score,
