@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Optional
 
 from iothub_errors import _extras
-from iothub_errors._base import OrderedStrEnum, Record
+from iothub_errors._base import OrderedStrEnum, Record, parse_time, parse_time_or_none
 
 
 class Actor(OrderedStrEnum):
@@ -330,7 +331,7 @@ class Source(OrderedStrEnum):
 
 
 @dataclass(frozen=True, repr=False)
-class Classification(Record):
+class Classification(_extras.ClassificationExtras, Record):
     """What to make of a code: its class, whether it is transient, how to retry, who acts."""
 
     code: Optional[int]
@@ -738,9 +739,9 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
     """The devices involved (empty for hub-wide findings)."""
     codes: tuple[int, ...]
     """The error codes involved."""
-    first: Optional[str]
+    first: Optional[datetime]
     """First event (ISO 8601 UTC)."""
-    last: Optional[str]
+    last: Optional[datetime]
     """Last event (ISO 8601 UTC)."""
     count: int
     """How many records make up the finding."""
@@ -770,8 +771,8 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
             title=value["title"],
             devices=tuple(value["devices"]),
             codes=tuple(value["codes"]),
-            first=value["first"],
-            last=value["last"],
+            first=parse_time_or_none(value["first"]),
+            last=parse_time_or_none(value["last"]),
             count=value["count"],
             evidence=tuple([RecordRef._from_json(item) for item in value["evidence"]]),
             explanation=value["explanation"],
@@ -857,7 +858,7 @@ class Report(_extras.ReportExtras, Record):
 
 
 @dataclass(frozen=True, repr=False)
-class Resolution(Record):
+class Resolution(_extras.ResolutionExtras, Record):
     """The answer of [`resolve`]."""
 
     matched_by: MatchKind
@@ -931,7 +932,7 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
     """How sure the scanner is that this is the error it names, from 0.0 to 1.0."""
     tracking_id: Optional[str]
     """The hub's tracking id, from the body or next to the evidence."""
-    timestamp: Optional[str]
+    timestamp: Optional[datetime]
     """When the error happened, as ISO 8601 UTC, from the body or the record around the evidence."""
     device_id: Optional[str]
     """The device id named next to the evidence (`deviceId`)."""
@@ -953,7 +954,7 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
             evidence=Evidence._of(value["evidence"]),
             confidence=value["confidence"],
             tracking_id=value["tracking_id"],
-            timestamp=value["timestamp"],
+            timestamp=parse_time_or_none(value["timestamp"]),
             device_id=value["device_id"],
             message=value["message"],
         )
@@ -991,7 +992,7 @@ class SdkView(Record):
 
 
 @dataclass(frozen=True, repr=False)
-class SearchHit(Record):
+class SearchHit(_extras.SearchHitExtras, Record):
     """One search result."""
 
     entry: Entry
@@ -1049,9 +1050,9 @@ class Summary(_extras.SummaryExtras, Record):
     """Where the first skipped parts are, and why."""
     formats: tuple[Format, ...]
     """Export shapes found."""
-    first: Optional[str]
+    first: Optional[datetime]
     """Earliest event (ISO 8601 UTC)."""
-    last: Optional[str]
+    last: Optional[datetime]
     """Latest event."""
     devices: int
     """Distinct devices."""
@@ -1081,8 +1082,8 @@ class Summary(_extras.SummaryExtras, Record):
             duplicates=value["duplicates"],
             skipped=tuple([Skipped._from_json(item) for item in value["skipped"]]),
             formats=tuple([Format._of(item) for item in value["formats"]]),
-            first=value["first"],
-            last=value["last"],
+            first=parse_time_or_none(value["first"]),
+            last=parse_time_or_none(value["last"]),
             devices=value["devices"],
             errors=value["errors"],
             by_code=tuple([CodeCount._from_json(item) for item in value["by_code"]]),
@@ -1099,7 +1100,7 @@ class Summary(_extras.SummaryExtras, Record):
 class TimelineEvent(Record):
     """One event on a finding's timeline."""
 
-    time: str
+    time: datetime
     """When (ISO 8601 UTC)."""
     time_ms: int
     """Milliseconds since the Unix epoch, for plotting."""
@@ -1114,7 +1115,7 @@ class TimelineEvent(Record):
             return value
         record = object.__new__(cls)
         record.__dict__.update(
-            time=value["time"],
+            time=parse_time(value["time"]),
             time_ms=value["time_ms"],
             device=value["device"],
             code=value["code"],
