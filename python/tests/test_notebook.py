@@ -89,7 +89,8 @@ def test_input_with_no_records_says_so_with_the_reasons() -> None:
     shown = repr(ie.diagnose(path))
     assert f"recognised in {str(path)!r}" in shown
     assert "the chunks pushed" in repr(ie.Diagnoser().finish())
-    assert "Report(summary=" in repr(ie.diagnose(LOGS / "throttling.jsonl"))  # a report with records: as before
+    assert "Report(recognised=True, summary=" in repr(ie.diagnose(LOGS / "throttling.jsonl"))  # records: as before
+    assert report.recognised is False
 
 
 def test_the_example_notebook_is_committed_without_outputs() -> None:

@@ -892,7 +892,7 @@ pub struct Summary {
     pub formats: Vec<LogFormat>,
     /// Earliest event (ISO 8601 UTC).
     pub first: Option<String>,
-    /// Latest event.
+    /// Latest event (ISO 8601 UTC).
     pub last: Option<String>,
     /// Distinct devices.
     pub devices: u64,

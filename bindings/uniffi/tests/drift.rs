@@ -43,7 +43,8 @@ fn unescape(text: &str) -> String {
 fn every_conformance_answer_crosses_unchanged() {
     let cases = std::fs::read_to_string(testdata().join("conformance.tsv")).unwrap();
     let (mut answers, mut cases_seen) = (0, 0);
-    let case_lines: Vec<&str> = cases.lines().filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
+    let case_lines: Vec<&str> =
+        cases.lines().filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
     for &line in &case_lines {
         let mut columns = line.split('\t');
         let (op, input) = (columns.next().unwrap(), unescape(columns.next().unwrap()));

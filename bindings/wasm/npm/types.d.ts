@@ -605,7 +605,7 @@ export interface Summary {
   readonly formats: readonly Format[];
   /** Earliest event (ISO 8601 UTC). */
   readonly first: string | null;
-  /** Latest event. */
+  /** Latest event (ISO 8601 UTC). */
   readonly last: string | null;
   /** Distinct devices. */
   readonly devices: number;

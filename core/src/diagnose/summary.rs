@@ -50,8 +50,10 @@ pub struct Summary {
     /// Export shapes found.
     pub formats: Vec<Format>,
     /// Earliest event (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub first: Option<String>,
-    /// Latest event.
+    /// Latest event (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub last: Option<String>,
     /// Distinct devices.
     pub devices: u64,

@@ -24,11 +24,9 @@ if TYPE_CHECKING:
 
 
 def read_nothing(report: Report) -> bool:
-    """True when the input held no IoT Hub log record at all (empty, or text in no known shape).
-
-    The one place that decides it: from `summary.records_read` until the core's report says it itself.
-    """
-    return report.summary.records_read == 0
+    """True when the input held no IoT Hub log record at all (empty, or text in no known shape): the core's
+    `Report.recognised` flag, which the CLI and every other binding show too."""
+    return not report.recognised
 
 
 class EntryExtras:

@@ -1053,7 +1053,7 @@ class Summary(_extras.SummaryExtras, Record):
     first: Optional[datetime]
     """Earliest event (ISO 8601 UTC)."""
     last: Optional[datetime]
-    """Latest event."""
+    """Latest event (ISO 8601 UTC)."""
     devices: int
     """Distinct devices."""
     errors: int

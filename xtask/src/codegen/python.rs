@@ -39,17 +39,11 @@ pub const EXTRAS: [&str; 9] = [
     "Summary",
 ];
 
-/// The string properties (`Type.property`) that hold ISO 8601 UTC timestamps, for the Python types: the schema has
-/// no `format: date-time` on them yet (a property that gets one can leave this list). Every name must exist and
-/// be a string, else generation fails.
-pub const DATE_TIMES: [&str; 6] = [
-    "FleetFinding.first",
-    "FleetFinding.last",
-    "ScanFinding.timestamp",
-    "Summary.first",
-    "Summary.last",
-    "TimelineEvent.time",
-];
+/// String properties (`Type.property`) read as timestamps although the schema gives them no `format: date-time`.
+/// The core marks every timestamp it writes itself; `ScanFinding.timestamp` is the one exception, since the
+/// scanner keeps a time it cannot read as written (Python then shows `None` and `to_dict()` the text). Every name
+/// must exist and be a string, else generation fails.
+pub const DATE_TIMES: [&str; 1] = ["ScanFinding.timestamp"];
 
 /// Python keywords a JSON property may be named like, and the field name used instead.
 const RENAMED: [(&str, &str); 1] = [("class", "error_class")];
