@@ -89,6 +89,8 @@ def test_summary_frames_one_per_dimension(pd: Any) -> None:
     hours = summary.summary_frame("hour")
     assert list(hours.columns) == ["hour", "count"] and str(hours["hour"].dt.tz) == "UTC"
     assert hours["count"].sum() == sum(c.count for c in summary.by_hour)
+    assert list(hours["errors"]) == [c.count for c in summary.errors_by_hour] and hours["errors"].dtype == "int64"
+    assert hours["errors"].sum() > 0 and (hours["errors"] <= hours["count"]).all()
     assert hours["hour"].iloc[0] == pd.Timestamp(summary.by_hour[0].key)
     for dimension in ("category", "operation", "device"):
         frame = frames[dimension]

@@ -906,6 +906,8 @@ pub struct Summary {
     pub by_operation: Vec<Count>,
     /// Records by hour (UTC).
     pub by_hour: Vec<Count>,
+    /// Error records by hour (UTC), for the same hours as `by_hour` (zero where an hour had none).
+    pub errors_by_hour: Vec<Count>,
     /// Error records by device, most first (at most 1000 devices listed).
     pub by_device: Vec<Count>,
     /// The devices with the most error records.

@@ -87,6 +87,7 @@ def summary_frame(summary: Summary, dimension: str, caller: str) -> Any:
             {
                 "hour": _times(pd, [parse_time(c.key) for c in summary.by_hour]),
                 "count": _ints(pd, (c.count for c in summary.by_hour)),
+                "errors": _ints(pd, (c.count for c in summary.errors_by_hour)),
             }
         )
     tallies = {

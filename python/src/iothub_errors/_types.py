@@ -1066,6 +1066,8 @@ class Summary(_extras.SummaryExtras, Record):
     """Records by operation."""
     by_hour: tuple[Count, ...]
     """Records by hour (UTC)."""
+    errors_by_hour: tuple[Count, ...]
+    """Error records by hour (UTC), for the same hours as `by_hour` (zero where an hour had none)."""
     by_device: tuple[Count, ...]
     """Error records by device, most first (at most 1000 devices listed)."""
     top_devices: tuple[Count, ...]
@@ -1090,6 +1092,7 @@ class Summary(_extras.SummaryExtras, Record):
             by_category=tuple([Count._from_json(item) for item in value["by_category"]]),
             by_operation=tuple([Count._from_json(item) for item in value["by_operation"]]),
             by_hour=tuple([Count._from_json(item) for item in value["by_hour"]]),
+            errors_by_hour=tuple([Count._from_json(item) for item in value["errors_by_hour"]]),
             by_device=tuple([Count._from_json(item) for item in value["by_device"]]),
             top_devices=tuple([Count._from_json(item) for item in value["top_devices"]]),
         )
