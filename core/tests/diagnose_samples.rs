@@ -161,3 +161,24 @@ fn order_shuffling_and_duplicates_do_not_change_the_diagnosis() {
     assert_eq!(report.summary.duplicates, 7);
     assert_eq!(report.summary.records_read, 40);
 }
+
+#[test]
+fn errors_per_hour_cover_the_same_hours_as_records() {
+    for file in ["connections-sas-renewal.jsonl", "throttling.jsonl", "azurediagnostics-export.csv"] {
+        let summary = diagnose(file).summary;
+        let hours: Vec<&str> = summary.by_hour.iter().map(|c| c.key.as_str()).collect();
+        let error_hours: Vec<&str> = summary.errors_by_hour.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(hours, error_hours, "{file}");
+        assert!(
+            summary
+                .by_hour
+                .iter()
+                .zip(&summary.errors_by_hour)
+                .all(|(all, errors)| errors.count <= all.count)
+        );
+        // Every record of these samples has a time, so the hourly errors add up to all errors.
+        assert_eq!(summary.errors_by_hour.iter().map(|c| c.count).sum::<u64>(), summary.errors, "{file}");
+    }
+    let empty = diagnose_text("no log here").summary;
+    assert!(empty.by_hour.is_empty() && empty.errors_by_hour.is_empty());
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def test_mass_disconnect() -> None:
     mass = only(report, "mass-disconnect")
     assert mass.devices == tuple(f"meter-{n:03}" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12))
     assert mass.codes == (404104, 500001, 500008)
-    assert "within 10 s" in mass.title and mass.first == "2024-05-15T14:02:11Z"
+    assert "within 10 s" in mass.title and mass.first == datetime(2024, 5, 15, 14, 2, 11, tzinfo=timezone.utc)
     link = only(report, "link-conflict-side-effect")
     assert link.devices == ("meter-004",) and link.details.root_cause == "mass-disconnect"
     assert link.severity == "info"
@@ -68,7 +69,7 @@ def test_azure_diagnostics_csv() -> None:
     report = ie.diagnose(LOGS / "azurediagnostics-export.csv")
     assert (report.summary.records_read, report.summary.records_skipped) == (36, 0)
     drift = only(report, "time-drift")
-    assert (drift.devices, drift.count, drift.first) == (("gw-eu-07",), 11, "2024-05-14T01:13:18Z")
+    assert (drift.devices, drift.count, drift.first) == (("gw-eu-07",), 11, datetime(2024, 5, 14, 1, 13, 18, tzinfo=timezone.utc))
     assert drift.severity == "error"
     upload = only(report, "file-upload-limit")
     assert (upload.devices, upload.count) == (("logger-12",), 3)
@@ -189,7 +190,9 @@ def test_report_to_dict_and_summary() -> None:
     assert summary.by_code[0].code == 429001 and summary.by_code[0].name == "ThrottlingException"
     assert summary.top_devices[0].key == "camera-77"
     assert summary.formats == (ie.LogFormat.STORAGE_JSON_LINES,)
-    assert repr(report).startswith("Report(summary=Summary(records_read=17, records_skipped=0, duplicates=0")
+    assert repr(report).startswith(
+        "Report(recognised=True, summary=Summary(records_read=17, records_skipped=0, duplicates=0"
+    )
     assert report == ie.diagnose(LOGS / "throttling.jsonl") and hash(report) == hash(ie.diagnose(LOGS / "throttling.jsonl"))
 
 
@@ -236,3 +239,9 @@ def test_diagnose_releases_the_gil() -> None:
     worker.join()
     assert elapsed > 0.02, "the input must take a while for the measurement to mean something"
     assert during > 1000, f"the other thread ran only {during} iterations in {elapsed:.3f} s"
+
+
+def test_input_without_log_records_is_not_recognised() -> None:
+    assert ie.diagnose_text("hello world").recognised is False
+    assert ie.diagnose(LOGS / "EXPECTED.md").recognised is False
+    assert ie.diagnose(LOGS / "throttling.jsonl").recognised is True

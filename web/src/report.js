@@ -130,6 +130,6 @@ function summaryTables(s) {
     table('Devices with the most errors', ['Device', 'Errors'], s.top_devices.map((c) => [c.key, count(c.count)])),
     table('Records by category', ['Category', 'Records'], s.by_category.map((c) => [c.key, count(c.count)])),
     table('Records by operation', ['Operation', 'Records'], s.by_operation.map((c) => [c.key, count(c.count)])),
-    table('Records by hour (UTC)', ['Hour', 'Records'], s.by_hour.map((c) => [c.key, count(c.count)])),
+    table('Records by hour (UTC)', ['Hour', 'Records', 'Errors'], s.by_hour.map((c, i) => [c.key, count(c.count), count(s.errors_by_hour[i]?.count ?? 0)])),
     table('Skipped input', ['Line', 'Reason', 'Starts with'], s.skipped.map((k) => [String(k.line), k.reason, k.excerpt])));
 }

@@ -8,13 +8,27 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::tools::{cargo, ensure_apt, run, step};
+use crate::tools::{cargo, ensure_apt, output, run, step};
 
 /// maturin versions known to build this package (toolchain.md: 1.16).
 const MATURIN: &str = "maturin>=1.16,<2";
 /// What the test venv needs from PyPI besides the wheel: the runner, the stub checker, and pandas for the
-/// `to_pandas()` tests (the extra `iothub-errors[pandas]`).
-const TEST_PACKAGES: [&str; 3] = ["pytest>=8", "mypy>=1.10", "pandas>=1.3"];
+/// DataFrame tests (the extra `iothub-errors[pandas]`, `pandas>=2.2`: this installs the newest, 3.x).
+const TEST_PACKAGES: [&str; 3] = ["pytest>=8", "mypy>=1.10", "pandas>=2.2"];
+/// The other pandas major version the DataFrame tests run with (`test_pandas.py` again, ≈15 s).
+const PANDAS_2: &str = "pandas>=2.2,<3";
+/// What executes the example notebook (`jupyter nbconvert --execute --to html`), pinned, and matplotlib for its
+/// chart (the notebook skips the chart when matplotlib is missing).
+const NOTEBOOK_PACKAGES: [&str; 4] =
+    ["nbconvert==7.17.2", "nbclient==0.11.0", "ipykernel==7.4.0", "matplotlib==3.11.2"];
+/// The example notebook, committed with its outputs stripped.
+const NOTEBOOK: &str = "python/examples/triage.ipynb";
+/// Where the executed notebook's HTML and its screenshots go.
+const NOTEBOOK_HTML: &str = "target/python-notebook";
+const SCREENSHOTS: &str = "target/python-screenshots";
+/// The executed notebook is photographed in `PAGES` pages of this size (Chromium's `--window-size`).
+const PAGE: (u32, u32) = (1200, 3000);
+const PAGES: u32 = 4;
 /// The venv of maturin, kept between runs.
 const TOOLS_VENV: &str = "target/python/tools";
 /// The simulator log the benchmark diagnoses (about a million records).
@@ -42,7 +56,66 @@ pub fn test(root: &Path) -> Result<(), String> {
     step("mypy --strict -p iothub_errors (the package's Python, generated _types.py included)", || {
         run(Command::new(&python).args(["-m", "mypy", "--strict", "-p", "iothub_errors"]).current_dir(&venv))
     })?;
-    step("pytest python/tests", || pytest(&python, &root.join("python/tests"), &venv))
+    step("pytest python/tests (pandas 3.x)", || {
+        pytest(&python, &root.join("python/tests"), &venv, &[("IOTHUB_ERRORS_PANDAS_MAJOR", "3")])
+    })?;
+    step("pytest python/tests/test_pandas.py with pandas 2.x", || {
+        pip(&python, &["install", "--quiet", PANDAS_2], &[])?;
+        pytest(
+            &python,
+            &root.join("python/tests/test_pandas.py"),
+            &venv,
+            &[("IOTHUB_ERRORS_PANDAS_MAJOR", "2")],
+        )
+    })?;
+    notebook(root, &python)
+}
+
+/// Executes the example notebook into HTML with nbconvert (in the test venv, against the installed wheel) and
+/// photographs the HTML with headless Chromium, page by page, into `target/python-screenshots/`.
+fn notebook(root: &Path, python: &Path) -> Result<(), String> {
+    step("install nbconvert, nbclient, ipykernel, matplotlib (pinned)", || {
+        pip(python, &["install", "--quiet"], &NOTEBOOK_PACKAGES.map(std::ffi::OsStr::new))
+    })?;
+    let out = root.join(NOTEBOOK_HTML);
+    step("jupyter nbconvert --execute --to html python/examples/triage.ipynb", || {
+        run(Command::new(python)
+            .args(["-m", "jupyter", "nbconvert", "--execute", "--to", "html", "--log-level", "WARN"])
+            .args(["--ExecutePreprocessor.timeout=120", "--output-dir"])
+            .arg(&out)
+            .arg(root.join(NOTEBOOK)))
+    })?;
+    step("screenshots of the executed notebook (headless Chromium)", || {
+        crate::wasm::ensure_chromium()?;
+        screenshots(&out.join("triage.html"), &root.join(SCREENSHOTS))
+    })
+}
+
+/// Screenshots of an HTML page, `PAGES` of `PAGE` pixels: `triage-1.png` shows the top; each next one is the
+/// page shifted up by one more page height (headless Chromium photographs the top of a page only, so each is a
+/// copy of the HTML with a negative top margin).
+fn screenshots(html: &Path, dir: &Path) -> Result<(), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let text = std::fs::read_to_string(html).map_err(|e| format!("{}: {e}", html.display()))?;
+    let stem = html.file_stem().and_then(|s| s.to_str()).unwrap_or("notebook");
+    for page in 0..PAGES {
+        let shifted = html.with_file_name(format!("{stem}-page{}.html", page + 1));
+        let style = format!("<style>body{{margin-top:-{}px !important}}</style></head>", page * PAGE.1);
+        std::fs::write(&shifted, text.replacen("</head>", &style, 1))
+            .map_err(|e| format!("{}: {e}", shifted.display()))?;
+        let png = dir.join(format!("{stem}-{}.png", page + 1));
+        // `output`: Chromium's stderr (D-Bus chatter without a session bus) is shown only when it fails.
+        output(
+            Command::new("chromium")
+                .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run"])
+                .arg(format!("--screenshot={}", png.display()))
+                .arg(format!("--window-size={},{}", PAGE.0, PAGE.1))
+                .arg(format!("file://{}", shifted.display())),
+        )?;
+    }
+    println!("screenshots: {}", dir.display());
+    Ok(())
 }
 
 /// Builds the release wheel for publishing (abi3, one wheel for every CPython ≥ 3.9 on this platform).
@@ -192,7 +265,8 @@ fn pip(python: &Path, args: &[&str], more: &[&std::ffi::OsStr]) -> Result<(), St
 }
 
 /// Runs pytest and explains its exit code (pytest uses 1 to 5 for different failures).
-fn pytest(python: &Path, tests: &Path, cwd: &Path) -> Result<(), String> {
+/// `env`: variables the tests read (`IOTHUB_ERRORS_PANDAS_MAJOR`: the pandas major version installed).
+fn pytest(python: &Path, tests: &Path, cwd: &Path, env: &[(&str, &str)]) -> Result<(), String> {
     let status = Command::new(python)
         .args([
             "-m",
@@ -204,6 +278,7 @@ fn pytest(python: &Path, tests: &Path, cwd: &Path) -> Result<(), String> {
             "error::pytest.PytestUnraisableExceptionWarning",
         ])
         .arg(tests)
+        .envs(env.iter().copied())
         .current_dir(cwd)
         .status()
         .map_err(|e| format!("cannot start pytest: {e}"))?;

@@ -80,7 +80,7 @@ impl Paths {
 /// `cargo xtask build wasm`: the npm-ready package folder `bindings/wasm/npm/pkg`.
 pub fn build(root: &Path) -> Result<(), String> {
     let paths = Paths::new(root);
-    step("npm tools (binaryen, typescript, playwright-core)", || npm_ci(&paths.tools))?;
+    step("npm tools (binaryen, esbuild, typescript, playwright-core)", || npm_ci(&paths.tools))?;
     step("cargo build iothub-errors-wasm (wasm32, lto, opt-level z; the core s)", || {
         ensure_rust_target(WASM_TARGET)?;
         // The `wasm-release` profile is defined in the workspace Cargo.toml.

@@ -10,7 +10,7 @@ use iothub_errors::{Error, ErrorKind};
 use pyo3::exceptions::{PyException, PyLookupError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
 
 /// The exception classes, created once per interpreter with `type(name, bases, namespace)` because two of
 /// them derive from two builtins (`create_exception!` takes a single base).
@@ -147,8 +147,9 @@ pub fn guarded<T>(py: Python<'_>, call: impl FnOnce() -> PyResult<T>) -> PyResul
 pub fn code_argument(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u32> {
     if value.is_instance_of::<PyBool>() || !(value.is_instance_of::<PyInt>() || value.hasattr("__index__")?) {
         return Err(PyTypeError::new_err(format!(
-            "a code must be an int, not {}; use resolve() for text such as \"Error 404103\"",
-            type_name(value)
+            "a code must be an int, not {}{}",
+            type_name(value),
+            code_hint(value)
         )));
     }
     match value.extract::<u32>() {
@@ -163,6 +164,18 @@ pub fn code_argument(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<u32> 
             Err(core_error(py, &Error::InvalidCode { input: shorten(&written), reason }))
         }
         Err(failure) => Err(failure),
+    }
+}
+
+/// What to do instead, fitting the type of a wrong code argument: text goes to `resolve()`, a float (a pandas
+/// column with missing values holds floats) is converted first, a bool is no code; other types get no hint.
+fn code_hint(value: &Bound<'_, PyAny>) -> &'static str {
+    if value.is_instance_of::<PyString>() {
+        "; use resolve() for text such as \"Error 404103\""
+    } else if value.is_instance_of::<PyFloat>() {
+        "; convert it with int() (a pandas column with missing values holds floats: drop them, then .astype(int))"
+    } else {
+        ""
     }
 }
 

@@ -913,7 +913,7 @@ pub struct Summary {
     pub formats: Vec<LogFormat>,
     /// Earliest event (ISO 8601 UTC).
     pub first: Option<String>,
-    /// Latest event.
+    /// Latest event (ISO 8601 UTC).
     pub last: Option<String>,
     /// Distinct devices.
     pub devices: u64,
@@ -927,6 +927,8 @@ pub struct Summary {
     pub by_operation: Vec<Count>,
     /// Records by hour (UTC).
     pub by_hour: Vec<Count>,
+    /// Error records by hour (UTC), for the same hours as `by_hour` (zero where an hour had none).
+    pub errors_by_hour: Vec<Count>,
     /// Error records by device, most first (at most 1000 devices listed).
     pub by_device: Vec<Count>,
     /// The devices with the most error records.

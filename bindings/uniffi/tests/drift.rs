@@ -43,7 +43,9 @@ fn unescape(text: &str) -> String {
 fn every_conformance_answer_crosses_unchanged() {
     let cases = std::fs::read_to_string(testdata().join("conformance.tsv")).unwrap();
     let (mut answers, mut cases_seen) = (0, 0);
-    for line in cases.lines().filter(|line| !line.is_empty() && !line.starts_with('#')) {
+    let case_lines: Vec<&str> =
+        cases.lines().filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
+    for &line in &case_lines {
         let mut columns = line.split('\t');
         let (op, input) = (columns.next().unwrap(), unescape(columns.next().unwrap()));
         let code = input.trim().parse::<u32>();
@@ -73,7 +75,8 @@ fn every_conformance_answer_crosses_unchanged() {
         }
         .map_or(0, |()| 1);
     }
-    assert_eq!(cases_seen, 334);
+    assert_eq!(cases_seen, case_lines.len(), "every case of conformance.tsv was run");
+    assert!(cases_seen >= 334, "{cases_seen} cases");
     assert!(answers > 250, "{answers} answers");
 }
 

@@ -626,7 +626,7 @@ export interface Summary {
   readonly formats: readonly Format[];
   /** Earliest event (ISO 8601 UTC). */
   readonly first: string | null;
-  /** Latest event. */
+  /** Latest event (ISO 8601 UTC). */
   readonly last: string | null;
   /** Distinct devices. */
   readonly devices: number;
@@ -640,6 +640,8 @@ export interface Summary {
   readonly by_operation: readonly Count[];
   /** Records by hour (UTC). */
   readonly by_hour: readonly Count[];
+  /** Error records by hour (UTC), for the same hours as `by_hour` (zero where an hour had none). */
+  readonly errors_by_hour: readonly Count[];
   /** Error records by device, most first (at most 1000 devices listed). */
   readonly by_device: readonly Count[];
   /** The devices with the most error records. */

@@ -72,6 +72,7 @@ pub struct EntryLink {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TimelineEvent {
     /// When (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub time: String,
     /// Milliseconds since the Unix epoch, for plotting.
     pub time_ms: i64,
@@ -128,8 +129,10 @@ pub struct FleetFinding {
     /// The error codes involved.
     pub codes: Vec<u32>,
     /// First event (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub first: Option<String>,
     /// Last event (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub last: Option<String>,
     /// How many records make up the finding.
     pub count: u64,

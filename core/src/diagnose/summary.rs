@@ -50,8 +50,10 @@ pub struct Summary {
     /// Export shapes found.
     pub formats: Vec<Format>,
     /// Earliest event (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub first: Option<String>,
-    /// Latest event.
+    /// Latest event (ISO 8601 UTC).
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date-time")))]
     pub last: Option<String>,
     /// Distinct devices.
     pub devices: u64,
@@ -65,6 +67,8 @@ pub struct Summary {
     pub by_operation: Vec<Count>,
     /// Records by hour (UTC).
     pub by_hour: Vec<Count>,
+    /// Error records by hour (UTC), for the same hours as `by_hour` (zero where an hour had none).
+    pub errors_by_hour: Vec<Count>,
     /// Error records by device, most first (at most 1000 devices listed).
     pub by_device: Vec<Count>,
     /// The devices with the most error records.
@@ -85,7 +89,8 @@ pub(super) struct SummaryBuilder {
     by_code: FxHashMap<u32, u64>,
     by_category: Tally,
     by_operation: Tally,
-    by_hour: FxHashMap<i64, u64>,
+    /// Records and error records per hour since the epoch.
+    by_hour: FxHashMap<i64, (u64, u64)>,
     /// Error records per device index (devices are interned by the engine).
     device_errors: Vec<u64>,
 }
@@ -96,10 +101,13 @@ impl SummaryBuilder {
         if !self.formats.contains(&record.format) {
             self.formats.push(record.format);
         }
+        let is_error = record.is_error();
         if let Some(at) = record.time {
             self.first = Some(self.first.map_or(at, |first| first.min(at)));
             self.last = Some(self.last.map_or(at, |last| last.max(at)));
-            *self.by_hour.entry(at.div_euclid(3_600_000)).or_default() += 1;
+            let hour = self.by_hour.entry(at.div_euclid(3_600_000)).or_default();
+            hour.0 += 1;
+            hour.1 += u64::from(is_error);
         }
         self.by_category.bump(&record.category);
         self.by_operation.bump(&record.operation);
@@ -108,7 +116,7 @@ impl SummaryBuilder {
                 self.device_errors.resize(index + 1, 0);
             }
         }
-        if record.is_error() {
+        if is_error {
             self.errors += 1;
             if let Some(code) = record.code {
                 *self.by_code.entry(code).or_default() += 1;
@@ -157,8 +165,14 @@ impl SummaryBuilder {
         crate::sort::sort_by(&mut by_device, |a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         by_device.truncate(MAX_DEVICES_LISTED);
         let top_devices = by_device.iter().take(TOP_DEVICES).cloned().collect();
-        let mut by_hour: Vec<(i64, u64)> = self.by_hour.into_iter().collect();
-        crate::sort::sort(&mut by_hour);
+        let mut hours: Vec<(i64, (u64, u64))> = self.by_hour.into_iter().collect();
+        crate::sort::sort(&mut hours);
+        let hourly = |pick: fn(&(u64, u64)) -> u64| -> Vec<Count> {
+            hours
+                .iter()
+                .map(|(hour, counts)| Count { key: time::format(hour * 3_600_000), count: pick(counts) })
+                .collect()
+        };
         Summary {
             records_read: self.records_read,
             records_skipped: self.records_skipped,
@@ -172,10 +186,8 @@ impl SummaryBuilder {
             by_code,
             by_category: self.by_category.sorted(),
             by_operation: self.by_operation.sorted(),
-            by_hour: by_hour
-                .into_iter()
-                .map(|(hour, count)| Count { key: time::format(hour * 3_600_000), count })
-                .collect(),
+            by_hour: hourly(|counts| counts.0),
+            errors_by_hour: hourly(|counts| counts.1),
             by_device,
             top_devices,
         }

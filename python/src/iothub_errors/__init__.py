@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import os
     from typing import IO, Any, Iterable, Optional, Union
 
+    from iothub_errors._extras import SearchHits
     from iothub_errors._types import (
         Actor,
         Classification,
@@ -84,6 +85,7 @@ _TYPE_NAMES = frozenset(
         "ErrorKind", "Evidence", "Family", "FindingKind", "FleetFinding", "Format", "MatchKind", "Offender",
         "RecordRef", "Report", "Resolution", "RetryAdvice", "RetryKind", "ScanFinding", "Sdk", "SdkView", "SearchHit",
         "Service", "Severity", "SkipReason", "Skipped", "Source", "Summary", "TimelineEvent", "LogFormat",
+        "SearchHits",
     )
 )
 
@@ -91,9 +93,9 @@ _TYPE_NAMES = frozenset(
 def __getattr__(name: str) -> Any:
     if name not in _TYPE_NAMES:
         raise AttributeError(f"module 'iothub_errors' has no attribute {name!r}")
-    from iothub_errors import _types
+    from iothub_errors import _extras, _types
 
-    value = getattr(_types, "Format" if name == "LogFormat" else name)
+    value = getattr(_extras if name == "SearchHits" else _types, "Format" if name == "LogFormat" else name)
     globals()[name] = value
     return value
 
@@ -147,12 +149,13 @@ def resolve(text: str) -> Resolution:
     return Resolution._from_json(value)
 
 
-def search(query: str) -> list[SearchHit]:
-    """Entries matching the words of `query`, best first."""
+def search(query: str) -> SearchHits:
+    """Entries matching the words of `query`, best first: a list of `SearchHit` with `to_pandas()`."""
+    from iothub_errors._extras import SearchHits
     from iothub_errors._types import SearchHit
 
     entries = _ENTRIES or _entries()
-    return [SearchHit(entry=entries[index], score=score) for index, score in _native.search(query)]
+    return SearchHits([SearchHit(entry=entries[index], score=score) for index, score in _native.search(query)])
 
 
 def classify(code: int) -> Classification:
@@ -201,6 +204,26 @@ def scan_many(texts: Iterable[str]) -> list[list[ScanFinding]]:
     return [[build(value) for value in found] if found else [] for found in _native.scan_many(texts)]
 
 
+def scan_frame(texts: Union[str, Iterable[str]]) -> Any:
+    """A pandas DataFrame of every IoT Hub error in `texts` (one `str`, or an iterable of them such as a
+    DataFrame column): one row per finding, with `text` the position of its text in `texts`, then code (nullable
+    Int64), name, class, service, evidence, confidence, start, end, device_id, timestamp (datetime64 UTC),
+    tracking_id and message. Needs pandas (`pip install pandas`)."""
+    from iothub_errors import _frames
+
+    _frames.pandas("scan_frame()")
+    found = [scan(texts)] if isinstance(texts, str) else scan_many(texts)
+    return _frames.scan_frame(found, "scan_frame()")
+
+
+def catalog_frame() -> Any:
+    """A pandas DataFrame of the catalog, one row per entry (lists stay lists; SDK views are summed up as
+    `sdks_knowing_code`; `severity` is an ordered categorical). Needs pandas (`pip install pandas`)."""
+    from iothub_errors import _frames
+
+    return _frames.catalog_frame(_ENTRIES or _entries(), "catalog_frame()")
+
+
 def parse_error_body(body: str, http_status: Optional[int] = None) -> ErrorBody:
     """Reads an IoT Hub error body (an HTTP response body, an AMQP error description, an exception message).
 
@@ -223,14 +246,35 @@ def diagnose(source: DiagnoseSource) -> Report:
     """
     from iothub_errors._types import Report
 
-    return Report._from_json(_native.diagnose(source))
+    return _described(Report._from_json(_native.diagnose(source)), _source_label(source))
 
 
 def diagnose_text(text: Union[str, bytes, bytearray, memoryview]) -> Report:
     """Diagnoses the complete text of an export (`str` or bytes-like), never taken for a path."""
     from iothub_errors._types import Report
 
-    return Report._from_json(_native.diagnose_text(text))
+    return _described(Report._from_json(_native.diagnose_text(text)), _source_label(text))
+
+
+def _source_label(source: object) -> str:
+    """How a report names what it was read from, when it found nothing there."""
+    import os
+
+    if isinstance(source, str) and ("\n" in source or source.lstrip()[:1] in ("{", "[") or len(source) > 4096):
+        return f"the text given ({len(source)} characters)"
+    if isinstance(source, (str, os.PathLike)):
+        return repr(os.fspath(source))
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return f"the bytes given ({len(source)} bytes)"
+    name = getattr(source, "name", None)
+    if isinstance(name, str):
+        return repr(name)
+    return f"the {type(source).__name__} given"
+
+
+def _described(report: Report, source: str) -> Report:
+    report.__dict__["_source"] = source  # not a field: equality, to_dict() and replace() ignore it
+    return report
 
 
 class Diagnoser:
@@ -260,7 +304,7 @@ class Diagnoser:
         """Ends the input and returns the report."""
         from iothub_errors._types import Report
 
-        return Report._from_json(self._native.finish())
+        return _described(Report._from_json(self._native.finish()), "the chunks pushed")
 
     def __repr__(self) -> str:
         return repr(self._native)
@@ -270,8 +314,8 @@ __all__ = [
     "MAX_QUERY_LEN", "Actor", "Classification", "CodeCount", "Count", "Details", "Diagnoser", "Entry", "EntryLink",
     "ErrorBody", "ErrorClass", "ErrorKind", "Evidence", "Family", "FindingKind", "FleetFinding", "Format",
     "InvalidInputError", "IotHubErrorsError", "LogFormat", "MatchKind", "Offender", "RecordRef", "Report",
-    "Resolution", "RetryAdvice", "RetryKind", "ScanFinding", "SdkView", "SearchHit", "Sdk", "Service", "Severity",
+    "Resolution", "RetryAdvice", "RetryKind", "ScanFinding", "SdkView", "SearchHit", "SearchHits", "Sdk", "Service", "Severity",
     "SkipReason", "Skipped", "Source", "Summary", "TimelineEvent", "UnknownCodeError", "UnknownNameError",
-    "__version__", "by_name", "catalog", "classify", "classify_many", "diagnose", "diagnose_text", "lookup",
-    "parse_error_body", "resolve", "scan", "scan_many", "search",
+    "__version__", "by_name", "catalog", "catalog_frame", "classify", "classify_many", "diagnose", "diagnose_text", "lookup",
+    "parse_error_body", "resolve", "scan", "scan_frame", "scan_many", "search",
 ]

@@ -1,10 +1,12 @@
-"""The two base classes of the generated result types (`_types.py`): `OrderedStrEnum` and `Record`."""
+"""The two base classes of the generated result types (`_types.py`), `OrderedStrEnum` and `Record`, and the
+conversion of the core's timestamps (`parse_time`)."""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import MISSING, fields
-from typing import Any, TypeVar
+from datetime import datetime, timezone
+from typing import Any, Optional, TypeVar
 
 _Member = TypeVar("_Member", bound="OrderedStrEnum")
 
@@ -52,11 +54,43 @@ class OrderedStrEnum(str, enum.Enum):
         return mine >= theirs
 
 
+def parse_time(text: str) -> datetime:
+    """The core's ISO 8601 UTC text (`2024-05-14T08:00:05Z`) as a timezone-aware `datetime` in UTC.
+
+    Raises `ValueError` for text that is not ISO 8601 with a zone."""
+    if len(text) == 20 and text[19] == "Z":  # the core's own shape: a fast path
+        return datetime.fromisoformat(text[:19]).replace(tzinfo=timezone.utc)
+    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp without a time zone: {text!r}")
+    return moment.astimezone(timezone.utc)
+
+
+def parse_time_or_none(text: Optional[str]) -> Optional[datetime]:
+    """`parse_time`, with `None` for `None` and for text that is not a readable timestamp (a scanned text may hold a
+    timestamp the core cannot read; it keeps it as written, Python has no `datetime` for it)."""
+    if text is None:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        return None
+
+
+def format_time(moment: datetime) -> str:
+    """The core's ISO 8601 text of a `datetime` (UTC, `Z`; fractions only when there are some)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.isoformat() + "Z"
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, datetime):
+        return format_time(value)
     if isinstance(value, tuple):
         return [_json(item) for item in value]
     return value

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Optional
 
 from iothub_errors import _extras
-from iothub_errors._base import OrderedStrEnum, Record
+from iothub_errors._base import OrderedStrEnum, Record, parse_time, parse_time_or_none
 
 
 class Actor(OrderedStrEnum):
@@ -354,7 +355,7 @@ class Alternative(Record):
 
 
 @dataclass(frozen=True, repr=False)
-class Classification(Record):
+class Classification(_extras.ClassificationExtras, Record):
     """What to make of a code: its class, whether it is transient, how to retry, who acts."""
 
     code: Optional[int]
@@ -762,9 +763,9 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
     """The devices involved (empty for hub-wide findings)."""
     codes: tuple[int, ...]
     """The error codes involved."""
-    first: Optional[str]
+    first: Optional[datetime]
     """First event (ISO 8601 UTC)."""
-    last: Optional[str]
+    last: Optional[datetime]
     """Last event (ISO 8601 UTC)."""
     count: int
     """How many records make up the finding."""
@@ -794,8 +795,8 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
             title=value["title"],
             devices=tuple(value["devices"]),
             codes=tuple(value["codes"]),
-            first=value["first"],
-            last=value["last"],
+            first=parse_time_or_none(value["first"]),
+            last=parse_time_or_none(value["last"]),
             count=value["count"],
             evidence=tuple([RecordRef._from_json(item) for item in value["evidence"]]),
             explanation=value["explanation"],
@@ -881,7 +882,7 @@ class Report(_extras.ReportExtras, Record):
 
 
 @dataclass(frozen=True, repr=False)
-class Resolution(Record):
+class Resolution(_extras.ResolutionExtras, Record):
     """The answer of [`resolve`]."""
 
     matched_by: MatchKind
@@ -965,7 +966,7 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
     """The hub's tracking id, from the body or next to the evidence, without its gateway and time stamp parts."""
     gateway: Optional[str]
     """The gateway part of the tracking id (`-G:3` gives `3`)."""
-    timestamp: Optional[str]
+    timestamp: Optional[datetime]
     """When the error happened, as ISO 8601 UTC, from the body or the record around the evidence."""
     device_id: Optional[str]
     """The device id named next to the evidence (`deviceId`)."""
@@ -990,7 +991,7 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
             basis=value["basis"],
             tracking_id=value["tracking_id"],
             gateway=value["gateway"],
-            timestamp=value["timestamp"],
+            timestamp=parse_time_or_none(value["timestamp"]),
             device_id=value["device_id"],
             message=value["message"],
         )
@@ -1028,7 +1029,7 @@ class SdkView(Record):
 
 
 @dataclass(frozen=True, repr=False)
-class SearchHit(Record):
+class SearchHit(_extras.SearchHitExtras, Record):
     """One search result."""
 
     entry: Entry
@@ -1086,10 +1087,10 @@ class Summary(_extras.SummaryExtras, Record):
     """Where the first skipped parts are, and why."""
     formats: tuple[Format, ...]
     """Export shapes found."""
-    first: Optional[str]
+    first: Optional[datetime]
     """Earliest event (ISO 8601 UTC)."""
-    last: Optional[str]
-    """Latest event."""
+    last: Optional[datetime]
+    """Latest event (ISO 8601 UTC)."""
     devices: int
     """Distinct devices."""
     errors: int
@@ -1102,6 +1103,8 @@ class Summary(_extras.SummaryExtras, Record):
     """Records by operation."""
     by_hour: tuple[Count, ...]
     """Records by hour (UTC)."""
+    errors_by_hour: tuple[Count, ...]
+    """Error records by hour (UTC), for the same hours as `by_hour` (zero where an hour had none)."""
     by_device: tuple[Count, ...]
     """Error records by device, most first (at most 1000 devices listed)."""
     top_devices: tuple[Count, ...]
@@ -1118,14 +1121,15 @@ class Summary(_extras.SummaryExtras, Record):
             duplicates=value["duplicates"],
             skipped=tuple([Skipped._from_json(item) for item in value["skipped"]]),
             formats=tuple([Format._of(item) for item in value["formats"]]),
-            first=value["first"],
-            last=value["last"],
+            first=parse_time_or_none(value["first"]),
+            last=parse_time_or_none(value["last"]),
             devices=value["devices"],
             errors=value["errors"],
             by_code=tuple([CodeCount._from_json(item) for item in value["by_code"]]),
             by_category=tuple([Count._from_json(item) for item in value["by_category"]]),
             by_operation=tuple([Count._from_json(item) for item in value["by_operation"]]),
             by_hour=tuple([Count._from_json(item) for item in value["by_hour"]]),
+            errors_by_hour=tuple([Count._from_json(item) for item in value["errors_by_hour"]]),
             by_device=tuple([Count._from_json(item) for item in value["by_device"]]),
             top_devices=tuple([Count._from_json(item) for item in value["top_devices"]]),
         )
@@ -1136,7 +1140,7 @@ class Summary(_extras.SummaryExtras, Record):
 class TimelineEvent(Record):
     """One event on a finding's timeline."""
 
-    time: str
+    time: datetime
     """When (ISO 8601 UTC)."""
     time_ms: int
     """Milliseconds since the Unix epoch, for plotting."""
@@ -1151,7 +1155,7 @@ class TimelineEvent(Record):
             return value
         record = object.__new__(cls)
         record.__dict__.update(
-            time=value["time"],
+            time=parse_time(value["time"]),
             time_ms=value["time_ms"],
             device=value["device"],
             code=value["code"],

@@ -38,7 +38,10 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
         Generated { path: typescript::KEYS_FILE, text: typescript::keys(&schema)? },
         Generated { path: typescript::NAMES_FILE, text: typescript::names(&schema)? },
         Generated { path: uniffi::GENERATED_FILE, text: uniffi::generate(root, &schema)? },
-        Generated { path: python::TYPES_FILE, text: python::generate(&schema, &python::EXTRAS)? },
+        Generated {
+            path: python::TYPES_FILE,
+            text: python::generate(&schema, &python::EXTRAS, &python::DATE_TIMES)?,
+        },
     ])
 }
 

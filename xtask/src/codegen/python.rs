@@ -12,6 +12,10 @@
 //! - A tagged `oneOf` of objects (`x-tag`, such as `RetryAdvice`) becomes one dataclass: the tag typed by
 //!   `x-tag-type`, and every variant's other fields, optional, `None` where the variant lacks them.
 //!
+//! - A timestamp (a string property with `format: date-time`, or one named in [`DATE_TIMES`] while the schema
+//!   does not mark it) becomes a timezone-aware `datetime` in UTC (`_base.parse_time`); `to_dict()` writes it back as
+//!   the core's ISO 8601 text (`2024-05-14T08:00:05Z`).
+//!
 //! Types named in [`EXTRAS`] also derive from a hand-written mixin `_extras.<Name>Extras` (methods that are not
 //! data: notebook HTML, `to_pandas`, ...).
 
@@ -23,7 +27,23 @@ use serde_json::{Map, Value};
 pub const TYPES_FILE: &str = "python/src/iothub_errors/_types.py";
 
 /// Types whose class derives from the hand-written mixin `_extras.<Name>Extras`.
-pub const EXTRAS: [&str; 6] = ["Entry", "FleetFinding", "Report", "RetryAdvice", "ScanFinding", "Summary"];
+pub const EXTRAS: [&str; 9] = [
+    "Classification",
+    "Entry",
+    "FleetFinding",
+    "Report",
+    "Resolution",
+    "RetryAdvice",
+    "ScanFinding",
+    "SearchHit",
+    "Summary",
+];
+
+/// String properties (`Type.property`) read as timestamps although the schema gives them no `format: date-time`.
+/// The core marks every timestamp it writes itself; `ScanFinding.timestamp` is the one exception, since the
+/// scanner keeps a time it cannot read as written (Python then shows `None` and `to_dict()` the text). Every name
+/// must exist and be a string, else generation fails.
+pub const DATE_TIMES: [&str; 1] = ["ScanFinding.timestamp"];
 
 /// Python keywords a JSON property may be named like, and the field name used instead.
 const RENAMED: [(&str, &str); 1] = [("class", "error_class")];
@@ -43,6 +63,8 @@ enum Ty {
     Enum(String),
     /// A record of `_types`, built by its `_from_json`.
     Record(String),
+    /// An ISO 8601 UTC timestamp, as a timezone-aware `datetime`.
+    DateTime,
     /// An array, as a tuple.
     Tuple(Box<Ty>),
     /// A value or `None`.
@@ -53,6 +75,7 @@ impl Ty {
     fn annotation(&self) -> String {
         match self {
             Ty::Scalar(name) => (*name).to_owned(),
+            Ty::DateTime => "datetime".to_owned(),
             Ty::Enum(name) | Ty::Record(name) => name.clone(),
             Ty::Tuple(item) => format!("tuple[{}, ...]", item.annotation()),
             Ty::Optional(inner) => format!("Optional[{}]", inner.annotation()),
@@ -65,12 +88,15 @@ impl Ty {
             Ty::Scalar(_) => expr.to_owned(),
             Ty::Enum(name) => format!("{name}._of({expr})"),
             Ty::Record(name) => format!("{name}._from_json({expr})"),
+            Ty::DateTime => format!("parse_time({expr})"),
             Ty::Tuple(item) if matches!(**item, Ty::Scalar(_)) => format!("tuple({expr})"),
             Ty::Tuple(item) => {
                 let var = if depth == 0 { "item".to_owned() } else { format!("item{depth}") };
                 format!("tuple([{} for {var} in {expr}])", item.convert(&var, depth + 1))
             }
             Ty::Optional(inner) if matches!(**inner, Ty::Scalar(_)) => expr.to_owned(),
+            // Text the core could not read as a time (kept as written in a scanned text) becomes `None`.
+            Ty::Optional(inner) if matches!(**inner, Ty::DateTime) => format!("parse_time_or_none({expr})"),
             Ty::Optional(inner) => format!("None if {expr} is None else {}", inner.convert(expr, depth)),
         }
     }
@@ -87,8 +113,21 @@ struct Field {
 }
 
 /// The module for a schema document: every type under `$defs`, enums first, each group alphabetical.
-pub fn generate(schema: &Value, extras: &[&str]) -> Result<String, String> {
+pub fn generate(schema: &Value, extras: &[&str], date_times: &[&str]) -> Result<String, String> {
     let defs = schema.get("$defs").and_then(Value::as_object).ok_or("schema: no $defs")?;
+    for qualified in date_times {
+        let (name, property) =
+            qualified.split_once('.').ok_or_else(|| format!("{qualified}: not Type.property"))?;
+        let schema = defs.get(name).and_then(|def| def.get("properties")).and_then(|p| p.get(property));
+        let string = schema
+            .and_then(|schema| ty_of(schema, defs).ok())
+            .is_some_and(|ty| ty == Ty::Scalar("str") || ty == Ty::Optional(Box::new(Ty::Scalar("str"))));
+        if !string {
+            return Err(format!(
+                "{qualified}: listed as a timestamp but not a string property of the schema"
+            ));
+        }
+    }
     let mut enums = String::new();
     let mut records = String::new();
     for (name, def) in defs {
@@ -97,7 +136,7 @@ pub fn generate(schema: &Value, extras: &[&str]) -> Result<String, String> {
         if is_named_enum(def) {
             out.push_str(&enum_class(name, def)?);
         } else {
-            let fields = fields_of(name, def, defs)?;
+            let fields = fields_of(name, def, defs, date_times)?;
             out.push_str(&record_class(name, def, &fields, extras.contains(&name.as_str())));
         }
     }
@@ -106,12 +145,14 @@ pub fn generate(schema: &Value, extras: &[&str]) -> Result<String, String> {
          \"\"\"The result types of iothub_errors, one per type of the core's JSON Schema (`core/schema.json`).\"\"\"\n\n\
          from __future__ import annotations\n\n\
          from dataclasses import dataclass, field\n\
+         from datetime import datetime\n\
          from typing import Any, Optional\n\n",
     );
     if !extras.is_empty() {
         module.push_str("from iothub_errors import _extras\n");
     }
-    module.push_str("from iothub_errors._base import OrderedStrEnum, Record\n");
+    module
+        .push_str("from iothub_errors._base import OrderedStrEnum, Record, parse_time, parse_time_or_none\n");
     module.push_str(&enums);
     module.push_str(&records);
     Ok(module)
@@ -182,7 +223,12 @@ fn record_class(name: &str, def: &Value, fields: &[Field], extra: bool) -> Strin
 }
 
 /// The fields of an object type, or of a tagged union of object types.
-fn fields_of(name: &str, def: &Value, defs: &Map<String, Value>) -> Result<Vec<Field>, String> {
+fn fields_of(
+    name: &str,
+    def: &Value,
+    defs: &Map<String, Value>,
+    date_times: &[&str],
+) -> Result<Vec<Field>, String> {
     if let Some(tag) = def.get("x-tag").and_then(Value::as_str) {
         return tagged_fields(name, def, tag, defs);
     }
@@ -202,6 +248,7 @@ fn fields_of(name: &str, def: &Value, defs: &Map<String, Value>) -> Result<Vec<F
         let property =
             properties.get(json).ok_or_else(|| format!("{name}: required {json} is no property"))?;
         let ty = ty_of(property, defs).map_err(|e| format!("{name}.{json}: {e}"))?;
+        let ty = if date_times.contains(&format!("{name}.{json}").as_str()) { as_date_time(ty) } else { ty };
         let required = required.contains(&json);
         let ty = if required || matches!(ty, Ty::Optional(_)) { ty } else { Ty::Optional(Box::new(ty)) };
         fields.push(Field {
@@ -266,6 +313,15 @@ fn tagged_fields(
     Ok(fields)
 }
 
+/// A string type (or an optional one) as a timestamp.
+fn as_date_time(ty: Ty) -> Ty {
+    match ty {
+        Ty::Scalar("str") => Ty::DateTime,
+        Ty::Optional(inner) => Ty::Optional(Box::new(as_date_time(*inner))),
+        other => other,
+    }
+}
+
 /// The Python type of a property's schema.
 fn ty_of(schema: &Value, defs: &Map<String, Value>) -> Result<Ty, String> {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
@@ -297,6 +353,7 @@ fn ty_of(schema: &Value, defs: &Map<String, Value>) -> Result<Ty, String> {
 
 fn plain(kind: &str, schema: &Value, defs: &Map<String, Value>) -> Result<Ty, String> {
     match kind {
+        "string" if schema.get("format").and_then(Value::as_str) == Some("date-time") => Ok(Ty::DateTime),
         "string" => Ok(Ty::Scalar("str")),
         "integer" => Ok(Ty::Scalar("int")),
         "number" => Ok(Ty::Scalar("float")),
@@ -408,7 +465,7 @@ mod tests {
         assert_eq!(upper_snake("CSdkReason"), "C_SDK_REASON");
         assert_eq!(upper_snake("NotALogRecord"), "NOT_A_LOG_RECORD");
         assert_eq!(upper_snake("CsharpServiceV1"), "CSHARP_SERVICE_V1");
-        let module = generate(&small_schema(), &[]).unwrap();
+        let module = generate(&small_schema(), &[], &[]).unwrap();
         assert!(module.contains("class Level(OrderedStrEnum):\n    \"\"\"How bad.\"\"\"\n"), "{module}");
         assert!(
             module.contains("\n    LOW = \"low\"\n    \"\"\"Fine.\"\"\"\n\n    TOO_HIGH = \"too-high\"\n")
@@ -417,7 +474,7 @@ mod tests {
 
     #[test]
     fn objects_become_frozen_dataclasses_with_typed_fields_in_declaration_order() {
-        let module = generate(&small_schema(), &[]).unwrap();
+        let module = generate(&small_schema(), &[], &[]).unwrap();
         let thing = module.split("class Thing(Record):").nth(1).unwrap();
         let fields: Vec<&str> = thing
             .lines()
@@ -446,7 +503,7 @@ mod tests {
 
     #[test]
     fn from_json_converts_nested_types_enums_tuples_and_options() {
-        let module = generate(&small_schema(), &[]).unwrap();
+        let module = generate(&small_schema(), &[], &[]).unwrap();
         for line in [
             "            name=value[\"name\"],",
             "            error_class=value[\"class\"],",
@@ -469,7 +526,7 @@ mod tests {
 
     #[test]
     fn a_tagged_union_is_one_dataclass_with_optional_variant_fields() {
-        let module = generate(&small_schema(), &["Advice"]).unwrap();
+        let module = generate(&small_schema(), &["Advice"], &[]).unwrap();
         assert!(module.contains("class Advice(_extras.AdviceExtras, Record):\n"));
         assert!(module.contains("    kind: Level\n    \"\"\"Which variant this is.\"\"\"\n"));
         assert!(module.contains(
@@ -485,10 +542,47 @@ mod tests {
     }
 
     #[test]
+    fn listed_or_date_time_strings_become_aware_datetimes() {
+        let schema = json!({"$defs": {"T": {"type": "object", "required": ["at", "seen", "stamp"], "properties": {
+            "at": {"type": "string"},
+            "seen": {"type": ["string", "null"]},
+            "stamp": {"type": "string", "format": "date-time"},
+            "text": {"type": "string"}
+        }}}});
+        let module = generate(&schema, &[], &["T.at", "T.seen"]).unwrap();
+        for line in [
+            "    at: datetime\n",
+            "    seen: Optional[datetime]\n",
+            "    stamp: datetime\n",
+            "    text: Optional[str] = None\n",
+            "            at=parse_time(value[\"at\"]),\n",
+            "            seen=parse_time_or_none(value[\"seen\"]),\n",
+            "            stamp=parse_time(value[\"stamp\"]),\n",
+            "from datetime import datetime\n",
+        ] {
+            assert!(module.contains(line), "missing {line}\n{module}");
+        }
+        assert!(generate(&schema, &[], &["T.missing"]).unwrap_err().contains("T.missing"));
+        assert!(generate(&small_schema(), &[], &["Thing.level"]).unwrap_err().contains("not a string"));
+    }
+
+    #[test]
+    fn the_listed_timestamps_are_in_the_committed_schema() {
+        let schema: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/schema.json")).unwrap(),
+        )
+        .unwrap();
+        let module = generate(&schema, &[], &super::DATE_TIMES).unwrap();
+        assert!(
+            module.contains("    time: datetime\n") && module.contains("    first: Optional[datetime]\n")
+        );
+    }
+
+    #[test]
     fn unsupported_shapes_are_errors_not_guesses() {
         let schema = json!({"$defs": {"T": {"type": "object", "required": ["x"], "properties": {"x": {"type": "object"}}}}});
-        assert_eq!(generate(&schema, &[]).unwrap_err(), "T.x: unsupported type object");
+        assert_eq!(generate(&schema, &[], &[]).unwrap_err(), "T.x: unsupported type object");
         let schema = json!({"$defs": {"T": {"type": "object", "required": ["x"], "properties": {"x": {"$ref": "#/$defs/U"}}}}});
-        assert!(generate(&schema, &[]).unwrap_err().contains("missing type U"));
+        assert!(generate(&schema, &[], &[]).unwrap_err().contains("missing type U"));
     }
 }
