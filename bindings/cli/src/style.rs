@@ -1,4 +1,4 @@
-//! Terminal colours: on when stdout is a terminal and `NO_COLOR` is unset or empty (https://no-color.org).
+//! Terminal colours: on when stdout is a terminal and `NO_COLOR` is unset or empty (<https://no-color.org>).
 
 use std::io::IsTerminal as _;
 

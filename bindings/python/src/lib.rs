@@ -2,7 +2,7 @@
 //! their results as plain Python values in the JSON shape of `core/schema.json` (dicts, lists, strings,
 //! numbers). The package (`python/src/iothub_errors`) wraps them into the generated classes of `_types.py`.
 //!
-//! Every entry point runs inside [`errors::guarded`], so a Rust panic becomes `IotHubErrorsError` and never
+//! Every entry point runs inside `errors::guarded`, so a Rust panic becomes `IotHubErrorsError` and never
 //! pyo3's `PanicException`. Core errors map to `UnknownCodeError` / `UnknownNameError` (also `LookupError`) and
 //! `InvalidInputError` (also `ValueError`); wrong argument types raise `TypeError`. `classify_many`,
 //! `scan_many`, `diagnose` and the `Diagnoser` release the GIL while the core works.
