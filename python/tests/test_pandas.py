@@ -87,7 +87,7 @@ def test_summary_frames_one_per_dimension(pd: Any) -> None:
     assert str(codes["code"].dtype) == "int64" and str(codes["count"].dtype) == "int64"
     assert codes.iloc[0]["code"] == summary.by_code[0].code and codes.iloc[0]["name"] == summary.by_code[0].name
     hours = summary.summary_frame("hour")
-    assert list(hours.columns) == ["hour", "count"] and str(hours["hour"].dt.tz) == "UTC"
+    assert list(hours.columns) == ["hour", "count", "errors"] and str(hours["hour"].dt.tz) == "UTC"
     assert hours["count"].sum() == sum(c.count for c in summary.by_hour)
     assert list(hours["errors"]) == [c.count for c in summary.errors_by_hour] and hours["errors"].dtype == "int64"
     assert hours["errors"].sum() > 0 and (hours["errors"] <= hours["count"]).all()
