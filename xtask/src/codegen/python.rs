@@ -19,6 +19,7 @@
 //! Types named in [`EXTRAS`] also derive from a hand-written mixin `_extras.<Name>Extras` (methods that are not
 //! data: notebook HTML, `to_pandas`, ...).
 
+use super::schema::{Property, properties};
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
@@ -232,24 +233,12 @@ fn fields_of(
     if let Some(tag) = def.get("x-tag").and_then(Value::as_str) {
         return tagged_fields(name, def, tag, defs);
     }
-    let properties =
-        def.get("properties").and_then(Value::as_object).ok_or_else(|| format!("{name}: no properties"))?;
-    let required: Vec<&str> = def
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|names| names.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
     let mut fields = Vec::new();
-    for json in required
-        .iter()
-        .copied()
-        .chain(properties.keys().map(String::as_str).filter(|key| !required.contains(key)))
+    for Property { name: json, schema: property, required } in
+        properties(def).map_err(|e| format!("{name}: {e}"))?
     {
-        let property =
-            properties.get(json).ok_or_else(|| format!("{name}: required {json} is no property"))?;
         let ty = ty_of(property, defs).map_err(|e| format!("{name}.{json}: {e}"))?;
         let ty = if date_times.contains(&format!("{name}.{json}").as_str()) { as_date_time(ty) } else { ty };
-        let required = required.contains(&json);
         let ty = if required || matches!(ty, Ty::Optional(_)) { ty } else { Ty::Optional(Box::new(ty)) };
         fields.push(Field {
             json: json.to_owned(),
@@ -279,20 +268,10 @@ fn tagged_fields(
     }];
     let variants = def.get("oneOf").and_then(Value::as_array).ok_or_else(|| format!("{name}: no oneOf"))?;
     for variant in variants {
-        let properties =
-            variant.get("properties").and_then(Value::as_object).ok_or_else(|| format!("{name}: variant"))?;
         let tag_value =
-            properties.get(tag).and_then(|t| t.get("const")).and_then(Value::as_str).unwrap_or(tag);
-        let required: Vec<&str> = variant
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|names| names.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let mut names: Vec<&str> = required.clone();
-        names.extend(properties.keys().map(String::as_str).filter(|key| !required.contains(key)));
-        for json in names.into_iter().filter(|key| *key != tag) {
-            let property =
-                properties.get(json).ok_or_else(|| format!("{name}: required {json} is no property"))?;
+            variant.pointer(&format!("/properties/{tag}/const")).and_then(Value::as_str).unwrap_or(tag);
+        let members = properties(variant).map_err(|e| format!("{name}: variant: {e}"))?;
+        for Property { name: json, schema: property, .. } in members.into_iter().filter(|p| p.name != tag) {
             if fields.iter().any(|field| field.json == json) {
                 return Err(format!("{name}: {json} is in two variants"));
             }

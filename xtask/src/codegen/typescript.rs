@@ -7,6 +7,7 @@
 //!   package's drift test walks returned values with;
 //! - `bindings/wasm/npm/names.js`: the few names the package's JavaScript needs at run time (the error kinds).
 
+use super::schema::{Property, properties};
 use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
@@ -34,13 +35,7 @@ enum Shape<'a> {
 }
 
 /// An object's members in declaration order (required ones in the schema's order, then the others).
-struct Members<'a>(Vec<Member<'a>>);
-
-struct Member<'a> {
-    name: &'a str,
-    schema: &'a Value,
-    required: bool,
-}
+struct Members<'a>(Vec<Property<'a>>);
 
 /// The TypeScript name of a schema type.
 fn ts_name(name: &str) -> &str {
@@ -57,25 +52,7 @@ fn description(schema: &Value) -> Option<&str> {
 }
 
 fn members(schema: &Value) -> Result<Members<'_>, String> {
-    let properties =
-        schema.get("properties").and_then(Value::as_object).ok_or("an object without properties")?;
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let mut list = Vec::with_capacity(properties.len());
-    for name in &required {
-        let schema =
-            properties.get(*name).ok_or_else(|| format!("required member {name} is not a property"))?;
-        list.push(Member { name, schema, required: true });
-    }
-    for (name, schema) in properties.iter().filter(|(name, _)| !required.contains(&name.as_str())) {
-        list.push(Member { name, schema, required: false });
-    }
-    Ok(Members(list))
+    properties(schema).map(Members)
 }
 
 fn shape<'a>(name: &str, schema: &'a Value) -> Result<Shape<'a>, String> {

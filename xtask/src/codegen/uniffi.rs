@@ -86,25 +86,15 @@ fn record(out: &mut String, name: &str, def: &Value) -> Result<(), String> {
 
 /// The fields of an object schema: required ones in `required` order, then the others by name, minus `skip`.
 fn fields(out: &mut String, def: &Value, visibility: &str, skip: &[&str]) -> Result<(), String> {
-    let properties = def.get("properties").and_then(Value::as_object).ok_or("no properties")?;
-    let required: Vec<&str> = def
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let mut names: Vec<&str> =
-        required.iter().copied().filter(|name| properties.contains_key(*name)).collect();
-    names.extend(properties.keys().map(String::as_str).filter(|name| !required.contains(name)));
-    for json_name in names.into_iter().filter(|name| !skip.contains(name)) {
-        let property = &properties[json_name];
+    for super::schema::Property { name: json_name, schema: property, required } in
+        super::schema::properties(def)?.into_iter().filter(|p| !skip.contains(&p.name))
+    {
         let mut ty = rust_type(property).map_err(|e| format!("{json_name}: {e}"))?;
-        if !required.contains(&json_name) && !ty.starts_with("Option<") {
+        if !required && !ty.starts_with("Option<") {
             ty = format!("Option<{ty}>");
         }
         doc(out, property);
-        if !required.contains(&json_name) {
+        if !required {
             out.push_str("#[serde(default, skip_serializing_if = \"Option::is_none\")]\n");
         }
         let field = match FIELD_NAMES.iter().find(|(from, _)| *from == json_name) {
