@@ -273,7 +273,8 @@ fn entry_category(entry: &Entry) -> Option<&'static str> {
     let code = entry.code?;
     Some(match code {
         400100..=400199 | 403101..=403199 | 404101 | 500101..=500199 => return None,
-        400027 | 401003 | 404104 | 409002 | 500008 => "Connections",
+        // 401003 is left out: an expired token also fails twin, C2D and method calls, outside Connections.
+        400027 | 404104 | 409002 | 500008 => "Connections",
         403006 | 404006..=404008 | 409003 => "FileUploadOperations",
         403004 | 404002 | 412002 => "C2DCommands",
         404103 | 504101 => "DirectMethods",
