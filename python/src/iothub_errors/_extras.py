@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     )
 
 
-def read_nothing(report: Report) -> bool:
-    """True when the input held no IoT Hub log record at all (empty, or text in no known shape): the core's
-    `Report.recognised` flag, which the CLI and every other binding show too."""
-    return not report.recognised
-
-
 class EntryExtras:
     def _repr_html_(self) -> str:
         """A card with everything the catalog says: symptoms, causes, fixes in order, SDK behaviour, KQL, links."""
@@ -134,7 +128,7 @@ class ReportExtras:
 
     def __repr__(self) -> str:
         report = cast("Report", self)
-        if not read_nothing(report):
+        if report.recognised:
             return super().__repr__()
         skipped = "; ".join(
             f"line {s.line} {s.reason.value}: {s.excerpt!r}" for s in report.summary.skipped[:3]

@@ -153,18 +153,27 @@ def yes_no(value: Optional[bool]) -> str:
     return "—" if value is None else ("yes" if value else "no")
 
 
-def sdk_table(views: tuple[SdkView, ...]) -> str:
-    heads = "".join(f'<th style="{CELL};{NOWRAP}">{h}</th>' for h in ("SDK", "knows the code", "surfaces as", "transient", "then"))
+def grid(heads: Sequence[str], rows: Iterable[Sequence[tuple[str, str]]], head_style: str = CELL, extra: str = "") -> str:
+    """A table with one header row; each row is a sequence of (cell HTML, style added to the cell's own)."""
+    head = "".join(f'<th style="{head_style}">{h}</th>' for h in heads)
     body = "".join(
-        "<tr>"
-        + f'<td style="{CELL};{NOWRAP}">{escape(SDKS.get(str(v.sdk), str(v.sdk)))}</td>'
-        + f'<td style="{CELL}">{yes_no(v.knows_code)}</td>'
-        + f'<td style="{CELL}">{code_text(v.surfaces_as)}</td>'
-        + f'<td style="{CELL}">{yes_no(v.transient)}</td>'
-        + f'<td style="{CELL};min-width:18em">{prose(v.policy)}</td></tr>'
+        "<tr>" + "".join(f'<td style="{CELL}{style}">{cell}</td>' for cell, style in row) + "</tr>" for row in rows
+    )
+    return f'<table style="{TABLE}{extra}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def sdk_table(views: tuple[SdkView, ...]) -> str:
+    rows = (
+        (
+            (escape(SDKS.get(str(v.sdk), str(v.sdk))), f";{NOWRAP}"),
+            (yes_no(v.knows_code), ""),
+            (code_text(v.surfaces_as), ""),
+            (yes_no(v.transient), ""),
+            (prose(v.policy), ";min-width:18em"),
+        )
         for v in views
     )
-    return f'<table style="{TABLE}"><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>'
+    return grid(("SDK", "knows the code", "surfaces as", "transient", "then"), rows, head_style=f"{CELL};{NOWRAP}")
 
 
 def query(kql: str) -> str:
@@ -267,21 +276,22 @@ def search_hit_card(hit: SearchHit) -> str:
 
 
 def search_hits_view(hits: Sequence[SearchHit]) -> str:
-    heads = "".join(f'<th style="{CELL}">{h}</th>' for h in ("code", "name", "class", "summary", "score"))
-    body = "".join(
-        "<tr>"
-        + f'<td style="{CELL};{NOWRAP}">{link(h.entry.doc_url, escape("—" if h.entry.code is None else str(h.entry.code)))}</td>'
-        + f'<td style="{CELL}">{escape(h.entry.name)}</td>'
-        + f'<td style="{CELL}">{escape(str(h.entry.error_class))}</td>'
-        + f'<td style="{CELL};min-width:24em">{prose(h.entry.summary)}</td>'
-        + f'<td style="{CELL}">{h.score}</td></tr>'
+    if not hits:
+        return f'<div style="{CARD}">No entry matches.</div>'
+    rows = (
+        (
+            (link(h.entry.doc_url, escape("—" if h.entry.code is None else str(h.entry.code))), f";{NOWRAP}"),
+            (escape(h.entry.name), ""),
+            (escape(str(h.entry.error_class)), ""),
+            (prose(h.entry.summary), ";min-width:24em"),
+            (str(h.score), ""),
+        )
         for h in hits[:HITS_SHOWN]
     )
-    if not body:
-        return f'<div style="{CARD}">No entry matches.</div>'
+    table = grid(("code", "name", "class", "summary", "score"), rows)
     more = len(hits) - HITS_SHOWN
     tail = f'<div style="{MUTED}">and {more} more, less relevant (all are in the list)</div>' if more > 0 else ""
-    return f'<div style="{CARD}"><table style="{TABLE}"><thead><tr>{heads}</tr></thead><tbody>{body}</tbody></table>{tail}</div>'
+    return f'<div style="{CARD}">{table}{tail}</div>'
 
 
 def scan_finding_card(finding: ScanFinding) -> str:
@@ -345,14 +355,15 @@ def nothing_read(report: Report, source: str) -> str:
         f'<div style="{MUTED}">{summary.records_skipped} {"part" if summary.records_skipped == 1 else "parts"} skipped</div>'
     )
     if summary.skipped:
-        heads = "".join(f'<th style="{CELL}">{h}</th>' for h in ("line", "why", "starts with"))
-        html += f'<table style="{TABLE};margin-top:6px"><thead><tr>{heads}</tr></thead><tbody>'
-        for skipped in summary.skipped[:SKIPPED_SHOWN]:
-            html += (
-                f'<tr><td style="{CELL}">{skipped.line}</td><td style="{CELL}">{escape(skip_reason(skipped.reason))}</td>'
-                f'<td style="{CELL}"><code style="{CODE}">{escape(skipped.excerpt)}</code></td></tr>'
+        rows = (
+            (
+                (str(skipped.line), ""),
+                (escape(skip_reason(skipped.reason)), ""),
+                (f'<code style="{CODE}">{escape(skipped.excerpt)}</code>', ""),
             )
-        html += "</tbody></table>"
+            for skipped in summary.skipped[:SKIPPED_SHOWN]
+        )
+        html += grid(("line", "why", "starts with"), rows, extra=";margin-top:6px")
     hint = (
         "IoT Hub writes its resource logs as storage PT1H.json blobs, Event Hubs records, Log Analytics CSV or JSON "
         "exports and Event Grid events; other text can be searched for errors with scan()."
@@ -361,29 +372,24 @@ def nothing_read(report: Report, source: str) -> str:
 
 
 def report_view(report: Report, source: Optional[str] = None) -> str:
-    from iothub_errors._extras import read_nothing
-
-    if read_nothing(report):
+    if not report.recognised:
         return nothing_read(report, source or "the input")
     html = f'<div style="{CARD}"><b style="font-size:15px">IoT Hub log diagnosis</b>' + figures(report.summary)
     if not report.findings:
         return html + "<p>No patterns found.</p></div>"
-    heads = "".join(
-        f'<th style="{CELL}">{h}</th>' for h in ("severity", "finding and what to do", "devices", "codes", "when", "records")
-    )
-    html += f'<table style="{TABLE};margin-top:6px"><thead><tr>{heads}</tr></thead><tbody>'
-    for f in report.findings:
-        cells = (
-            severity_badge(f.severity),
-            f'<b>{escape(f.title)}</b> <span style="{MUTED}">{escape(str(f.kind))}</span>' + items("ol", f.actions),
-            devices_html(f.devices),
-            ", ".join(nowrap(str(code)) for code in f.codes),
-            span(f.first, f.last),
-            str(f.count),
+    rows = (
+        (
+            (severity_badge(f.severity), ""),
+            (f'<b>{escape(f.title)}</b> <span style="{MUTED}">{escape(str(f.kind))}</span>' + items("ol", f.actions), ";min-width:24em"),
+            (devices_html(f.devices), ""),
+            (", ".join(nowrap(str(code)) for code in f.codes), ""),
+            (span(f.first, f.last), ""),
+            (str(f.count), ""),
         )
-        widths = ("", ";min-width:24em", "", "", "", "")
-        html += "<tr>" + "".join(f'<td style="{CELL}{w}">{cell}</td>' for cell, w in zip(cells, widths)) + "</tr>"
-    return html + "</tbody></table></div>"
+        for f in report.findings
+    )
+    heads = ("severity", "finding and what to do", "devices", "codes", "when", "records")
+    return html + grid(heads, rows, extra=";margin-top:6px") + "</div>"
 
 
 def summary_view(summary: Summary) -> str:
