@@ -5,6 +5,7 @@
 //! fleet with every scenario in every export shape, and of a log whose device ids are hostile (quotes,
 //! backslashes, `|`, line breaks, `//`); the hostile log is also diagnosed with a quoted `--kql-table`.
 
+use std::io::Read as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -58,16 +59,18 @@ fn collect(root: &Path) -> Result<Vec<Value>, String> {
             queries.push(json!({ "source": format!("{source} causes"), "query": causes }));
         }
     }
-    let samples = root.join("testdata/logs");
-    let mut files: Vec<_> = std::fs::read_dir(&samples)
-        .map_err(|e| format!("{}: {e}", samples.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|e| e != "md"))
-        .collect();
-    files.sort();
-    for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        push_findings(&mut queries, &path.display().to_string(), &diagnose_text(&text));
+    // The sample logs, found as the CLI finds a directory's logs (the workspace's one input walker).
+    let samples = iothub_errors_inputs::expand_path(&root.join("testdata/logs"));
+    if let Some(problem) = samples.problems.first() {
+        return Err(problem.to_string());
+    }
+    for input in samples.inputs {
+        let mut text = String::new();
+        input
+            .open()
+            .and_then(|mut reader| reader.read_to_string(&mut text))
+            .map_err(|e| format!("{input}: {e}"))?;
+        push_findings(&mut queries, &input.to_string(), &diagnose_text(&text));
     }
     let fleet = simulate(&Config { seed: 7, devices: 120, hours: 5, ..Config::default() });
     for format in Format::ALL {
