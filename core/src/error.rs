@@ -94,12 +94,12 @@ impl fmt::Display for Error {
                 write!(f, "the input is {len} bytes long; at most {max} are accepted")
             }
             Error::InvalidCode { input, reason } => {
-                write!(f, "{input:?} is not an IoT Hub error code: {reason}")
+                write!(f, "\"{input}\" is not an IoT Hub error code: {reason}")
             }
             Error::UnknownCode { code } => {
                 write!(f, "{code} is not in the catalog (it can still be classified by its family)")
             }
-            Error::UnknownName { name } => write!(f, "no IoT Hub error is called {name:?}"),
+            Error::UnknownName { name } => write!(f, "no IoT Hub error is called \"{name}\""),
             Error::NotAnErrorBody { reason } => write!(f, "not an IoT Hub error body: {reason}"),
         }
     }

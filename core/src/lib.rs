@@ -4,15 +4,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 #[macro_use]
-mod named;
+extern crate iothub_errors_records;
 
 pub mod catalog;
 mod classify;
 pub mod diagnose;
 mod error;
-mod json;
 pub mod kql;
-pub mod logs;
 mod model;
 mod resolve;
 mod scan;
@@ -21,7 +19,9 @@ pub mod schema;
 pub mod sdk;
 mod search;
 mod sort;
-mod time;
+
+use iothub_errors_records::{json, time};
+pub use iothub_errors_records::logs;
 
 pub use catalog::{by_name, entries, families, family_of, lookup};
 pub use classify::{Classification, classify};

@@ -446,6 +446,7 @@ impl EntryJson {
 #[cfg(test)]
 mod tests {
     use super::Texts;
+    use crate::{ErrorClass, ErrorKind, RetryKind, Severity};
 
     #[test]
     fn texts_are_their_lines() {
@@ -457,5 +458,19 @@ mod tests {
         assert_eq!((one.into_iter().collect::<Vec<_>>(), one.len()), (vec!["only"], 1));
         assert_eq!((Texts::EMPTY.iter().count(), Texts::EMPTY.len(), Texts::EMPTY.is_empty()), (0, 0, true));
         assert_eq!(serde_json::to_string(&Texts::EMPTY).unwrap(), "[]");
+    }
+
+    /// `named_enum!` (crate `iothub-errors-records`) as the core's enums use it.
+    #[test]
+    fn names_round_trip_and_are_what_json_carries() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_name(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        assert_eq!(RetryKind::ALL.map(RetryKind::as_str)[2], "backoff");
+        assert_eq!(ErrorClass::from_name("TooManyRequests"), Some(ErrorClass::TooManyRequests));
+        assert_eq!((ErrorClass::ALL.len(), ErrorClass::from_name("toomanyrequests")), (16, None));
+        assert!(Severity::Info < Severity::Warning && Severity::Error < Severity::Critical);
+        assert_eq!(Severity::Critical.to_string(), "critical");
     }
 }

@@ -5,8 +5,10 @@
 mod tests {
     use std::collections::BTreeSet;
 
-    /// What the core may depend on, and why. Anything else needs a reason here first.
-    const CORE_DEPENDENCIES: [(&str, &str); 4] = [
+    /// What the core's two crates (`core/`, `core/records/`) may depend on, and why. Anything else needs a
+    /// reason here first.
+    const CORE_DEPENDENCIES: [(&str, &str); 5] = [
+        ("iothub-errors-records", "the core's log-record reader, a crate of its own only for its opt-level"),
         ("serde", "every public type serializes; the bindings' types are generated from its shape"),
         ("memchr", "vectorised byte search for the scanner and the log readers"),
         ("schemars", "optional, feature `schema` only: the JSON Schema `cargo xtask codegen` reads"),
@@ -16,34 +18,41 @@ mod tests {
     /// Dependencies the core may have only behind the `schema` feature (never in a binding's build).
     const SCHEMA_ONLY: [&str; 2] = ["schemars", "serde_json"];
 
-    fn core_manifest() -> toml::Table {
-        let path = crate::workspace_root().join("core/Cargo.toml");
+    /// The manifests of the core's crates: `iothub-errors` and its log-record reader.
+    const CORE_MANIFESTS: [&str; 2] = ["core/Cargo.toml", "core/records/Cargo.toml"];
+
+    fn manifest(path: &str) -> toml::Table {
+        let path = crate::workspace_root().join(path);
         std::fs::read_to_string(&path).unwrap().parse().unwrap()
     }
 
     #[test]
     fn core_depends_only_on_allowed_crates() {
-        let manifest = core_manifest();
-        let dependencies = manifest["dependencies"].as_table().unwrap();
         let allowed: BTreeSet<&str> = CORE_DEPENDENCIES.iter().map(|(name, _)| *name).collect();
-        let unexpected: Vec<&String> =
-            dependencies.keys().filter(|name| !allowed.contains(name.as_str())).collect();
-        assert!(unexpected.is_empty(), "core/Cargo.toml: {unexpected:?} not in CORE_DEPENDENCIES (tidy.rs)");
-        for name in ["pyo3", "wasm-bindgen", "uniffi", "js-sys", "serde-wasm-bindgen"] {
-            assert!(!dependencies.contains_key(name), "the core must not depend on the binding crate {name}");
+        for path in CORE_MANIFESTS {
+            let manifest = manifest(path);
+            let dependencies = manifest["dependencies"].as_table().unwrap();
+            let unexpected: Vec<&String> =
+                dependencies.keys().filter(|name| !allowed.contains(name.as_str())).collect();
+            assert!(unexpected.is_empty(), "{path}: {unexpected:?} not in CORE_DEPENDENCIES (tidy.rs)");
+            for name in ["pyo3", "wasm-bindgen", "uniffi", "js-sys", "serde-wasm-bindgen"] {
+                assert!(!dependencies.contains_key(name), "{path} must not depend on the binding crate {name}");
+            }
         }
     }
 
     #[test]
     fn schema_dependencies_are_optional_and_feature_gated() {
-        let manifest = core_manifest();
-        let dependencies = manifest["dependencies"].as_table().unwrap();
-        for name in SCHEMA_ONLY {
-            let optional = dependencies.get(name).and_then(|d| d.get("optional")).and_then(|o| o.as_bool());
-            assert_eq!(optional, Some(true), "core dependency {name} must be optional");
+        for path in CORE_MANIFESTS {
+            let manifest = manifest(path);
+            let dependencies = manifest["dependencies"].as_table().unwrap();
+            for name in SCHEMA_ONLY.iter().filter(|name| dependencies.contains_key(**name)) {
+                let optional = dependencies[*name].get("optional").and_then(|o| o.as_bool());
+                assert_eq!(optional, Some(true), "{path}: dependency {name} must be optional");
+            }
+            let default = manifest["features"].get("default").and_then(|d| d.as_array()).map_or(0, Vec::len);
+            assert_eq!(default, 0, "{path} has no default features: bindings build it bare");
         }
-        let default = manifest["features"].get("default").and_then(|d| d.as_array()).map_or(0, Vec::len);
-        assert_eq!(default, 0, "the core has no default features: bindings build it bare");
     }
 
     #[test]
@@ -52,6 +61,10 @@ mod tests {
         for binding in ["bindings/cli", "bindings/wasm", "bindings/python", "bindings/uniffi"] {
             let manifest = std::fs::read_to_string(root.join(binding).join("Cargo.toml")).unwrap();
             assert!(!manifest.contains("\"schema\""), "{binding} must not enable the core's schema feature");
+            assert!(
+                !manifest.contains("iothub-errors-records"),
+                "{binding} must use the record reader through the core (`iothub_errors::logs`)"
+            );
         }
     }
 }

@@ -38,13 +38,14 @@ const PACKAGE_SCRIPTS: [&str; 3] = ["index.js", "node.js", "names.js"];
 /// wasm-opt flags: the smallest code (-Oz, repeated while it still shrinks), with the features rustc's wasm32
 /// output uses. `--low-memory-unused` lets it fold constant addresses: rustc puts the stack first, so the low
 /// kilobyte of memory is only reached by a stack already overflowing.
-const WASM_OPT_FLAGS: [&str; 6] = [
+const WASM_OPT_FLAGS: [&str; 7] = [
     "-Oz",
     "--converge",
     "--low-memory-unused",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-reference-types",
+    "--enable-simd",
 ];
 
 /// Folders of the package's sources.

@@ -139,12 +139,12 @@ impl fmt::Display for IotHubErrorsError {
                 write!(f, "the input is {len} bytes long; at most {max} are accepted")
             }
             IotHubErrorsError::InvalidCode { input, reason } => {
-                write!(f, "{input:?} is not an IoT Hub error code: {reason}")
+                write!(f, "\"{input}\" is not an IoT Hub error code: {reason}")
             }
             IotHubErrorsError::UnknownCode { code } => {
                 write!(f, "{code} is not in the catalog (it can still be classified by its family)")
             }
-            IotHubErrorsError::UnknownName { name } => write!(f, "no IoT Hub error is called {name:?}"),
+            IotHubErrorsError::UnknownName { name } => write!(f, "no IoT Hub error is called \"{name}\""),
             IotHubErrorsError::NotAnErrorBody { reason } => write!(f, "not an IoT Hub error body: {reason}"),
             IotHubErrorsError::Other { detail, .. } | IotHubErrorsError::Internal { detail } => {
                 f.write_str(detail)

@@ -2,10 +2,9 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
-use std::hash::{Hash, Hasher};
 
 use super::findings::{self, Draft};
-use super::hash::{FxHashMap, FxHasher};
+use iothub_errors_records::hash::FxHashMap;
 use super::summary::SummaryBuilder;
 use super::{FindingKind, Offender, REORDER_WINDOW_MS, Report};
 use crate::logs::{Decoded, Format, Level, LogRecord, ReadItem, RecordRef};
@@ -380,7 +379,7 @@ impl Engine {
     }
 
     pub fn ingest_record(&mut self, record: &LogRecord) {
-        let fingerprint = fingerprint(record);
+        let fingerprint = record.fingerprint();
         if let Some(at) = record.time {
             if self.seen.insert(fingerprint, at).is_some() {
                 self.summary.duplicate();
@@ -949,21 +948,6 @@ fn sdk_name(sdk_version: &str) -> String {
     sdk_version.split('/').next().unwrap_or(sdk_version).trim().to_owned()
 }
 
-/// Identifies a record for duplicate detection.
-fn fingerprint(record: &LogRecord) -> u64 {
-    let mut hasher = FxHasher::default();
-    record.time.hash(&mut hasher);
-    record.device_id.hash(&mut hasher);
-    record.operation.hash(&mut hasher);
-    record.category.hash(&mut hasher);
-    record.code.hash(&mut hasher);
-    record.message_id.hash(&mut hasher);
-    record.delivery_count.hash(&mut hasher);
-    record.sequence_number.hash(&mut hasher);
-    (record.level as u8).hash(&mut hasher);
-    hasher.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -980,7 +964,7 @@ mod tests {
         for n in 0..10_000 {
             for name in [format!("hvac-{n:04}"), format!("{n}"), format!("sensor-th-{n:05}-a")] {
                 record.device_id = Some(name);
-                assert!(prints.insert(fingerprint(&record)), "{:?}", record.device_id);
+                assert!(prints.insert(record.fingerprint()), "{:?}", record.device_id);
             }
         }
     }

@@ -10,7 +10,6 @@
 
 mod engine;
 mod findings;
-mod hash;
 mod summary;
 
 use serde::Serialize;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::hash::FxHashMap;
+use iothub_errors_records::hash::FxHashMap;
 use crate::logs::{Format, LogRecord, Skipped};
 use crate::time::{self, Millis};
 

@@ -153,21 +153,40 @@ enum Member {
 impl Member {
     /// The member a key names.
     fn of(key: &str) -> Member {
-        match key {
-            "time" | "Time" | "timestamp" => Member::Time,
-            "TimeGenerated" | "TimeGenerated [UTC]" => Member::TimeGenerated,
-            "category" | "Category" => Member::Category,
-            "operationName" | "OperationName" => Member::Operation,
-            "level" | "Level" => Member::Level,
-            "resultType" | "ResultType" => Member::ResultType,
-            "resultDescription" | "ResultDescription" | "statusDescription" => Member::ResultDescription,
-            "statusType" => Member::StatusType,
-            "statusCode" => Member::StatusCode,
-            "properties" | "properties_s" | "Properties" => Member::Properties,
-            "eventType" | "type" => Member::EventType,
-            _ => Wanted::of(key).map_or(Member::Other, Member::Flat),
-        }
+        const MEMBERS: [(&str, Member); 23] = [
+            ("time", Member::Time),
+            ("Time", Member::Time),
+            ("timestamp", Member::Time),
+            ("TimeGenerated", Member::TimeGenerated),
+            ("TimeGenerated [UTC]", Member::TimeGenerated),
+            ("category", Member::Category),
+            ("Category", Member::Category),
+            ("operationName", Member::Operation),
+            ("OperationName", Member::Operation),
+            ("level", Member::Level),
+            ("Level", Member::Level),
+            ("resultType", Member::ResultType),
+            ("ResultType", Member::ResultType),
+            ("resultDescription", Member::ResultDescription),
+            ("ResultDescription", Member::ResultDescription),
+            ("statusDescription", Member::ResultDescription),
+            ("statusType", Member::StatusType),
+            ("statusCode", Member::StatusCode),
+            ("properties", Member::Properties),
+            ("properties_s", Member::Properties),
+            ("Properties", Member::Properties),
+            ("eventType", Member::EventType),
+            ("type", Member::EventType),
+        ];
+        by_key(key, &MEMBERS).unwrap_or_else(|| Wanted::of(key).map_or(Member::Other, Member::Flat))
     }
+}
+
+/// The value `table` pairs with `key`. Lengths are compared before bytes, so a key costs one byte comparison
+/// at most per entry of its length: record keys are matched for every member of every record, and a `match`
+/// on strings compiles to a call per arm in the size-optimised wasm build.
+fn by_key<T: Copy>(key: &str, table: &[(&str, T)]) -> Option<T> {
+    table.iter().find(|(name, _)| name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key).map(|&(_, value)| value)
 }
 
 /// What a column of an `AzureDiagnostics` CSV export holds, decided once from its header name.
@@ -279,20 +298,28 @@ enum Wanted {
 impl Wanted {
     /// The member a key names, in any of the spellings the export shapes use.
     fn of(key: &str) -> Option<Wanted> {
-        Some(match key {
-            "deviceId" | "DeviceId" => Wanted::DeviceId,
-            "moduleId" | "ModuleId" => Wanted::ModuleId,
-            "protocol" | "Protocol" => Wanted::Protocol,
-            "sdkVersion" | "SdkVersion" => Wanted::SdkVersion,
-            "maskedIpAddress" => Wanted::Ip,
-            "messageId" | "MessageId" => Wanted::MessageId,
-            "deliveryCount" => Wanted::DeliveryCount,
-            "messageSizeInBytes" | "messageSize" | "MessageSize" => Wanted::SizeBytes,
-            "endpointName" => Wanted::Endpoint,
-            "errorMessage" | "details" => Wanted::ErrorMessage,
-            "statusCode" => Wanted::StatusCode,
-            _ => return None,
-        })
+        const WANTED: [(&str, Wanted); 19] = [
+            ("deviceId", Wanted::DeviceId),
+            ("DeviceId", Wanted::DeviceId),
+            ("moduleId", Wanted::ModuleId),
+            ("ModuleId", Wanted::ModuleId),
+            ("protocol", Wanted::Protocol),
+            ("Protocol", Wanted::Protocol),
+            ("sdkVersion", Wanted::SdkVersion),
+            ("SdkVersion", Wanted::SdkVersion),
+            ("maskedIpAddress", Wanted::Ip),
+            ("messageId", Wanted::MessageId),
+            ("MessageId", Wanted::MessageId),
+            ("deliveryCount", Wanted::DeliveryCount),
+            ("messageSizeInBytes", Wanted::SizeBytes),
+            ("messageSize", Wanted::SizeBytes),
+            ("MessageSize", Wanted::SizeBytes),
+            ("endpointName", Wanted::Endpoint),
+            ("errorMessage", Wanted::ErrorMessage),
+            ("details", Wanted::ErrorMessage),
+            ("statusCode", Wanted::StatusCode),
+        ];
+        by_key(key, &WANTED)
     }
 }
 

@@ -5,6 +5,7 @@
 //! list, so no second list of names exists anywhere.
 
 /// Declares a fieldless enum from `Variant = "name"` pairs (see the module documentation).
+#[macro_export]
 macro_rules! named_enum {
     (
         $(#[doc = $doc:literal])*
@@ -58,11 +59,11 @@ macro_rules! named_enum {
 
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 ::schemars::json_schema!({
-                    "description": crate::named::doc_text(concat!($($doc, "\n"),*)),
+                    "description": $crate::named::doc_text(concat!($($doc, "\n"),*)),
                     "oneOf": [ $( {
                         "const": $name,
                         "title": stringify!($Variant),
-                        "description": crate::named::doc_text(concat!($($variant_doc, "\n"),*)),
+                        "description": $crate::named::doc_text(concat!($($variant_doc, "\n"),*)),
                     } ),+ ]
                 })
             }
@@ -72,24 +73,6 @@ macro_rules! named_enum {
 
 /// A doc comment's text as one paragraph: lines trimmed and joined by spaces.
 #[cfg(feature = "schema")]
-pub(crate) fn doc_text(doc: &str) -> String {
+pub fn doc_text(doc: &str) -> String {
     doc.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::{ErrorClass, ErrorKind, RetryKind, Severity};
-
-    #[test]
-    fn names_round_trip_and_are_what_json_carries() {
-        for kind in ErrorKind::ALL {
-            assert_eq!(ErrorKind::from_name(kind.as_str()), Some(kind));
-            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
-        }
-        assert_eq!(RetryKind::ALL.map(RetryKind::as_str)[2], "backoff");
-        assert_eq!(ErrorClass::from_name("TooManyRequests"), Some(ErrorClass::TooManyRequests));
-        assert_eq!((ErrorClass::ALL.len(), ErrorClass::from_name("toomanyrequests")), (16, None));
-        assert!(Severity::Info < Severity::Warning && Severity::Error < Severity::Critical);
-        assert_eq!(Severity::Critical.to_string(), "critical");
-    }
 }

@@ -94,7 +94,7 @@ impl LogDecoder {
     }
 
     /// [`LogDecoder::push`] lending each record instead of boxing a copy of it.
-    pub(crate) fn push_decoded(&mut self, chunk: &[u8], emit: &mut dyn FnMut(Decoded<'_>)) {
+    pub fn push_decoded(&mut self, chunk: &[u8], emit: &mut dyn FnMut(Decoded<'_>)) {
         self.bytes += chunk.len() as u64;
         if matches!(self.mode, Mode::Detecting) {
             self.probe.extend_from_slice(chunk);
@@ -108,7 +108,7 @@ impl LogDecoder {
     }
 
     /// [`LogDecoder::finish`] lending each record instead of boxing a copy of it.
-    pub(crate) fn finish_decoded(&mut self, emit: &mut dyn FnMut(Decoded<'_>)) {
+    pub fn finish_decoded(&mut self, emit: &mut dyn FnMut(Decoded<'_>)) {
         if matches!(self.mode, Mode::Detecting) {
             match self.detect(true) {
                 Some(mode) => {

@@ -1,7 +1,7 @@
 //! A small zero-copy JSON reader: enough to pull a few fields out of log records and error bodies fast.
 //!
-//! It never builds a tree. [`Value`] is a slice of the source with its kind; objects and arrays are walked
-//! lazily with [`Value::fields`] and [`Value::items`], and strings are unescaped only when asked for. Nested
+//! It never builds a tree. [`Value`] is a slice of the source with its kind; objects are walked lazily
+//! with [`Value::fields`], and strings are unescaped only when asked for. Nested
 //! values are walked with an explicit stack of bits, not recursion, so deep nesting cannot exhaust the stack.
 //! Every value read is checked against the JSON grammar as it is walked (members, commas, matching brackets,
 //! numbers, literals, escapes; not raw control characters in strings): malformed input yields `None`, never a
@@ -258,7 +258,7 @@ fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
 
 /// The length of the escape whose backslash is at `pos`: 2, or 6 for `\uXXXX`; `None` for a bad escape.
 #[inline]
-pub(crate) fn escape_len(bytes: &[u8], pos: usize) -> Option<usize> {
+pub fn escape_len(bytes: &[u8], pos: usize) -> Option<usize> {
     match bytes.get(pos + 1)? {
         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(2),
         b'u' => hex4(bytes.get(pos + 2..pos + 6)?).map(|_| 6),
@@ -272,7 +272,7 @@ const SHORT_SPAN: usize = 16;
 
 /// Position of the first `a` or `b` in `haystack`: the short prefix word by word, the rest with `memchr2`.
 #[inline]
-pub(crate) fn find2(haystack: &[u8], a: u8, b: u8) -> Option<usize> {
+pub fn find2(haystack: &[u8], a: u8, b: u8) -> Option<usize> {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let (spread_a, spread_b) = (LOW * u64::from(a), LOW * u64::from(b));
@@ -307,7 +307,7 @@ fn string_end_escaped(bytes: &[u8], mut pos: usize) -> Option<(usize, bool)> {
 /// Position after the brace closing the object that opens at `start`, or `None` when `bytes` ends first.
 /// Only brackets and strings are followed, not the grammar: this finds where a record ends for the log
 /// decoder, whose reading of the record's fields checks the rest (a full check here would walk it twice).
-pub(crate) fn object_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub fn object_end(bytes: &[u8], start: usize) -> Option<usize> {
     if bytes.get(start) != Some(&b'{') {
         return None;
     }

@@ -13,6 +13,7 @@ mod decoder;
 mod normalize;
 
 use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 
 use serde::Serialize;
@@ -115,7 +116,7 @@ pub struct LogRecord {
 
 impl LogRecord {
     /// A record with no fields set: the decoder's reusable buffer before its first record.
-    pub(crate) fn blank() -> LogRecord {
+    pub fn blank() -> LogRecord {
         LogRecord {
             format: Format::StorageJsonLines,
             source: RecordRef::default(),
@@ -148,6 +149,22 @@ impl LogRecord {
     /// True for a device disconnect.
     pub fn is_disconnect(&self) -> bool {
         self.operation.eq_ignore_ascii_case("deviceDisconnect")
+    }
+
+    /// Identifies the record for duplicate detection: a hash of its time, device, operation, category, code,
+    /// message, delivery count, sequence number and level.
+    pub fn fingerprint(&self) -> u64 {
+        let mut hasher = crate::hash::FxHasher::default();
+        self.time.hash(&mut hasher);
+        self.device_id.hash(&mut hasher);
+        self.operation.hash(&mut hasher);
+        self.category.hash(&mut hasher);
+        self.code.hash(&mut hasher);
+        self.message_id.hash(&mut hasher);
+        self.delivery_count.hash(&mut hasher);
+        self.sequence_number.hash(&mut hasher);
+        (self.level as u8).hash(&mut hasher);
+        hasher.finish()
     }
 
     /// True when the record reports a failure (an error level or an error code).
@@ -202,7 +219,7 @@ pub enum ReadItem {
 
 /// What the decoder hands over inside the crate: a record lent from the decoder's reused buffer (no
 /// allocation per record), or a part that could not be read.
-pub(crate) enum Decoded<'r> {
+pub enum Decoded<'r> {
     /// A record, valid until the decoder reads the next one.
     Record(&'r LogRecord),
     /// A part of the input that could not be read.
