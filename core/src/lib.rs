@@ -20,8 +20,8 @@ pub mod sdk;
 mod search;
 mod sort;
 
-use iothub_errors_records::{json, time};
 pub use iothub_errors_records::logs;
+use iothub_errors_records::{json, time};
 
 pub use catalog::{by_name, entries, families, family_of, lookup};
 pub use classify::{Classification, classify};

@@ -36,7 +36,10 @@ mod tests {
                 dependencies.keys().filter(|name| !allowed.contains(name.as_str())).collect();
             assert!(unexpected.is_empty(), "{path}: {unexpected:?} not in CORE_DEPENDENCIES (tidy.rs)");
             for name in ["pyo3", "wasm-bindgen", "uniffi", "js-sys", "serde-wasm-bindgen"] {
-                assert!(!dependencies.contains_key(name), "{path} must not depend on the binding crate {name}");
+                assert!(
+                    !dependencies.contains_key(name),
+                    "{path} must not depend on the binding crate {name}"
+                );
             }
         }
     }

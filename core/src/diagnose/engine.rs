@@ -4,11 +4,11 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 
 use super::findings::{self, Draft};
-use iothub_errors_records::hash::FxHashMap;
 use super::summary::SummaryBuilder;
 use super::{FindingKind, Offender, REORDER_WINDOW_MS, Report};
 use crate::logs::{Decoded, Format, Level, LogRecord, ReadItem, RecordRef};
 use crate::time::Millis;
+use iothub_errors_records::hash::FxHashMap;
 
 /// A 404104 this close after a 401003 on the same device belongs to a token-expiry cycle.
 const SAS_PAIR_MS: Millis = 10_000;

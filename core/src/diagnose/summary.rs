@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use iothub_errors_records::hash::FxHashMap;
 use crate::logs::{Format, LogRecord, Skipped};
 use crate::time::{self, Millis};
+use iothub_errors_records::hash::FxHashMap;
 
 /// Positions of skipped input kept in the summary (all are counted).
 const MAX_SKIPPED_KEPT: usize = 100;

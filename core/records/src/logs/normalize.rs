@@ -186,7 +186,12 @@ impl Member {
 /// at most per entry of its length: record keys are matched for every member of every record, and a `match`
 /// on strings compiles to a call per arm in the size-optimised wasm build.
 fn by_key<T: Copy>(key: &str, table: &[(&str, T)]) -> Option<T> {
-    table.iter().find(|(name, _)| name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key).map(|&(_, value)| value)
+    table
+        .iter()
+        .find(|(name, _)| {
+            name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key
+        })
+        .map(|&(_, value)| value)
 }
 
 /// What a column of an `AzureDiagnostics` CSV export holds, decided once from its header name.
