@@ -101,6 +101,9 @@ pub fn build(root: &Path) -> Result<(), String> {
     })?;
     let bindgen_dir = paths.work.join("bindgen");
     step("wasm-bindgen (target web)", || bindgen(&paths, &bindgen_dir))?;
+    step("no standard substring search or str-slicing panic in the module", || {
+        check_no_costly_std(&bindgen_dir.join(format!("{STEM}_bg.wasm")))
+    })?;
     step("assemble the package folder", || assemble(&paths, &bindgen_dir))?;
     step("size budget", || check_size(&paths))
 }
@@ -169,6 +172,29 @@ fn workspace_version(root: &Path) -> Result<String, String> {
         .and_then(|v| v.as_str())
         .map(str::to_owned)
         .ok_or_else(|| "root Cargo.toml has no [workspace.package] version".to_owned())
+}
+
+/// Standard-library functions that the core avoids because of what they pull in: a `&str` pattern search
+/// (`str::contains("..")`, `find`, `replace`, `split_once`) brings the two-way searcher, and it, like any
+/// `&text[a..b]`, the panic message of a slice not on a char boundary, which formats chars with `Debug` and
+/// brings Unicode escaping tables: ~5 KB gzip in all. The core searches bytes and slices with `get`.
+const COSTLY_STD: [&str; 2] = ["StrSearcher", "slice_error_fail"];
+
+/// Fails when the module (wasm-bindgen's output still has its function names) contains any of [`COSTLY_STD`].
+fn check_no_costly_std(module: &Path) -> Result<(), String> {
+    let bytes = fs::read(module).map_err(|e| format!("{}: {e}", module.display()))?;
+    let found: Vec<&str> = COSTLY_STD
+        .into_iter()
+        .filter(|name| bytes.windows(name.len()).any(|window| window == name.as_bytes()))
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the npm module contains {found:?}: a `&str` pattern search or a `&text[a..b]` slice crept into the core \
+         (search bytes, slice with `get`); `twiggy paths` on {} names the caller",
+        module.display()
+    ))
 }
 
 /// Prints the gzip sizes of the wasm and the JavaScript and fails over the budget.

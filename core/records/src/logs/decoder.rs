@@ -724,10 +724,11 @@ struct CsvState {
 impl CsvState {
     /// A header row of an `AzureDiagnostics` export.
     fn looks_like_header(line: &str) -> bool {
-        line.contains(',')
-            && ["OperationName", "properties_s", "TimeGenerated", "ResultType"]
+        let line = line.as_bytes();
+        line.contains(&b',')
+            && [b"OperationName".as_slice(), b"properties_s", b"TimeGenerated", b"ResultType"]
                 .iter()
-                .any(|name| line.contains(name))
+                .any(|name| line.windows(name.len()).any(|window| window == *name))
     }
 
     fn feed(&mut self, bytes: &[u8], position: Position<'_>, sink: &mut Sink<'_>) {
