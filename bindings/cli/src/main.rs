@@ -29,9 +29,10 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Explain one code or name: "401003", "IotHubUnauthorized", "Error 404103", "aka.ms/iothub429001".
+    /// Explain one code or name: "401003", "IotHubUnauthorized", "Error 404103", "aka.ms/iothub429001"; or a
+    /// pasted exception or message, by the most likely entry `scan` finds in it and its alternatives.
     Explain {
-        /// The code, name or alias (several words are joined with spaces).
+        /// The code, name or alias, or a pasted message (several words are joined with spaces).
         #[arg(required = true, num_args = 1.., allow_negative_numbers = true)]
         query: Vec<String>,
         /// Print the entry as JSON (the fields are listed in the README).
@@ -219,7 +220,22 @@ fn explain(query: &str, output: Output, table: &KqlTable, style: Style) -> Outco
                 Outcome { stdout, stderr, found: false, code: None }
             }
         },
-        Err(error) => not_found(query, &error),
+        // Not a code or a name: a pasted exception or message, explained by what `scan` finds in it.
+        Err(error) => {
+            let findings = iothub_errors::scan(query);
+            if findings.is_empty() {
+                return not_found(query, &error);
+            }
+            let likely =
+                findings.iter().find_map(|f| f.code).and_then(|code| iothub_errors::lookup(code).ok());
+            let stdout = match (output, likely) {
+                (Output::Json, _) => to_json(&findings),
+                (Output::Kql, Some(entry)) => entry_kql(entry, table),
+                _ => render::scan_explanation(&findings, style),
+            };
+            let found = findings.iter().any(|f| f.code.is_some());
+            Outcome { stdout, stderr: String::new(), found, code: None }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use iothub_errors::{Classification, Entry, SearchHit, Texts, sdk::SdkView};
+use iothub_errors::{Classification, Entry, ScanFinding, SearchHit, Texts, sdk::SdkView};
 
 use crate::style::Style;
 
@@ -63,6 +63,42 @@ pub fn entry(entry: &Entry, style: Style) -> String {
         let _ = writeln!(out, "{} {}", style.bold("Also known as:"), aliases.join(", "));
     }
     let _ = writeln!(out, "{} {}", style.bold("Docs:"), entry.doc_url);
+    out
+}
+
+/// A pasted message explained: per finding, the most likely entry (in full for the first), then the other codes
+/// the same evidence can mean.
+pub fn scan_explanation(findings: &[ScanFinding], style: Style) -> String {
+    let mut out = String::new();
+    for (index, finding) in findings.iter().enumerate() {
+        let found = match (finding.code, finding.name) {
+            (Some(code), Some(name)) => format!("most likely {code} {name}"),
+            (Some(code), None) => format!("most likely {code}"),
+            (None, _) => "no IoT Hub code".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "{} {found} (confidence {:.2}, {})",
+            style.bold("Found in the text:"),
+            finding.confidence,
+            finding.evidence.as_str()
+        );
+        let _ = writeln!(out, "{} {}", style.bold("Why:"), finding.basis);
+        if !finding.alternatives.is_empty() {
+            let others: Vec<String> = finding
+                .alternatives
+                .iter()
+                .map(|a| format!("{} {} ({:.2})", a.code, a.name.unwrap_or(""), a.confidence))
+                .collect();
+            let _ = writeln!(out, "{} {}", style.bold("Or else:"), others.join(", "));
+        }
+        let most_likely = finding.code.and_then(|code| iothub_errors::lookup(code).ok());
+        if let (0, Some(most_likely)) = (index, most_likely) {
+            out.push('\n');
+            out.push_str(&entry(most_likely, style));
+        }
+        out.push('\n');
+    }
     out
 }
 
@@ -150,5 +186,16 @@ mod tests {
             assert!(text.contains(heading), "missing {heading} in\n{text}");
         }
         assert!(!text.contains('\x1b'), "plain style must not emit escape codes");
+    }
+
+    #[test]
+    fn a_pasted_exception_is_explained_by_its_most_likely_entry_then_the_alternatives() {
+        let pasted = "Microsoft.Azure.Devices.Client.Exceptions.UnauthorizedException: CONNECT failed: RefusedNotAuthorized";
+        let text = scan_explanation(&iothub_errors::scan(pasted), Style::plain());
+        let most_likely = text.find("most likely 401003 IotHubUnauthorized").expect(&text);
+        let alternatives = text.find("Or else: 404001 DeviceNotFound").expect(&text);
+        let entry_text = text.find("Causes").expect(&text);
+        assert!(most_likely < alternatives && alternatives < entry_text, "{text}");
+        assert!(text.contains("CONNACK"), "{text}");
     }
 }

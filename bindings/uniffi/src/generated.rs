@@ -37,6 +37,18 @@ impl Actor {
     }
 }
 
+/// Another code the evidence of a finding can mean.
+#[derive(Debug, Clone, PartialEq, uniffi::Record, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    /// The six-digit code.
+    pub code: u32,
+    /// Its catalog name.
+    pub name: Option<String>,
+    /// How likely this code is, from 0.0 to 1.0 (two decimals in JSON).
+    pub confidence: f32,
+}
+
 /// What to make of a code: its class, whether it is transient, how to retry, who acts.
 #[derive(Debug, Clone, PartialEq, uniffi::Record, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -648,7 +660,9 @@ impl RetryAdvice {
 #[serde(deny_unknown_fields)]
 pub struct ScanFinding {
     /// The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
-    /// 404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
+    /// 404103); a well-formed but unlisted code as written; for code-less evidence (an exception class, a
+    /// CONNACK refusal, an AMQP condition, a bare status) the most likely code by the rules of
+    /// `core/data/evidence.tsv`; `None` for DPS errors, look-alikes and evidence no hub code stands for.
     pub code: Option<u32>,
     /// The catalog name when the error is a catalog entry.
     pub name: Option<String>,
@@ -663,10 +677,17 @@ pub struct ScanFinding {
     pub end: u64,
     /// The strongest kind of evidence the finding rests on.
     pub evidence: Evidence,
-    /// How sure the scanner is that this is the error it names, from 0.0 to 1.0.
+    /// How sure the scanner is that this is the error it names, from 0.0 to 1.0 (two decimals in JSON). Below
+    /// 0.85 when the code is inferred from code-less evidence rather than written in the text.
     pub confidence: f32,
-    /// The hub's tracking id, from the body or next to the evidence.
+    /// The other codes the same evidence can mean, most likely first (empty when the code is written out).
+    pub alternatives: Vec<Alternative>,
+    /// One sentence: which evidence the finding rests on and which rule gave its code.
+    pub basis: String,
+    /// The hub's tracking id, from the body or next to the evidence, without its gateway and time stamp parts.
     pub tracking_id: Option<String>,
+    /// The gateway part of the tracking id (`-G:3` gives `3`).
+    pub gateway: Option<String>,
     /// When the error happened, as ISO 8601 UTC, from the body or the record around the evidence.
     pub timestamp: Option<String>,
     /// The device id named next to the evidence (`deviceId`).

@@ -15,6 +15,16 @@ export type Actor =
   | 'azure'
   ;
 
+/** Another code the evidence of a finding can mean. */
+export interface Alternative {
+  /** The six-digit code. */
+  readonly code: number;
+  /** Its catalog name. */
+  readonly name: string | null;
+  /** How likely this code is, from 0.0 to 1.0 (two decimals in JSON). */
+  readonly confidence: number;
+}
+
 /** What to make of a code: its class, whether it is transient, how to retry, who acts. */
 export interface Classification {
   /** The six-digit code, when there is one. */
@@ -468,7 +478,9 @@ export type RetryKind =
 export interface ScanFinding {
   /**
    * The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
-   * 404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
+   * 404103); a well-formed but unlisted code as written; for code-less evidence (an exception class, a
+   * CONNACK refusal, an AMQP condition, a bare status) the most likely code by the rules of
+   * `core/data/evidence.tsv`; `None` for DPS errors, look-alikes and evidence no hub code stands for.
    */
   readonly code: number | null;
   /** The catalog name when the error is a catalog entry. */
@@ -483,10 +495,19 @@ export interface ScanFinding {
   readonly end: number;
   /** The strongest kind of evidence the finding rests on. */
   readonly evidence: Evidence;
-  /** How sure the scanner is that this is the error it names, from 0.0 to 1.0. */
+  /**
+   * How sure the scanner is that this is the error it names, from 0.0 to 1.0 (two decimals in JSON). Below
+   * 0.85 when the code is inferred from code-less evidence rather than written in the text.
+   */
   readonly confidence: number;
-  /** The hub's tracking id, from the body or next to the evidence. */
+  /** The other codes the same evidence can mean, most likely first (empty when the code is written out). */
+  readonly alternatives: readonly Alternative[];
+  /** One sentence: which evidence the finding rests on and which rule gave its code. */
+  readonly basis: string;
+  /** The hub's tracking id, from the body or next to the evidence, without its gateway and time stamp parts. */
   readonly tracking_id: string | null;
+  /** The gateway part of the tracking id (`-G:3` gives `3`). */
+  readonly gateway: string | null;
   /** When the error happened, as ISO 8601 UTC, from the body or the record around the evidence. */
   readonly timestamp: string | null;
   /** The device id named next to the evidence (`deviceId`). */

@@ -71,7 +71,9 @@ pub fn parse_error_body(body: &str, http_status: Option<u16>) -> Result<ErrorBod
     }
     if parsed.is_empty() {
         // Anything else (a Python dict repr, a log line): take the first error the scanner finds.
-        if let Some(finding) = super::scan(body).into_iter().find(|f| f.code.is_some() || f.name.is_some()) {
+        if let Some(finding) =
+            super::scan_with(body, false).into_iter().find(|f| f.code.is_some() || f.name.is_some())
+        {
             parsed.code = finding.code;
             parsed.name = finding.name.map(str::to_owned);
             parsed.message = finding.message;

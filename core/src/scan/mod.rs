@@ -6,15 +6,19 @@
 //! `CONNACK`, `amqp`, ...) or the first word of a service message. A `{` opening an error body is parsed
 //! with the crate's JSON reader under a total budget proportional to the text, so the pass stays linear.
 //! Evidence of one error that overlaps or sits next to other evidence of it is merged into one [`ScanFinding`];
-//! the most specific evidence wins (a body over the exception class that carried it).
+//! the most specific evidence wins (a body over the exception class that carried it). Code-less evidence then gets
+//! its most likely code, alternatives and basis from the rules of `evidence.rs`, judged by the text around it.
 
 mod body;
+mod evidence;
+mod evidence_generated;
 mod indexes;
 mod patterns;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 pub use body::{ErrorBody, parse_error_body};
+use evidence::{Hint, Kind};
 pub use indexes::{StringIndexes, StringUnit};
 use patterns::{Key, Target, Word};
 
@@ -28,7 +32,9 @@ use crate::time;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScanFinding {
     /// The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
-    /// 404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
+    /// 404103); a well-formed but unlisted code as written; for code-less evidence (an exception class, a
+    /// CONNACK refusal, an AMQP condition, a bare status) the most likely code by the rules of
+    /// `core/data/evidence.tsv`; `None` for DPS errors, look-alikes and evidence no hub code stands for.
     pub code: Option<u32>,
     /// The catalog name when the error is a catalog entry.
     pub name: Option<&'static str>,
@@ -42,16 +48,42 @@ pub struct ScanFinding {
     pub end: usize,
     /// The strongest kind of evidence the finding rests on.
     pub evidence: Evidence,
-    /// How sure the scanner is that this is the error it names, from 0.0 to 1.0.
+    /// How sure the scanner is that this is the error it names, from 0.0 to 1.0 (two decimals in JSON). Below
+    /// 0.85 when the code is inferred from code-less evidence rather than written in the text.
+    #[serde(serialize_with = "two_decimals")]
     pub confidence: f32,
-    /// The hub's tracking id, from the body or next to the evidence.
+    /// The other codes the same evidence can mean, most likely first (empty when the code is written out).
+    pub alternatives: Vec<Alternative>,
+    /// One sentence: which evidence the finding rests on and which rule gave its code.
+    pub basis: String,
+    /// The hub's tracking id, from the body or next to the evidence, without its gateway and time stamp parts.
     pub tracking_id: Option<String>,
+    /// The gateway part of the tracking id (`-G:3` gives `3`).
+    pub gateway: Option<String>,
     /// When the error happened, as ISO 8601 UTC, from the body or the record around the evidence.
     pub timestamp: Option<String>,
     /// The device id named next to the evidence (`deviceId`).
     pub device_id: Option<String>,
     /// The error's message text when a body carries one; for DPS errors, a note saying so.
     pub message: Option<String>,
+}
+
+/// Another code the evidence of a finding can mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Alternative {
+    /// The six-digit code.
+    pub code: u32,
+    /// Its catalog name.
+    pub name: Option<&'static str>,
+    /// How likely this code is, from 0.0 to 1.0 (two decimals in JSON).
+    #[serde(serialize_with = "two_decimals")]
+    pub confidence: f32,
+}
+
+/// Writes a confidence rounded to two decimals, without the noise of its `f32` form (0.85, not 0.8500000238).
+fn two_decimals<S: Serializer>(value: &f32, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64((f64::from(*value) * 100.0).round() / 100.0)
 }
 
 named_enum! {
@@ -97,11 +129,17 @@ named_enum! {
 /// Runs in time linear in the text and never panics. DPS errors are reported with [`Service::Dps`] and no
 /// code. One error occurrence gives one finding even when several pieces of evidence describe it.
 pub fn scan(text: &str) -> Vec<ScanFinding> {
+    scan_with(text, true)
+}
+
+/// [`scan`], with tracking ids kept whole (`abc-G:0-TimeStamp:...`) when `split_tracking_ids` is false, as
+/// [`parse_error_body`] reports them.
+pub(crate) fn scan_with(text: &str, split_tracking_ids: bool) -> Vec<ScanFinding> {
     let mut scanner = Scanner::new(text);
     scanner.run();
     let Scanner { raws, markers, .. } = scanner;
     let merged = merge(text.as_bytes(), raws);
-    finish(text, merged, &markers)
+    finish(text, merged, &markers, split_tracking_ids)
 }
 
 /// Evidence before merging.
@@ -123,6 +161,8 @@ struct Raw {
     /// True for the head of an HTTP response (status line, `iothub-errorcode` header) still waiting for its
     /// body, which may follow a few lines later.
     head: bool,
+    /// The code-less evidence, for the rules of [`evidence`].
+    hint: Option<Hint>,
 }
 
 /// What a piece of evidence identifies.
@@ -303,7 +343,16 @@ impl<'a> Scanner<'a> {
             tracking_id: None,
             timestamp: None,
             head: false,
+            hint: None,
         });
+    }
+
+    /// Records the code-less evidence of the last piece of evidence pushed.
+    fn set_hint(&mut self, kind: Kind, start: usize, end: usize) {
+        let written = self.text.get(start..end).unwrap_or_default().to_owned();
+        if let Some(last) = self.raws.last_mut() {
+            last.hint = Some(Hint { kind, written });
+        }
     }
 
     fn set_message(&mut self, message: Option<String>) {
@@ -360,10 +409,23 @@ impl<'a> Scanner<'a> {
                 let ident = Ident::target(target);
                 let confidence = if ident.code.is_some() { 0.7 } else { 0.6 };
                 self.push(self.namespace_start(start), end, Evidence::SdkException, confidence, ident);
+                self.set_hint(Kind::Sdk, start, end);
                 end
             }
             Some(Word::CReason(target)) => {
                 self.push(start, end, Evidence::CSdkReason, 0.7, Ident::target(target));
+                self.set_hint(Kind::CReason, start, end);
+                end
+            }
+            Some(Word::Throttled) => {
+                self.push(
+                    start,
+                    end,
+                    Evidence::HttpStatus,
+                    0.5,
+                    Ident { class: Some(ErrorClass::TooManyRequests), ..Ident::default() },
+                );
+                self.set_hint(Kind::Word, start, end);
                 end
             }
             Some(Word::Mqtt(code)) => {
@@ -377,7 +439,10 @@ impl<'a> Scanner<'a> {
                 let lower = normalized;
                 let canonical =
                     entry.name.len() == word.len() && entry.name.as_bytes().eq_ignore_ascii_case(word);
-                if !canonical && (lower.ends_with(b"exception") || lower.ends_with(b"error")) {
+                // A class name: an alias (`DeviceNotFoundError`) or a catalog name inside a namespace
+                // (`Microsoft.Azure.Devices.Common.Exceptions.ThrottlingException`).
+                let class_name = !canonical || self.before(start) == b'.';
+                if class_name && (lower.ends_with(b"exception") || lower.ends_with(b"error")) {
                     self.push(
                         self.namespace_start(start),
                         end,
@@ -385,6 +450,7 @@ impl<'a> Scanner<'a> {
                         0.7,
                         Ident::entry(entry),
                     );
+                    self.set_hint(Kind::Sdk, start, end);
                 } else {
                     let confidence = if entry.code.is_some() { 0.8 } else { 0.6 };
                     self.push(start, end, Evidence::ErrorCodeName, confidence, Ident::entry(entry));
@@ -410,6 +476,9 @@ impl<'a> Scanner<'a> {
         let ident = Ident { class: patterns::mqtt_class(code), ..Ident::default() };
         self.push(start, end, Evidence::MqttConnack, 0.85, ident);
         self.set_message(Some(format!("MQTT CONNACK return code {code}")));
+        if let Some(last) = self.raws.last_mut() {
+            last.hint = Some(Hint { kind: Kind::Mqtt, written: code.to_string() });
+        }
     }
 
     /// `aka.ms/iothub404103`.
@@ -462,9 +531,30 @@ impl<'a> Scanner<'a> {
                 }
                 end
             }
+            Key::Registration => {
+                let next = self.skip(end, 1, |b| b == b' ');
+                if self.starts_with_ci(next, "status") || self.starts_with_ci(next, "state") {
+                    self.markers.push((start, Key::Dps));
+                }
+                end
+            }
+            Key::Returned => self.on_returned(end),
+            Key::Invalid => self.on_invalid(start, end),
+            Key::Connect => self.on_connect(start, end),
+            Key::Accepted => self.on_not_accepted(start, end),
+            Key::Authorized => {
+                // `Not authorized to connect` (Paho Java's message for CONNACK 5, `org.eclipse.paho.client.mqttv3/
+                // src/main/resources/org/eclipse/paho/client/mqttv3/internal/nls/messages.properties`).
+                let not = start >= 4 && self.starts_with_ci(start - 4, "not ");
+                if not && self.starts_with_ci(end, " to connect") {
+                    self.push_mqtt(start - 4, end + " to connect".len(), 5);
+                }
+                end
+            }
             Key::Provisioning => {
                 let next = self.skip(end, 1, |b| b == b' ' || b == b'.');
-                let host = start >= 8 && self.starts_with_ci(start - 8, "devices-");
+                let host = (start >= 8 && self.starts_with_ci(start - 8, "devices-"))
+                    || (start >= 7 && self.starts_with_ci(start - 7, "device."));
                 if host || self.starts_with_ci(next, "service") || self.starts_with_ci(next, "net") {
                     self.markers.push((start, Key::Dps));
                 }
@@ -555,7 +645,8 @@ impl<'a> Scanner<'a> {
         if self.starts_with_ci(phrase, "does not indicate success") {
             pos = phrase + "does not indicate success".len();
         }
-        let value = self.skip(pos, 8, |b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'\\' | b':' | b'='));
+        let value =
+            self.skip(pos, 8, |b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'\\' | b':' | b'=' | b'('));
         if value == pos && pos == end && self.byte(pos) != b' ' {
             return end;
         }
@@ -571,6 +662,7 @@ impl<'a> Scanner<'a> {
                 Some(class) => {
                     let ident = Ident { class: Some(class), ..Ident::default() };
                     self.push(start, value_end, Evidence::HttpStatus, 0.5, ident);
+                    self.set_hint(Kind::Http, value, value_end);
                     value_end
                 }
                 None => end,
@@ -614,7 +706,107 @@ impl<'a> Scanner<'a> {
             0.6,
             Ident { class: Some(class), ..Ident::default() },
         );
+        self.set_hint(Kind::Http, value, value_end);
         self.mark_head();
+        reason_end
+    }
+
+    /// `operation returned: 404`, `returned status 404` (the status the Python device SDK puts in its texts).
+    fn on_returned(&mut self, end: usize) -> usize {
+        let mut pos = self.skip(end, 2, |b| b == b':' || b == b' ');
+        if self.starts_with_ci(pos, "status") {
+            pos = self.skip(pos + "status".len(), 2, |b| b == b' ' || b == b':');
+        }
+        let value_end = self.skip(pos, 4, |b| b.is_ascii_digit());
+        let status =
+            self.text.get(pos..value_end).filter(|v| v.len() == 3).and_then(|v| v.parse::<u16>().ok());
+        match status.filter(|_| !is_word_byte(self.byte(value_end))).and_then(ErrorClass::from_status) {
+            Some(class) => {
+                self.push(
+                    pos,
+                    value_end,
+                    Evidence::HttpStatus,
+                    0.5,
+                    Ident { class: Some(class), ..Ident::default() },
+                );
+                self.set_hint(Kind::Http, pos, value_end);
+                value_end
+            }
+            None => end,
+        }
+    }
+
+    /// `invalid status code 'Unauthorized'` (msrest's `HttpOperationError`, raised by the Python service SDK
+    /// azure-iot-hub and unpacked by azure-iot-cli-extension `azext_iot/common/utility.py`).
+    fn on_invalid(&mut self, start: usize, end: usize) -> usize {
+        let phrase = " status code '";
+        if !self.starts_with_ci(end, phrase) {
+            return end;
+        }
+        let reason = end + phrase.len();
+        let reason_end = self.skip(reason, 40, |b| b != b'\'' && b != b'\n');
+        let Some(status) = self.text.get(reason..reason_end).and_then(patterns::status_of_reason) else {
+            return end;
+        };
+        let Some(class) = ErrorClass::from_status(status) else { return end };
+        self.push(
+            start,
+            reason_end + 1,
+            Evidence::HttpStatus,
+            0.55,
+            Ident { class: Some(class), ..Ident::default() },
+        );
+        if let Some(last) = self.raws.last_mut() {
+            last.hint = Some(Hint { kind: Kind::Http, written: status.to_string() });
+        }
+        reason_end
+    }
+
+    /// `Failed to connect, return code 5`, `Connect failed, rc 5` (Eclipse Paho C `src/samples/MQTTClient_publish.c`,
+    /// `MQTTAsync_publish.c`).
+    fn on_connect(&mut self, start: usize, end: usize) -> usize {
+        let failed_before = start >= 10 && self.starts_with_ci(start - 10, "failed to ");
+        let mut pos = self.skip(end, 3, |b| b == b' ' || b == b',' || b == b':');
+        if !failed_before {
+            if !self.starts_with_ci(pos, "failed") {
+                return end;
+            }
+            pos = self.skip(pos + "failed".len(), 3, |b| b == b' ' || b == b',' || b == b':');
+        }
+        if self.starts_with_ci(pos, "return code") {
+            pos += "return code".len();
+        } else if self.starts_with_ci(pos, "rc") {
+            pos += 2;
+        } else {
+            return end;
+        }
+        let digit = self.skip(pos, 3, |b| b == b' ' || b == b'=' || b == b':');
+        let digit_end = self.skip(digit, 3, |b| b.is_ascii_digit());
+        let code = self.byte(digit).wrapping_sub(b'0');
+        if digit_end != digit + 1 || patterns::mqtt_class(code).is_none() {
+            return end;
+        }
+        let from = if failed_before { start - 10 } else { start };
+        self.push_mqtt(from, digit_end, code);
+        digit_end
+    }
+
+    /// `Connection Not Accepted: 0x5: Not Authorized` (the C SDK's MQTT transport).
+    fn on_not_accepted(&mut self, start: usize, end: usize) -> usize {
+        let Some(from) = start.checked_sub("connection not ".len()) else { return end };
+        if !self.starts_with_ci(from, "connection not ") {
+            return end;
+        }
+        let hex = self.skip(end, 3, |b| b == b':' || b == b' ');
+        if !self.starts_with_ci(hex, "0x") {
+            return end;
+        }
+        let code = self.byte(hex + 2).wrapping_sub(b'0');
+        if patterns::mqtt_class(code).is_none() || is_word_byte(self.byte(hex + 3)) {
+            return end;
+        }
+        let reason_end = self.skip(hex + 3, 40, |b| b != b'\n' && b != b'\r' && b != b'"');
+        self.push_mqtt(from, reason_end, code);
         reason_end
     }
 
@@ -624,9 +816,12 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// `CONNACK return code 5`, `CONNACK rc=5`.
+    /// `CONNACK return code 5`, `CONNACK rc=5`, `CONNACK with return code 0x05`.
     fn on_connack(&mut self, start: usize, end: usize) -> usize {
-        let digit = self.skip(end, 32, |b| b.is_ascii_alphabetic() || b" :=()_-,".contains(&b));
+        let mut digit = self.skip(end, 32, |b| b.is_ascii_alphabetic() || b" :=()_-,".contains(&b));
+        if self.byte(digit) == b'0' && matches!(self.byte(digit + 1), b'x' | b'X') {
+            digit = self.skip(digit + 2, 1, |b| b == b'0');
+        }
         let digit_end = self.skip(digit, 2, |b| b.is_ascii_digit());
         if digit_end != digit + 1 || is_word_byte(self.byte(digit_end)) {
             return end;
@@ -670,6 +865,7 @@ impl<'a> Scanner<'a> {
             Some(&(_, target)) => {
                 let ident = Ident::target(target);
                 self.push(start, cond_end, Evidence::AmqpCondition, 0.8, ident);
+                self.set_hint(Kind::Amqp, start, cond_end);
                 cond_end
             }
             None => end,
@@ -700,6 +896,9 @@ impl<'a> Scanner<'a> {
         let (prev, next) = (self.before(start), self.byte(end));
         if end - start == 3 && prev == b'(' && next == b')' {
             return self.on_paren_status(start, end);
+        }
+        if end - start == 3 && next == b' ' {
+            return self.on_status_phrase(start, end);
         }
         if end - start != 6 {
             return end;
@@ -742,8 +941,40 @@ impl<'a> Scanner<'a> {
             matches!(lower.as_slice(), b"error" | b"errorcode" | b"code")
         } {
             self.push(start, end, Evidence::NumericCode, 0.85, ident);
+        } else if ident.name.is_some() && !is_unit_word(after_word) && {
+            // A listed code standing alone: `connection failed: 401003`, `Unauthorized (401003)`,
+            // `got 429001 from hub`.
+            let after_next = self.skip(after + after_word.len(), 3, |b| b == b' ');
+            let next_word = self.bytes.get(after_next..self.word_end(after_next, 16)).unwrap_or_default();
+            is_failure_word(before_word)
+                || (after_word.eq_ignore_ascii_case(b"from") && is_hub_word(next_word))
+        } {
+            self.push(start, end, Evidence::NumericCode, 0.8, ident);
         }
         end
+    }
+
+    /// `503 Service Unavailable`: a status followed by its own reason phrase.
+    fn on_status_phrase(&mut self, start: usize, end: usize) -> usize {
+        let status = self.text.get(start..end).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+        let (Some(class), Some(reason)) =
+            (ErrorClass::from_status(status), patterns::reason_of_status(status))
+        else {
+            return end;
+        };
+        let reason_end = end + 1 + reason.len();
+        if !self.starts_with_ci(end + 1, reason) || is_word_byte(self.byte(reason_end)) {
+            return end;
+        }
+        self.push(
+            start,
+            reason_end,
+            Evidence::HttpStatus,
+            0.5,
+            Ident { class: Some(class), ..Ident::default() },
+        );
+        self.set_hint(Kind::Http, start, end);
+        reason_end
     }
 
     /// `(404) Not Found`.
@@ -767,6 +998,7 @@ impl<'a> Scanner<'a> {
             0.6,
             Ident { class: Some(class), ..Ident::default() },
         );
+        self.set_hint(Kind::Http, start, end);
         reason_end
     }
 
@@ -832,6 +1064,49 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Words before a listed code standing alone that say it is an error (`failed: 401003`, `got 429001 from hub`).
+fn is_failure_word(word: &[u8]) -> bool {
+    const WORDS: &[&str] = &[
+        "failed",
+        "failure",
+        "fail",
+        "unauthorized",
+        "forbidden",
+        "throttled",
+        "rejected",
+        "refused",
+        "denied",
+        "got",
+        "answered",
+        "responded",
+        "returned",
+        "received",
+        "hub",
+        "iothub",
+        "reason",
+        "rc",
+        "result",
+        "found",
+        "exception",
+        "with",
+    ];
+    WORDS.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+}
+
+/// The word after `from` that makes a code one the hub sent (`from hub`, `from IoT Hub`, `from the hub`).
+fn is_hub_word(word: &[u8]) -> bool {
+    ["hub", "iot", "iothub", "the", "azure"].iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+}
+
+/// Words after a number that make it a quantity (`404001 bytes`, `429001 ms`), never an error code.
+fn is_unit_word(word: &[u8]) -> bool {
+    const UNITS: &[&str] = &[
+        "bytes", "byte", "b", "kb", "mb", "ms", "s", "sec", "seconds", "items", "records", "messages",
+        "rows", "events", "lines", "times", "entries", "devices", "requests", "us", "ns",
+    ];
+    UNITS.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
+}
+
 /// Words before a number that say it is an error code.
 fn is_context_word(word: &[u8]) -> bool {
     if word.is_empty() {
@@ -877,6 +1152,30 @@ pub(crate) fn fragment_in(text: &str) -> Option<&'static str> {
         }
         None
     })
+}
+
+/// Positions of the non-overlapping occurrences of `needle` (not empty) in `haystack`, left to right: what
+/// `memchr::memmem::find_iter` gives, without its searchers (their code and its panics' formatting cost ~3 KB gzip
+/// in the npm package for windows of a few kilobytes).
+pub(crate) fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let &first = needle.first()?;
+        while let Some(at) = haystack.get(from..).and_then(|rest| memchr::memchr(first, rest)) {
+            let start = from + at;
+            if haystack.get(start..start + needle.len()) == Some(needle) {
+                from = start + needle.len();
+                return Some(start);
+            }
+            from = start + 1;
+        }
+        None
+    })
+}
+
+/// True when `haystack` holds `needle` (not empty).
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    find_all(haystack, needle).next().is_some()
 }
 
 /// Position of `needle` in `haystack`, ignoring ASCII case.
@@ -931,7 +1230,19 @@ fn same_occurrence(bytes: &[u8], a: &Raw, b: &Raw) -> bool {
                     || (near
                         && (b.class.is_none() || b.class == a.class || b.evidence == Evidence::SdkException)))
         }
-        (true, true) => near && lines <= 1 && a.class.is_some() && a.class == b.class,
+        // An exception wrapping a protocol refusal (`UnauthorizedError: ... Connection refused: Identifier rejected`)
+        // is one error, whatever class each maps to.
+        (true, true) => {
+            let wrapped = |x: &Raw, y: &Raw| {
+                x.evidence == Evidence::SdkException
+                    && matches!(
+                        y.evidence,
+                        Evidence::MqttConnack | Evidence::AmqpCondition | Evidence::HttpStatus
+                    )
+            };
+            near && lines <= 1
+                && ((a.class.is_some() && a.class == b.class) || wrapped(a, b) || wrapped(b, a))
+        }
         (false, false) => false,
     }
 }
@@ -956,6 +1267,7 @@ fn absorb(kept: &mut Raw, other: Raw) {
     best.start = best.start.min(rest.start);
     best.end = best.end.max(rest.end);
     best.class = best.class.or(rest.class);
+    best.hint = best.hint.or(rest.hint);
     best.message = best.message.or(rest.message);
     best.tracking_id = best.tracking_id.or(rest.tracking_id);
     best.timestamp = best.timestamp.or(rest.timestamp);
@@ -995,14 +1307,39 @@ impl Lines<'_> {
 /// Reach of the context (device id, time, tracking id, DPS markers) on each side of a finding, in bytes.
 const CONTEXT: usize = 1024;
 
-fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)]) -> Vec<ScanFinding> {
+/// Reach of the text read on each side of a code-less finding to judge its context, in bytes.
+const EVIDENCE_CONTEXT: usize = 600;
+
+fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: bool) -> Vec<ScanFinding> {
     let bytes = text.as_bytes();
     let mut lines = Lines { bytes, scanned: 0, line_start: 0, line_end: 0 };
     let mut findings = Vec::with_capacity(merged.len());
+    // Bytes the context reader may still look at (keeps many findings from making the scan quadratic).
+    let mut budget = bytes.len().saturating_mul(4).saturating_add(64 * 1024);
     for raw in merged {
         let (line_start, line_end) = lines.around(raw.start, raw.end);
         let from = line_start.max(raw.start.saturating_sub(CONTEXT));
         let to = line_end.min(raw.end + CONTEXT);
+        // DPS output spans lines (`Registration Status: ...` then `Error code: ...`): its markers count from the
+        // line before the finding's too, unless the finding's line speaks of a hub.
+        let reach = raw.start.saturating_sub(CONTEXT);
+        let lines_before = bytes.get(reach..line_start.saturating_sub(1).max(reach)).unwrap_or_default();
+        let dps_from = match memchr::memrchr(b'\n', lines_before) {
+            Some(at) => reach + at + 1,
+            None => reach,
+        }
+        .min(from);
+        let dps = markers
+            .get(
+                markers.partition_point(|&(pos, _)| pos < dps_from)
+                    ..markers.partition_point(|&(pos, _)| pos < from),
+            )
+            .unwrap_or_default()
+            .iter()
+            .any(|&(_, key)| key == Key::Dps)
+            && bytes
+                .get(line_start..line_end)
+                .is_none_or(|line| !contains(&line.to_ascii_lowercase(), b"hub"));
         let first = markers.partition_point(|&(pos, _)| pos < from);
         let last = markers.partition_point(|&(pos, _)| pos < to);
         let nearby = markers.get(first..last).unwrap_or_default();
@@ -1013,7 +1350,7 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)]) -> Vec<ScanFin
             .unwrap_or_default()
             .iter()
             .chain(nearby.get(..split).unwrap_or_default().iter().rev());
-        let (mut dps, mut device_id, mut time, mut tracking) = (false, None, None, raw.tracking_id.clone());
+        let (mut dps, mut device_id, mut time, mut tracking) = (dps, None, None, raw.tracking_id.clone());
         for &(pos, key) in ordered.take(64) {
             match key {
                 Key::Dps => dps = true,
@@ -1037,6 +1374,21 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)]) -> Vec<ScanFin
             .or_else(|| tracking.as_deref().and_then(body::tracking_timestamp))
             .map(|t| time::parse(&t).map_or(t, time::format))
             .or(time);
+        let (tracking, gateway) = match tracking.as_deref().map(split_tracking) {
+            Some((id, gateway)) if split_ids => (Some(id.to_owned()), gateway.map(str::to_owned)),
+            _ => (tracking, None),
+        };
+        let device_id = device_id.or_else(|| raw.message.as_deref().and_then(device_named)).or_else(|| {
+            let mut from = line_start.max(raw.start.saturating_sub(240));
+            let mut to = line_end.min(raw.end + 240).max(from);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            text.get(from..to).and_then(device_named)
+        });
         let mut finding = ScanFinding {
             code: raw.code,
             name: raw.name,
@@ -1046,11 +1398,38 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)]) -> Vec<ScanFin
             end: raw.end,
             evidence: raw.evidence,
             confidence: raw.confidence,
+            alternatives: Vec::new(),
+            basis: basis_of_written(&raw),
             tracking_id: tracking,
+            gateway,
             timestamp,
             device_id,
-            message: raw.message,
+            message: raw.message.clone(),
         };
+        if let (Some(hint), false) = (&raw.hint, dps || raw.rank > 2) {
+            // The lines around the evidence, and its whole line when that is not much longer.
+            let far = 4 * EVIDENCE_CONTEXT;
+            let from =
+                raw.start.saturating_sub(EVIDENCE_CONTEXT).min(line_start.max(raw.start.saturating_sub(far)));
+            let to = (raw.end + EVIDENCE_CONTEXT).max(line_end.min(raw.end + far)).min(bytes.len());
+            let (from, to) = if to - from <= budget {
+                (from, to)
+            } else {
+                (raw.start.saturating_sub(80), (raw.end + 80).min(bytes.len()))
+            };
+            budget = budget.saturating_sub(to - from);
+            let context = evidence::context(bytes.get(from..to).unwrap_or_default());
+            if let Some(inference) = evidence::infer(hint, &context) {
+                apply(&mut finding, inference);
+            } else if context.foreign.is_some() {
+                finding.code = None;
+                finding.name = None;
+                finding.basis = format!(
+                    "{}; the text is not about IoT Hub",
+                    evidence::describe(hint.kind, &hint.written)
+                );
+            }
+        }
         if dps {
             let number = raw.written.or(raw.code).map(|c| format!(" {c}")).unwrap_or_default();
             let note = format!("Device Provisioning Service (DPS) error{number}, not an IoT Hub error code");
@@ -1062,10 +1441,135 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)]) -> Vec<ScanFin
             finding.service = Service::Dps;
             finding.code = None;
             finding.name = None;
+            finding.basis =
+                "Device Provisioning Service words around the evidence: DPS codes are not IoT Hub codes"
+                    .to_owned();
         }
         findings.push(finding);
     }
     findings
+}
+
+/// Puts an inference into a finding: its code, name, class, confidence, alternatives and basis.
+fn apply(finding: &mut ScanFinding, inference: evidence::Inference) {
+    finding.basis = inference.basis;
+    finding.alternatives = inference
+        .alternatives
+        .iter()
+        .map(|&(code, confidence)| Alternative {
+            code,
+            name: catalog::find_code(code).map(|e| e.name),
+            confidence,
+        })
+        .collect();
+    match inference.best {
+        Some((code, confidence)) => {
+            let entry = catalog::find_code(code);
+            finding.code = Some(code);
+            finding.name = entry.map(|e| e.name);
+            finding.class = entry.map(|e| e.class).or(finding.class);
+            finding.confidence = confidence;
+        }
+        None => {
+            finding.code = None;
+            finding.name = None;
+        }
+    }
+}
+
+/// The basis of a finding whose code (or class) is what the evidence itself says.
+fn basis_of_written(raw: &Raw) -> String {
+    let code = match (raw.code, raw.name) {
+        (Some(code), Some(name)) => format!("{code} {name}"),
+        (Some(code), None) => code.to_string(),
+        (None, Some(name)) => name.to_owned(),
+        (None, None) => "no code".to_owned(),
+    };
+    match raw.evidence {
+        Evidence::NumericCode => {
+            format!("The code {code} is written in the text next to words saying it is an error")
+        }
+        Evidence::ErrorCodeName => format!("The error name of {code} is written in the text"),
+        Evidence::JsonErrorCode => format!("The errorCode member of an error body gives {code}"),
+        Evidence::AzureMonitorField => format!("An Azure Monitor result field gives {code}"),
+        Evidence::DocLink => format!("A documentation link names {code}"),
+        Evidence::ServiceMessage => format!("The hub's own message text for {code} is in the text"),
+        Evidence::SdkException
+        | Evidence::AmqpCondition
+        | Evidence::MqttConnack
+        | Evidence::CSdkReason
+        | Evidence::HttpStatus => format!("The evidence maps to {code} by itself"),
+    }
+}
+
+/// A tracking id without its gateway and time stamp parts, and the gateway: `abc-G:0-TimeStamp:...` gives
+/// (`abc`, `0`); `086E-G2:-TimeStamp:...` gives (`086E`, `2`).
+fn split_tracking(tracking: &str) -> (&str, Option<&str>) {
+    let bytes = tracking.as_bytes();
+    let gateway_at = (0..bytes.len()).find(|&at| {
+        bytes.get(at..at + 2).is_some_and(|w| w.eq_ignore_ascii_case(b"-g")) && {
+            let digits =
+                bytes.get(at + 2..).unwrap_or_default().iter().take_while(|b| b.is_ascii_digit()).count();
+            bytes.get(at + 2 + digits) == Some(&b':')
+        }
+    });
+    if let Some(at) = gateway_at {
+        let after = tracking.get(at + 2..).unwrap_or_default();
+        let before_colon: &str = after.split(':').next().unwrap_or_default();
+        let after_colon = after.get(before_colon.len() + 1..).unwrap_or_default();
+        let digits_after = after_colon.bytes().take_while(u8::is_ascii_digit).count();
+        let gateway =
+            if before_colon.is_empty() { after_colon.get(..digits_after) } else { Some(before_colon) };
+        let id = tracking.get(..at).unwrap_or(tracking);
+        return (id, gateway.filter(|g| !g.is_empty()));
+    }
+    match find_ci(tracking, "-timestamp:") {
+        Some(at) => (tracking.get(..at).unwrap_or(tracking), None),
+        None => (tracking, None),
+    }
+}
+
+/// A device id a message names: `Device thermo-0042 not registered`, `for device 'd1'`, `device "x" is disabled`.
+fn device_named(text: &str) -> Option<String> {
+    const STOP: &[&str] =
+        &["id", "ids", "client", "identity", "is", "not", "was", "has", "with", "the", "and", "or"];
+    const NEXT: &[&str] = &["not", "is", "was", "has", "does", "already", "cannot", "could", "with"];
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = find_ci_bytes(bytes.get(from..)?, b"device ") {
+        let word_start = from + at;
+        from = word_start + 7;
+        if word_start > 0 && bytes.get(word_start - 1).is_some_and(|&b| is_word_byte(b)) {
+            continue;
+        }
+        let mut pos = from;
+        for filler in [&b"with "[..], b"id "] {
+            if bytes.get(pos..pos + filler.len()).is_some_and(|w| w.eq_ignore_ascii_case(filler)) {
+                pos += filler.len();
+            }
+        }
+        let quote = bytes.get(pos).copied().filter(|b| matches!(b, b'\'' | b'"'));
+        pos += usize::from(quote.is_some());
+        let len = bytes
+            .get(pos..)?
+            .iter()
+            .take(128)
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'@'))
+            .count();
+        let id = text.get(pos..pos + len)?.trim_end_matches(['.', ':']);
+        if id.is_empty() || STOP.iter().any(|s| s.eq_ignore_ascii_case(id)) {
+            continue;
+        }
+        let closed = quote.is_some_and(|q| bytes.get(pos + len) == Some(&q));
+        let next_start = pos + len + usize::from(closed);
+        let next = text.get(next_start..).unwrap_or_default().trim_start();
+        let next_word: &str = next.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or_default();
+        let looks_like_id = id.bytes().any(|b| b.is_ascii_digit() || b == b'-' || b == b'_');
+        if closed || (looks_like_id && NEXT.iter().any(|n| n.eq_ignore_ascii_case(next_word))) {
+            return Some(id.to_owned());
+        }
+    }
+    None
 }
 
 /// The value of the key at `pos` (`deviceId":"x"`, `deviceId=x`, `\"deviceId\":\"x\"`).

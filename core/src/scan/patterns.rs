@@ -35,6 +35,8 @@ pub(crate) enum Word {
     Key(Key),
     /// The first word of a catalog service message.
     MessageStart,
+    /// `throttled`, the word SDKs and logs use for a 429 (Java's `IotHubStatusCode.THROTTLED`).
+    Throttled,
 }
 
 /// Words that start a pattern the scanner reads further.
@@ -68,6 +70,18 @@ pub(crate) enum Key {
     Dps,
     /// `provisioning`: a DPS marker when it reads `azure-devices-provisioning.net` or `provisioning service`.
     Provisioning,
+    /// `registration`: a DPS marker when it reads `Registration Status` or `Registration State`.
+    Registration,
+    /// `returned`: `operation returned: 404`, `returned status 404` (Python device SDK).
+    Returned,
+    /// `invalid`: `invalid status code 'Unauthorized'` (msrest, used by the Python service SDK and the CLI).
+    Invalid,
+    /// `connect`: `Failed to connect, return code 5`, `Connect failed, rc 5` (Eclipse Paho C).
+    Connect,
+    /// `accepted`: `Connection Not Accepted: 0x5` (C SDK MQTT transport).
+    Accepted,
+    /// `authorized`: `Not authorized to connect` (Eclipse Paho Java, CONNACK 5).
+    Authorized,
 }
 
 use ErrorClass as C;
@@ -143,6 +157,9 @@ pub(crate) const AMQP: &[(&str, Target)] = &[
     ("amqp:internal-error", Entry("InternalServerError")),
     ("amqp:precondition-failed", Class(C::PreconditionFailed)),
     ("amqp:decode-error", Class(C::BadRequest)),
+    // azure-iot-sdk-node common/transport/amqp/src/amqp_common_errors.ts
+    ("com.microsoft:iot-hub-not-found-error", Entry("IotHubNotFound")),
+    ("com.microsoft:device-already-exists", Entry("DeviceAlreadyExists")),
     ("com.microsoft:device-container-throttled", Class(C::TooManyRequests)),
     ("com.microsoft:message-lock-lost", Entry("DeviceMessageLockLost")),
     ("com.microsoft:timeout", Entry("ServiceUnavailable")),
@@ -165,18 +182,54 @@ const MQTT_NAMES: &[(&str, u8)] = &[
     ("connectionrefusedbadusernameorpassword", 4),
     ("connectionrefusedbadusernamepassword", 4),
     ("connectionrefusednotauthorized", 5),
+    // DotNetty's ConnectReturnCode in the .NET device SDK (iothub/device/src/Transport/Mqtt/MqttIotHubAdapter.cs:
+    // "CONNECT failed: RefusedNotAuthorized")
+    ("refusedunacceptableprotocolversion", 1),
+    ("refusedidentifierrejected", 2),
+    ("refusedserverunavailable", 3),
+    ("refusedbadusernameorpassword", 4),
+    ("refusednotauthorized", 5),
+    // umqtt's CONNECT_RETURN_CODE (azure-iot-sdk-c umqtt/inc/azure_umqtt_c/mqttconst.h)
+    ("connrefusedunacceptableversion", 1),
+    ("connrefusedidrejected", 2),
+    ("connrefusedserverunavail", 3),
+    ("connrefusedbadusernamepassword", 4),
+    ("connrefusednotauthorized", 5),
+    // Eclipse Paho Python's constants (src/paho/mqtt/client.py)
+    ("connackrefusedprotocolversion", 1),
+    ("connackrefusedidentifierrejected", 2),
+    ("connackrefusedserverunavailable", 3),
+    ("connackrefusedbadusernamepassword", 4),
+    ("connackrefusednotauthorized", 5),
+    // MQTTnet's MqttClientConnectResultCode in "Connecting with MQTT server failed (NotAuthorized)."
+    // (Source/MQTTnet/Connecting/MqttClientConnectResultCode.cs)
+    ("notauthorized", 5),
+    ("badusernameorpassword", 4),
 ];
 
-/// The reason phrases after `Connection Refused` (lowercase), with their CONNACK return code.
+/// The reason phrases after `Connection Refused` (lowercase), with their CONNACK return code. Sources:
+/// MQTT.js `src/lib/handlers/ack.ts` and `connack.ts` (`Connection refused: Not authorized`, wrapped by
+/// azure-iot-sdk-node `common/transport/mqtt/src/mqtt_translate_error.ts`); Eclipse Paho Python
+/// `src/paho/mqtt/client.py` `connack_string` (`Connection Refused: not authorised.`, `broker unavailable`);
+/// azure-iot-sdk-c `iothub_client/src/iothubtransport_mqtt_common.c` `retrieveMqttReturnCodes`
+/// (`Bad Username/Password`, after `Connection Not Accepted: 0x4`); ESP-IDF esp-mqtt `mqtt_client.c`
+/// (`Connection refused, not authorized`).
 pub(crate) const MQTT_PHRASES: &[(&str, u8)] = &[
     ("unacceptable protocol version", 1),
     ("identifier rejected", 2),
     ("server unavailable", 3),
     ("broker unavailable", 3),
     ("bad user name or password", 4),
+    ("bad username/password", 4),
     ("bad username or password", 4),
     ("not authorized", 5),
     ("not authorised", 5),
+    // Adafruit MiniMQTT, used by CircuitPython's AzureIoT library (adafruit_minimqtt/adafruit_minimqtt.py:
+    // "Connection Refused - Unauthorized"); ESP-IDF's esp-mqtt writes the phrases above after a comma.
+    ("unauthorized", 5),
+    ("incorrect username/password", 4),
+    ("id rejected", 2),
+    ("incorrect protocol version", 1),
 ];
 
 /// The class a CONNACK return code stands for.
@@ -213,6 +266,27 @@ const KEYS: &[(&str, Key)] = &[
     ("provisioningtransportexception", Key::Dps),
     ("provisioningclientexception", Key::Dps),
     ("provisioning", Key::Provisioning),
+    ("registration", Key::Registration),
+    ("returned", Key::Returned),
+    ("invalid", Key::Invalid),
+    ("connect", Key::Connect),
+    ("accepted", Key::Accepted),
+    ("authorized", Key::Authorized),
+    // DPS client results and errors (azure-iot-sdk-c provisioning_client/inc/azure_prov_client/
+    // prov_device_ll_client.h; azure-iot-sdk-node common/core/src/errors.ts; azure-iot-sdk-java provisioning)
+    ("PROV_DEVICE_RESULT_DEV_AUTH_ERROR", Key::Dps),
+    ("PROV_DEVICE_RESULT_TRANSPORT", Key::Dps),
+    ("PROV_DEVICE_RESULT_ERROR", Key::Dps),
+    ("PROV_DEVICE_RESULT_TIMEOUT", Key::Dps),
+    ("PROV_DEVICE_RESULT_UNAUTHORIZED", Key::Dps),
+    ("PROV_DEVICE_RESULT_HUB_NOT_SPECIFIED", Key::Dps),
+    ("PROV_DEVICE_REG_STATUS_ERROR", Key::Dps),
+    ("DeviceRegistrationFailedError", Key::Dps),
+    ("ProvisioningRegistrationFailedError", Key::Dps),
+    ("ProvisioningDeviceHubException", Key::Dps),
+    ("ProvisioningDeviceClientAuthenticationException", Key::Dps),
+    ("ProvisioningServiceClientException", Key::Dps),
+    ("RegistrationResult", Key::Dps),
 ];
 
 /// The first word of each status's reason phrase (lowercase), for `(404) Not Found`.
@@ -236,6 +310,35 @@ pub(crate) fn reason_first_word(status: u16) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The reason phrase of a status (the first one listed), for `503 Service Unavailable`.
+pub(crate) fn reason_of_status(status: u16) -> Option<&'static str> {
+    REASONS.iter().find(|&&(_, s)| s == status).map(|&(text, _)| text)
+}
+
+/// The HTTP status of a reason phrase (`Too Many Requests` gives 429), ignoring case.
+pub(crate) fn status_of_reason(reason: &str) -> Option<u16> {
+    let reason = reason.trim();
+    REASONS.iter().find(|(text, _)| text.eq_ignore_ascii_case(reason)).map(|&(_, status)| status)
+}
+
+/// The reason phrases of the statuses IoT Hub answers with (lowercase).
+const REASONS: &[(&str, u16)] = &[
+    ("bad request", 400),
+    ("unauthorized", 401),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("request timeout", 408),
+    ("conflict", 409),
+    ("precondition failed", 412),
+    ("payload too large", 413),
+    ("request entity too large", 413),
+    ("too many requests", 429),
+    ("internal server error", 500),
+    ("bad gateway", 502),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+];
 
 /// A catalog service message usable for matching: the entry's canonical name and the fragment.
 #[derive(Debug, Clone, Copy)]
@@ -285,11 +388,23 @@ fn build() -> Tables {
     for &(name, key) in KEYS {
         add(name, Word::Key(key));
     }
+    add("throttled", Word::Throttled);
+    // Exception classes of the evidence rules that the SDK table above does not hold yet.
+    for rule in super::evidence::rules() {
+        if rule.kind == super::evidence::Kind::Sdk {
+            let target = rule
+                .codes
+                .first()
+                .and_then(|&(code, _)| catalog::find_code(code))
+                .map_or(Nothing, |e| Class(e.class));
+            add(rule.key, Word::Sdk(target));
+        }
+    }
     for entry in catalog::entries() {
         for text in entry.messages {
             let lower = text.to_ascii_lowercase();
             let covered = ["errorcode:", "amqp:", "com.microsoft:"].iter().any(|p| lower.starts_with(p));
-            if covered || lower.contains("aka.ms/") {
+            if covered || super::contains(lower.as_bytes(), b"aka.ms/") {
                 continue;
             }
             let first: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();

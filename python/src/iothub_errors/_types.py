@@ -331,6 +331,30 @@ class Source(OrderedStrEnum):
 
 
 @dataclass(frozen=True, repr=False)
+class Alternative(Record):
+    """Another code the evidence of a finding can mean."""
+
+    code: int
+    """The six-digit code."""
+    name: Optional[str]
+    """Its catalog name."""
+    confidence: float
+    """How likely this code is, from 0.0 to 1.0 (two decimals in JSON)."""
+
+    @classmethod
+    def _from_json(cls, value: Any) -> Alternative:
+        if isinstance(value, cls):
+            return value
+        record = object.__new__(cls)
+        record.__dict__.update(
+            code=value["code"],
+            name=value["name"],
+            confidence=value["confidence"],
+        )
+        return record
+
+
+@dataclass(frozen=True, repr=False)
 class Classification(_extras.ClassificationExtras, Record):
     """What to make of a code: its class, whether it is transient, how to retry, who acts."""
 
@@ -914,7 +938,9 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
 
     code: Optional[int]
     """The catalog entry's six-digit code when known (alias codes give their entry's code: 404102 gives
-    404103); a well-formed but unlisted code as written; `None` for DPS errors and class-only evidence.
+    404103); a well-formed but unlisted code as written; for code-less evidence (an exception class, a
+    CONNACK refusal, an AMQP condition, a bare status) the most likely code by the rules of
+    `core/data/evidence.tsv`; `None` for DPS errors, look-alikes and evidence no hub code stands for.
     """
     name: Optional[str]
     """The catalog name when the error is a catalog entry."""
@@ -929,9 +955,17 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
     evidence: Evidence
     """The strongest kind of evidence the finding rests on."""
     confidence: float
-    """How sure the scanner is that this is the error it names, from 0.0 to 1.0."""
+    """How sure the scanner is that this is the error it names, from 0.0 to 1.0 (two decimals in JSON). Below
+    0.85 when the code is inferred from code-less evidence rather than written in the text.
+    """
+    alternatives: tuple[Alternative, ...]
+    """The other codes the same evidence can mean, most likely first (empty when the code is written out)."""
+    basis: str
+    """One sentence: which evidence the finding rests on and which rule gave its code."""
     tracking_id: Optional[str]
-    """The hub's tracking id, from the body or next to the evidence."""
+    """The hub's tracking id, from the body or next to the evidence, without its gateway and time stamp parts."""
+    gateway: Optional[str]
+    """The gateway part of the tracking id (`-G:3` gives `3`)."""
     timestamp: Optional[datetime]
     """When the error happened, as ISO 8601 UTC, from the body or the record around the evidence."""
     device_id: Optional[str]
@@ -953,7 +987,10 @@ class ScanFinding(_extras.ScanFindingExtras, Record):
             end=value["end"],
             evidence=Evidence._of(value["evidence"]),
             confidence=value["confidence"],
+            alternatives=tuple([Alternative._from_json(item) for item in value["alternatives"]]),
+            basis=value["basis"],
             tracking_id=value["tracking_id"],
+            gateway=value["gateway"],
             timestamp=parse_time_or_none(value["timestamp"]),
             device_id=value["device_id"],
             message=value["message"],

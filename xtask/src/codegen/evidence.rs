@@ -97,11 +97,10 @@ fn parse_row(line: &str, catalog_codes: &[u32]) -> Result<Row, String> {
             parsed.push((code, confidence.to_owned()));
         }
     }
-    let Some((_, path)) =
-        source.split_once(':').filter(|(repo, path)| repo.contains('/') && !path.is_empty())
-    else {
+    let cited = source.split_once(':').is_some_and(|(repo, path)| repo.contains('/') && !path.is_empty());
+    if !cited {
         return Err(format!("source {source:?} is not repository:path"));
-    };
+    }
     Ok(Row { kind, key, scope, codes: parsed })
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`: every generated file of the workspace, written from its one source.
 //!
 //! - `core/src/catalog/generated.rs` from `core/data/catalog.toml` (the catalog's static tables);
+//! - `core/src/scan/evidence_generated.rs` from `core/data/evidence.tsv` (the scanner's evidence rules);
 //! - `core/schema.json`, the JSON Schema of every type the core serializes (from the core's own types);
 //! - each binding's types, generated from that schema (`python/src/iothub_errors/_types.py`).
 //!
@@ -8,6 +9,7 @@
 //! `generated_files_are_fresh` runs the same check inside `cargo test`.
 
 mod catalog;
+mod evidence;
 mod python;
 mod schema;
 mod typescript;
@@ -30,6 +32,7 @@ fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
     let schema = schema::document();
     Ok(vec![
         Generated { path: "core/src/catalog/generated.rs", text: catalog::generate(root)? },
+        Generated { path: evidence::GENERATED_FILE, text: evidence::generate(root)? },
         Generated { path: schema::SCHEMA_FILE, text: schema::render(&schema)? },
         Generated { path: typescript::DECLARATIONS_FILE, text: typescript::declarations(&schema)? },
         Generated { path: typescript::KEYS_FILE, text: typescript::keys(&schema)? },
