@@ -29,6 +29,7 @@ pub use error::{Error, ErrorKind, MAX_QUERY_LEN};
 pub use model::{Actor, Entry, ErrorClass, Family, RetryAdvice, RetryKind, Severity, Source, Texts};
 pub use resolve::{MatchKind, Resolution, resolve};
 pub use scan::{
-    ErrorBody, Evidence, ScanFinding, Service, StringIndexes, StringUnit, parse_error_body, scan,
+    Alternative, ErrorBody, ErrorFacts, ErrorLink, Evidence, ScanFinding, Service, StringIndexes, StringUnit,
+    parse_error_body, resolve_error, scan,
 };
 pub use search::{SearchHit, search};

@@ -10,7 +10,10 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, js
 use crate::diagnose::Report;
 use crate::logs::Skipped;
 use crate::model::{EntryJson, RetryAdvice, RetryKind, Texts};
-use crate::{Classification, Entry, Error, ErrorBody, ErrorKind, Family, Resolution, ScanFinding, SearchHit};
+use crate::{
+    Classification, Entry, Error, ErrorBody, ErrorFacts, ErrorKind, Family, Resolution, ScanFinding,
+    SearchHit,
+};
 
 /// The schema document: `$defs` holds every type by name, in alphabetical order.
 pub fn document() -> Schema {
@@ -22,6 +25,7 @@ pub fn document() -> Schema {
     generator.subschema_for::<SearchHit>();
     generator.subschema_for::<ScanFinding>();
     generator.subschema_for::<ErrorBody>();
+    generator.subschema_for::<ErrorFacts>();
     generator.subschema_for::<Report>();
     generator.subschema_for::<Skipped>();
     generator.subschema_for::<Error>();

@@ -306,6 +306,52 @@ impl ErrorClass {
     }
 }
 
+/// What an error object carries, as a binding reads it. Every field is optional; give what the object has.
+#[derive(Debug, Clone, PartialEq, uniffi::Record, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorFacts {
+    /// The AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amqp_condition: Option<String>,
+    /// The AMQP error description: the hub's own text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amqp_description: Option<String>,
+    /// The response body as received (an IoT Hub error body is JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The error and its causes, outermost first (`err.cause`, `__cause__`, `getCause()`, inner exceptions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<Vec<ErrorLink>>,
+    /// The return code of a refused MQTT CONNACK (1 to 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connack_code: Option<u8>,
+    /// The response's `iothub-errorcode` header (an error name such as `DeviceNotFound`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code_header: Option<String>,
+    /// Where the error was raised: stack frames, module or package names (`azure-iot-device-mqtt`,
+    /// `azure.iot.hub`). They tell a device connection from a service call, and IoT Hub from other services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<Vec<String>>,
+    /// The HTTP status of the response the error came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// A tracking id the object carries apart from its text (AMQP `com.microsoft:tracking-id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_id: Option<String>,
+}
+
+/// One error of a cause chain.
+#[derive(Debug, Clone, PartialEq, uniffi::Record, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorLink {
+    /// The message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The class or type name (`UnauthorizedError`, `azure.iot.device.exceptions.CredentialError`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 /// The kind of text a finding rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum, serde::Deserialize, serde::Serialize)]
 pub enum Evidence {

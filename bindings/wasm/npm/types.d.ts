@@ -245,6 +245,31 @@ export type ErrorClass =
   | 'GatewayTimeout'
   ;
 
+/** What an error object carries, as a binding reads it. Every field is optional; give what the object has. */
+export interface ErrorFacts {
+  /** The AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`). */
+  readonly amqp_condition?: string | null;
+  /** The AMQP error description: the hub's own text. */
+  readonly amqp_description?: string | null;
+  /** The response body as received (an IoT Hub error body is JSON). */
+  readonly body?: string | null;
+  /** The error and its causes, outermost first (`err.cause`, `__cause__`, `getCause()`, inner exceptions). */
+  readonly chain?: readonly ErrorLink[];
+  /** The return code of a refused MQTT CONNACK (1 to 5). */
+  readonly connack_code?: number | null;
+  /** The response's `iothub-errorcode` header (an error name such as `DeviceNotFound`). */
+  readonly error_code_header?: string | null;
+  /**
+   * Where the error was raised: stack frames, module or package names (`azure-iot-device-mqtt`,
+   * `azure.iot.hub`). They tell a device connection from a service call, and IoT Hub from other services.
+   */
+  readonly frames?: readonly string[];
+  /** The HTTP status of the response the error came from. */
+  readonly http_status?: number | null;
+  /** A tracking id the object carries apart from its text (AMQP `com.microsoft:tracking-id`). */
+  readonly tracking_id?: string | null;
+}
+
 /** The variant of an `Error`, as a stable identifier shared by every binding. */
 export type ErrorKind =
   | 'empty-input'
@@ -254,6 +279,14 @@ export type ErrorKind =
   | 'unknown-name'
   | 'not-an-error-body'
   ;
+
+/** One error of a cause chain. */
+export interface ErrorLink {
+  /** The message. */
+  readonly message?: string | null;
+  /** The class or type name (`UnauthorizedError`, `azure.iot.device.exceptions.CredentialError`). */
+  readonly name?: string | null;
+}
 
 /** The kind of text a finding rests on. */
 export type Evidence =

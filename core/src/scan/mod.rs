@@ -12,6 +12,7 @@
 mod body;
 mod evidence;
 mod evidence_generated;
+mod facts;
 mod indexes;
 mod patterns;
 
@@ -19,6 +20,7 @@ use serde::{Serialize, Serializer};
 
 pub use body::{ErrorBody, parse_error_body};
 use evidence::{Hint, Kind};
+pub use facts::{ErrorFacts, ErrorLink, resolve_error};
 pub use indexes::{StringIndexes, StringUnit};
 use patterns::{Key, Target, Word};
 

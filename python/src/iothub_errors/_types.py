@@ -705,6 +705,71 @@ class ErrorBody(Record):
 
 
 @dataclass(frozen=True, repr=False)
+class ErrorFacts(Record):
+    """What an error object carries, as a binding reads it. Every field is optional; give what the object has."""
+
+    amqp_condition: Optional[str] = None
+    """The AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`)."""
+    amqp_description: Optional[str] = None
+    """The AMQP error description: the hub's own text."""
+    body: Optional[str] = None
+    """The response body as received (an IoT Hub error body is JSON)."""
+    chain: Optional[tuple[ErrorLink, ...]] = None
+    """The error and its causes, outermost first (`err.cause`, `__cause__`, `getCause()`, inner exceptions)."""
+    connack_code: Optional[int] = None
+    """The return code of a refused MQTT CONNACK (1 to 5)."""
+    error_code_header: Optional[str] = None
+    """The response's `iothub-errorcode` header (an error name such as `DeviceNotFound`)."""
+    frames: Optional[tuple[str, ...]] = None
+    """Where the error was raised: stack frames, module or package names (`azure-iot-device-mqtt`,
+    `azure.iot.hub`). They tell a device connection from a service call, and IoT Hub from other services.
+    """
+    http_status: Optional[int] = None
+    """The HTTP status of the response the error came from."""
+    tracking_id: Optional[str] = None
+    """A tracking id the object carries apart from its text (AMQP `com.microsoft:tracking-id`)."""
+
+    @classmethod
+    def _from_json(cls, value: Any) -> ErrorFacts:
+        if isinstance(value, cls):
+            return value
+        record = object.__new__(cls)
+        record.__dict__.update(
+            amqp_condition=value.get("amqp_condition"),
+            amqp_description=value.get("amqp_description"),
+            body=value.get("body"),
+            chain=None if value.get("chain") is None else tuple([ErrorLink._from_json(item) for item in value.get("chain")]),
+            connack_code=value.get("connack_code"),
+            error_code_header=value.get("error_code_header"),
+            frames=None if value.get("frames") is None else tuple(value.get("frames")),
+            http_status=value.get("http_status"),
+            tracking_id=value.get("tracking_id"),
+        )
+        return record
+
+
+@dataclass(frozen=True, repr=False)
+class ErrorLink(Record):
+    """One error of a cause chain."""
+
+    message: Optional[str] = None
+    """The message."""
+    name: Optional[str] = None
+    """The class or type name (`UnauthorizedError`, `azure.iot.device.exceptions.CredentialError`)."""
+
+    @classmethod
+    def _from_json(cls, value: Any) -> ErrorLink:
+        if isinstance(value, cls):
+            return value
+        record = object.__new__(cls)
+        record.__dict__.update(
+            message=value.get("message"),
+            name=value.get("name"),
+        )
+        return record
+
+
+@dataclass(frozen=True, repr=False)
 class Family(Record):
     """A section of the Microsoft article: a code prefix such as `4001` and its title."""
 

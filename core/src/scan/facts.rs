@@ -1,0 +1,227 @@
+//! `resolve_error`: the finding an SDK's error object stands for, from the facts a binding reads off it.
+//!
+//! Bindings do not decide anything: each reads what its runtime's error objects carry (class names and messages
+//! along the cause chain, the HTTP status, the `iothub-errorcode` header, the body, the AMQP condition, the
+//! CONNACK return code, stack frames) into [`ErrorFacts`]. The core writes those facts as one text, in the
+//! wordings the scanner reads ([`ErrorFacts::text`]), scans it, and returns the strongest finding: an explicit
+//! code in a body or header wins over anything inferred, as it does in [`scan`](super::scan).
+
+use serde::{Deserialize, Serialize};
+
+use super::{ScanFinding, scan_with, split_tracking};
+
+/// What an error object carries, as a binding reads it. Every field is optional; give what the object has.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ErrorFacts {
+    /// The error and its causes, outermost first (`err.cause`, `__cause__`, `getCause()`, inner exceptions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ErrorLink>,
+    /// The HTTP status of the response the error came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The response's `iothub-errorcode` header (an error name such as `DeviceNotFound`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code_header: Option<String>,
+    /// The response body as received (an IoT Hub error body is JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The AMQP error condition (`amqp:unauthorized-access`, `com.microsoft:device-container-throttled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amqp_condition: Option<String>,
+    /// The AMQP error description: the hub's own text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amqp_description: Option<String>,
+    /// The return code of a refused MQTT CONNACK (1 to 5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connack_code: Option<u8>,
+    /// A tracking id the object carries apart from its text (AMQP `com.microsoft:tracking-id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_id: Option<String>,
+    /// Where the error was raised: stack frames, module or package names (`azure-iot-device-mqtt`,
+    /// `azure.iot.hub`). They tell a device connection from a service call, and IoT Hub from other services.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub frames: Vec<String>,
+}
+
+/// One error of a cause chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct ErrorLink {
+    /// The class or type name (`UnauthorizedError`, `azure.iot.device.exceptions.CredentialError`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// Longest text kept of any one fact: an error body of a megabyte is not read further than this.
+const MAX_FACT_LEN: usize = 64 * 1024;
+
+impl ErrorFacts {
+    /// The facts as one text, in the wordings [`scan`](super::scan) reads: the chain as `Name: message` lines
+    /// (causes after ` ---> `), then `iothub-errorcode: ...`, `HTTP status ...`, the body, `AMQP error
+    /// condition: description`, `MQTT CONNACK return code ...`, `Tracking ID:...` and `at ...` frames.
+    /// [`resolve_error`]'s offsets (`start`, `end`) point into this text.
+    pub fn text(&self) -> String {
+        let mut lines: Vec<String> = Vec::new();
+        for (depth, link) in self.chain.iter().enumerate() {
+            let name = link.name.as_deref().map(clip).unwrap_or_default();
+            let message = link.message.as_deref().map(clip).unwrap_or_default();
+            let line = match (name.is_empty(), message.is_empty()) {
+                (false, false) => format!("{name}: {message}"),
+                (false, true) => name.to_owned(),
+                (true, _) => message.to_owned(),
+            };
+            if !line.is_empty() {
+                lines.push(if depth == 0 { line } else { format!(" ---> {line}") });
+            }
+        }
+        if let Some(header) = &self.error_code_header {
+            lines.push(format!("iothub-errorcode: {}", clip(header)));
+        }
+        if let Some(status) = self.http_status {
+            lines.push(format!("HTTP status {status}"));
+        }
+        if let Some(body) = &self.body {
+            lines.push(clip(body).to_owned());
+        }
+        match (&self.amqp_condition, &self.amqp_description) {
+            (Some(condition), Some(description)) => {
+                lines.push(format!("AMQP error {}: {}", clip(condition), clip(description)));
+            }
+            (Some(condition), None) => lines.push(format!("AMQP error {}", clip(condition))),
+            (None, Some(description)) => lines.push(format!("AMQP error: {}", clip(description))),
+            (None, None) => {}
+        }
+        if let Some(code) = self.connack_code {
+            lines.push(format!("MQTT CONNACK return code {code}"));
+        }
+        if let Some(tracking) = &self.tracking_id {
+            lines.push(format!("Tracking ID:{}", clip(tracking)));
+        }
+        lines.extend(self.frames.iter().map(|frame| format!("   at {}", clip(frame))));
+        lines.join("\n")
+    }
+}
+
+/// `text` cut to at most [`MAX_FACT_LEN`] bytes, on a character boundary.
+fn clip(text: &str) -> &str {
+    let mut end = text.len().min(MAX_FACT_LEN);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default()
+}
+
+/// The IoT Hub (or DPS) error an error object stands for, from the facts a binding read off it; `None` when
+/// nothing in them names or implies one. The answer is the strongest finding [`scan`](super::scan) makes in
+/// [`ErrorFacts::text`]: highest confidence, then first; a tracking id given apart fills the finding's when
+/// the text had none.
+pub fn resolve_error(facts: &ErrorFacts) -> Option<ScanFinding> {
+    let text = facts.text();
+    let mut best: Option<ScanFinding> = None;
+    for finding in scan_with(&text, true) {
+        if best.as_ref().is_none_or(|kept| finding.confidence > kept.confidence) {
+            best = Some(finding);
+        }
+    }
+    let mut best = best?;
+    if best.tracking_id.is_none() {
+        if let Some(tracking) = facts.tracking_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let (id, gateway) = split_tracking(tracking);
+            best.tracking_id = Some(id.to_owned());
+            best.gateway = best.gateway.take().or_else(|| gateway.map(str::to_owned));
+        }
+    }
+    Some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(name: &str, message: &str) -> ErrorLink {
+        ErrorLink { name: Some(name.to_owned()), message: Some(message.to_owned()) }
+    }
+
+    #[test]
+    fn an_explicit_code_in_body_or_header_wins_over_the_status_and_the_class() {
+        let facts = ErrorFacts {
+            chain: vec![link("Error", "Not found")],
+            http_status: Some(404),
+            body: Some(r#"{"Message":"{\"errorCode\":404103,\"trackingId\":\"ab12-G:3-TimeStamp:05/01/2024 10:00:00\",\"message\":\"device offline\"}","ExceptionMessage":""}"#.into()),
+            ..ErrorFacts::default()
+        };
+        let found = resolve_error(&facts).unwrap();
+        assert_eq!((found.code, found.alternatives.len()), (Some(404103), 0));
+        assert_eq!((found.tracking_id.as_deref(), found.gateway.as_deref()), (Some("ab12"), Some("3")));
+        let header =
+            ErrorFacts { error_code_header: Some("DeviceNotFound".into()), http_status: Some(404), ..facts };
+        assert_eq!(resolve_error(&ErrorFacts { body: None, ..header }).unwrap().code, Some(404001));
+    }
+
+    #[test]
+    fn code_less_facts_give_the_most_likely_code_with_alternatives() {
+        let connack = ErrorFacts {
+            chain: vec![link(
+                "UnauthorizedError",
+                "mqtt.js returned Failure on first connection (Not authorized)",
+            )],
+            connack_code: Some(5),
+            ..ErrorFacts::default()
+        };
+        let found = resolve_error(&connack).unwrap();
+        assert_eq!(found.code, Some(401003));
+        assert!(found.confidence < 0.85 && !found.alternatives.is_empty(), "{found:?}");
+        let amqp = ErrorFacts {
+            amqp_condition: Some("com.microsoft:device-container-throttled".into()),
+            amqp_description: Some("too many requests".into()),
+            tracking_id: Some("9f1c-G:0-TimeStamp:01/09/2025 07:01:12".into()),
+            ..ErrorFacts::default()
+        };
+        let found = resolve_error(&amqp).unwrap();
+        assert_eq!((found.code, found.tracking_id.as_deref()), (Some(429001), Some("9f1c")));
+        let twin = ErrorFacts {
+            chain: vec![
+                link("ClientError", "Unexpected failure"),
+                link("ServiceError", "twin operation returned status 404"),
+            ],
+            ..ErrorFacts::default()
+        };
+        assert_eq!(resolve_error(&twin).unwrap().code, Some(404001));
+    }
+
+    #[test]
+    fn facts_naming_nothing_give_none_and_huge_facts_are_clipped() {
+        assert_eq!(resolve_error(&ErrorFacts::default()), None);
+        let plain = ErrorFacts { chain: vec![link("TypeError", "x is undefined")], ..ErrorFacts::default() };
+        assert_eq!(resolve_error(&plain), None);
+        let huge = ErrorFacts { body: Some("é".repeat(100_000)), ..ErrorFacts::default() };
+        assert!(huge.text().len() <= MAX_FACT_LEN);
+        assert_eq!(resolve_error(&huge), None);
+    }
+
+    #[test]
+    fn the_text_lists_every_fact_in_order() {
+        let facts = ErrorFacts {
+            chain: vec![link("A", "one"), ErrorLink { name: None, message: Some("two".into()) }],
+            http_status: Some(401),
+            error_code_header: Some("IotHubUnauthorizedAccess".into()),
+            body: Some("{}".into()),
+            amqp_condition: Some("amqp:not-found".into()),
+            amqp_description: None,
+            connack_code: Some(4),
+            tracking_id: Some("t1".into()),
+            frames: vec!["node_modules/azure-iothub/dist/registry.js:120".into()],
+        };
+        assert_eq!(
+            facts.text(),
+            "A: one\n ---> two\niothub-errorcode: IotHubUnauthorizedAccess\nHTTP status 401\n{}\nAMQP error \
+             amqp:not-found\nMQTT CONNACK return code 4\nTracking ID:t1\n   at node_modules/azure-iothub/dist/registry.js:120"
+        );
+    }
+}
