@@ -1,10 +1,9 @@
 //! Runs `testdata/conformance.tsv`, the cases every binding runs too, against the core.
 
-use std::collections::BTreeMap;
+use iothub_errors::{Classification, Entry, Error, MatchKind};
 
-use iothub_errors::{Classification, Entry, Error, MatchKind, ScanFinding};
-
-type Fields = BTreeMap<&'static str, String>;
+mod cases;
+use cases::{Fields, scan_fields, unescape};
 
 #[test]
 fn every_conformance_case_passes() {
@@ -78,22 +77,6 @@ fn run(op: &str, input: &str) -> Fields {
     result.unwrap_or_else(|error| Fields::from([("error", error.kind().as_str().to_owned())]))
 }
 
-/// `count`, and the first finding's `code`, `name`, `evidence` and `service` (JSON names), or `none`.
-fn scan_fields(findings: &[ScanFinding]) -> Fields {
-    let first = findings.first();
-    let json = |value: Option<serde_json::Value>| match value {
-        Some(serde_json::Value::String(text)) => text,
-        _ => "none".to_owned(),
-    };
-    Fields::from([
-        ("count", findings.len().to_string()),
-        ("code", first.and_then(|f| f.code).map_or("none".to_owned(), |c| c.to_string())),
-        ("name", first.and_then(|f| f.name).unwrap_or("none").to_owned()),
-        ("evidence", json(first.and_then(|f| serde_json::to_value(f.evidence).ok()))),
-        ("service", json(first.and_then(|f| serde_json::to_value(f.service).ok()))),
-    ])
-}
-
 /// The integer argument as a binding would pass it: numbers that do not fit are invalid codes.
 fn code_arg(input: &str) -> Result<u32, Error> {
     input
@@ -119,23 +102,4 @@ fn classification_fields(c: &Classification) -> Fields {
         ("severity", c.severity.as_str().to_owned()),
         ("http_status", c.http_status.map_or("none".to_owned(), |v| v.to_string())),
     ])
-}
-
-fn unescape(input: &str) -> String {
-    let mut out = String::new();
-    let mut chars = input.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('0') => out.push('\0'),
-            Some('\\') => out.push('\\'),
-            other => panic!("bad escape \\{other:?}"),
-        }
-    }
-    out
 }

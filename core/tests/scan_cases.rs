@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use iothub_errors::{ScanFinding, scan};
+use iothub_errors::scan;
+
+mod cases;
+use cases::{scan_fields, unescape};
 
 /// Precision and recall floors per group: (precision, recall).
 const FLOORS: [(&str, f64, f64); 2] = [("explicit", 1.0, 1.0), ("code-less", 1.0, 1.0)];
@@ -68,7 +71,7 @@ fn scan_cases_meet_their_precision_and_recall_floors() {
             misses.push(format!("line {number}: code {want_code}, got {got_code:?}: {input:?}"));
             continue;
         }
-        let fields = fields(&findings);
+        let fields = scan_fields(&findings);
         for &(key, want) in &expected {
             match key {
                 "group" | "code" => {}
@@ -108,46 +111,4 @@ fn scan_cases_meet_their_precision_and_recall_floors() {
     let negatives: usize = counts.values().map(|c| c.negatives).sum();
     assert!(total >= 150 && negatives >= 40, "{total} cases, {negatives} negatives");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
-}
-
-/// The keys of the first finding (and `count`), as the cases write them.
-fn fields(findings: &[ScanFinding]) -> BTreeMap<&'static str, String> {
-    let first = findings.first();
-    let json = |value: Option<serde_json::Value>| match value {
-        Some(serde_json::Value::String(text)) => text,
-        _ => "none".to_owned(),
-    };
-    let text = |value: Option<&str>| value.unwrap_or("none").to_owned();
-    let alternatives: Vec<String> =
-        first.map(|f| f.alternatives.iter().map(|a| a.code.to_string()).collect()).unwrap_or_default();
-    BTreeMap::from([
-        ("count", findings.len().to_string()),
-        ("name", text(first.and_then(|f| f.name))),
-        ("evidence", json(first.and_then(|f| serde_json::to_value(f.evidence).ok()))),
-        ("service", json(first.and_then(|f| serde_json::to_value(f.service).ok()))),
-        ("alternatives", if alternatives.is_empty() { "none".to_owned() } else { alternatives.join("|") }),
-        ("device_id", text(first.and_then(|f| f.device_id.as_deref()))),
-        ("tracking_id", text(first.and_then(|f| f.tracking_id.as_deref()))),
-        ("gateway", text(first.and_then(|f| f.gateway.as_deref()))),
-    ])
-}
-
-fn unescape(input: &str) -> String {
-    let mut out = String::new();
-    let mut chars = input.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('0') => out.push('\0'),
-            Some('\\') => out.push('\\'),
-            other => panic!("bad escape \\{other:?}"),
-        }
-    }
-    out
 }
