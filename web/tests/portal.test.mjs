@@ -122,6 +122,13 @@ test('pasted markup stays text', async (t) => {
   assert.equal(await page.locator('#highlighted img, #highlighted script, #explanations img').count(), 0);
   assert.ok((await page.locator('#highlighted').textContent()).includes(XSS));
   await shot(page, 'portal-paste-xss');
+  // Markup in the parts a finding shows (tracking id, message, device) stays text too.
+  await page.locator('#paste').fill(`{"Message":"ErrorCode:DeviceNotFound;Device ${XSS} not registered","ExceptionMessage":"Tracking ID:${XSS}-G:1-TimeStamp:12/14/2016 03:15:17"}`);
+  const card = page.locator('#explanations > li').first();
+  await card.locator('.tracking-id').waitFor();
+  assert.equal(await card.locator('.tracking-id').textContent(), XSS);
+  assert.ok((await card.textContent()).includes(`Device ${XSS} not registered`));
+  assert.equal(await page.locator('#explanations img, #explanations script').count(), 0);
   assert.deepEqual(problems, []);
 });
 
