@@ -252,40 +252,123 @@ function showScan() {
   parts.push(text.slice(at));
   replace(highlighted, ...parts);
   highlighted.hidden = false;
+  const coded = findings.filter((finding) => finding.code !== null).length;
   $('paste-count').textContent =
-    findings.length === 0 ? 'No IoT Hub error found in this text.' : `${findings.length} ${findings.length === 1 ? 'error' : 'errors'} found.`;
+    findings.length === 0 ? 'No IoT Hub error found in this text.' :
+    `${findings.length} ${findings.length === 1 ? 'error' : 'errors'} found${coded === 0 ? ', none with an IoT Hub code' : coded < findings.length ? `, ${findings.length - coded} without an IoT Hub code` : ''}.`;
   replace(explanations, ...findings.map(explainFinding));
 }
 
-function explainFinding(finding) {
-  const evidence = finding.evidence.replaceAll('-', ' ');
-  const context = [
-    finding.device_id ? `device ${finding.device_id}` : null,
-    finding.timestamp ? `at ${finding.timestamp}` : null,
-    finding.tracking_id ? `tracking id ${finding.tracking_id}` : null,
-  ].filter(Boolean).join(', ');
+/** What each kind of evidence is, in words. */
+const EVIDENCE = {
+  'numeric-code': 'a code written in the text',
+  'error-code-name': 'an error name written in the text',
+  'json-error-code': 'the errorCode of a JSON error body',
+  'sdk-exception': 'an SDK exception class',
+  'amqp-condition': 'an AMQP error condition',
+  'mqtt-connack': 'an MQTT CONNACK refusal',
+  'c-sdk-reason': 'a C SDK connection reason',
+  'http-status': 'an HTTP status',
+  'service-message': 'a service message',
+  'azure-monitor-field': 'an Azure Monitor field',
+  'doc-link': 'a documentation link',
+};
+
+/** From this confidence on, the code is taken as written in the text rather than inferred (see ScanFinding). */
+const STATED = 0.85;
+
+function percent(confidence) {
+  return `${Math.round(confidence * 100)} %`;
+}
+
+/** A confidence in words: how the portal says how sure the scanner is. */
+function confidenceWord(confidence) {
+  if (confidence >= STATED) return 'stated in the text';
+  if (confidence >= 0.6) return 'likely';
+  if (confidence >= 0.35) return 'possible';
+  return 'less likely';
+}
+
+function confidenceClass(confidence) {
+  return confidenceWord(confidence).replaceAll(' ', '-');
+}
+
+/** The confidence line of a finding: the words, the number, and a meter for the eye. */
+function confidenceLine(finding) {
+  const c = finding.confidence;
+  const word = confidenceWord(c);
+  return el('p', { class: 'confidence' },
+    el('span', { class: 'label' }, 'Confidence: '),
+    el('span', { class: `confidence-word ${confidenceClass(c)}` }, word), ' ',
+    el('span', { class: 'confidence-number' }, `(${percent(c)})`), ' ',
+    el('meter', { min: 0, max: 1, value: c, 'aria-hidden': 'true' }),
+    el('span', { class: 'hint' }, ` from ${EVIDENCE[finding.evidence] ?? finding.evidence.replaceAll('-', ' ')}`));
+}
+
+let alternativesSeq = 0;
+
+/** The other codes the same evidence can mean, each a link to its entry with its confidence. */
+function alternativesList(alternatives) {
+  if (alternatives.length === 0) return null;
+  const id = `alternatives-${++alternativesSeq}`;
+  return el('div', { class: 'alternatives' },
+    el('span', { id, class: 'label' }, 'It could also be:'),
+    el('ul', { 'aria-labelledby': id }, ...alternatives.map((alt) => el('li', { 'data-code': alt.code },
+      el('a', { href: `#${alt.code}` }, alt.name ? `${alt.code} ${alt.name}` : `${alt.code} (not in the catalog)`), ' ',
+      el('span', { class: 'hint' }, `${confidenceWord(alt.confidence)} (${percent(alt.confidence)})`)))));
+}
+
+/** Tracking id, gateway, device and time, when the text gives them. */
+function contextFacts(finding) {
+  const rows = [];
+  if (finding.tracking_id) rows.push(['Tracking id', el('code', { class: 'tracking-id' }, finding.tracking_id)]);
+  if (finding.gateway) rows.push(['Gateway', el('span', { class: 'gateway' }, finding.gateway)]);
+  if (finding.device_id) rows.push(['Device', el('code', { class: 'device-id' }, finding.device_id)]);
+  if (finding.timestamp) rows.push(['Time', el('time', { class: 'timestamp', datetime: finding.timestamp }, finding.timestamp)]);
+  if (rows.length === 0) return null;
+  return el('dl', { class: 'facts context' }, ...rows.map(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
+}
+
+function basisLine(finding) {
+  return finding.basis ? el('p', { class: 'basis' }, el('em', {}, 'Why: '), finding.basis) : null;
+}
+
+function explainFinding(finding, index) {
+  const titleId = `finding-${index + 1}-title`;
+  const item = (kind, title, ...rest) => el('li', {
+    class: `finding ${kind}`, 'data-finding': index + 1, 'data-service': finding.service,
+    'data-code': finding.code ?? 'none', 'aria-labelledby': titleId,
+  }, el('p', { class: 'finding-title' }, el('strong', { id: titleId }, title)), ...rest);
   if (finding.service === 'Dps') {
-    return el('li', { class: 'finding' }, el('strong', {}, 'Device Provisioning Service error'), ' ',
-      el('span', { class: 'hint' }, `(${evidence})`), el('p', {}, finding.message ?? 'DPS codes are not IoT Hub codes.'), context ? el('p', { class: 'hint' }, context) : null);
+    return item('dps', 'Device Provisioning Service error',
+      el('p', { class: 'dps-note' }, 'This is a Device Provisioning Service (DPS) error, not an IoT Hub error: DPS has its own codes, so no IoT Hub entry applies.'),
+      basisLine(finding),
+      finding.message ? el('p', { class: 'hint' }, 'Message: ', finding.message) : null,
+      contextFacts(finding));
+  }
+  if (finding.code === null) {
+    return item('no-code', finding.class ? `No IoT Hub code (an error of class ${finding.class})` : 'No IoT Hub code',
+      basisLine(finding),
+      finding.message ? el('p', { class: 'hint' }, 'Message: ', finding.message) : null,
+      contextFacts(finding));
   }
   let entry = null;
-  if (finding.code !== null) {
-    try {
-      entry = lookup(finding.code);
-    } catch {
-      entry = null;
-    }
+  try {
+    entry = lookup(finding.code);
+  } catch {
+    entry = null;
   }
   const heading = entry ? el('a', { href: linkOf(entry) }, label(entry)) :
-    finding.code !== null ? el('a', { href: `#${finding.code}` }, `${finding.code} (not in the catalog)`) :
-    el('span', {}, finding.class ? `An error of class ${finding.class}` : 'An IoT Hub error');
-  return el('li', { class: 'finding' },
-    el('strong', {}, heading), ' ', el('span', { class: 'hint' }, `${evidence}, confidence ${Math.round(finding.confidence * 100)}%`),
-    entry ? el('p', {}, entry.summary) : null,
+    el('a', { href: `#${finding.code}` }, `${finding.code} (not in the catalog)`);
+  return item('coded', heading,
+    confidenceLine(finding),
+    entry ? el('p', { class: 'summary-text' }, entry.summary) : null,
+    basisLine(finding),
+    alternativesList(finding.alternatives),
     entry ? el('p', {}, el('em', {}, 'First fix: '), entry.fixes[0] ?? '—') : null,
     entry ? el('p', {}, el('em', {}, 'Retry: '), retryText(entry.retry)) : null,
     finding.message ? el('p', { class: 'hint' }, 'Message: ', finding.message) : null,
-    context ? el('p', { class: 'hint' }, context) : null);
+    contextFacts(finding));
 }
 
 // ---- log diagnosis in a worker ----

@@ -2,7 +2,7 @@
 // screenshot under target/web-screenshots/.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ import { serve } from '../../bindings/wasm/tests/browser/static-server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist');
-const logs = join(process.env.IOTHUB_ERRORS_TESTDATA ?? join(here, '../../testdata'), 'logs');
+const testdata = process.env.IOTHUB_ERRORS_TESTDATA ?? join(here, '../../testdata');
+const logs = join(testdata, 'logs');
 const screenshots = process.env.IOTHUB_ERRORS_SCREENSHOTS ?? join(here, '../../target/web-screenshots');
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -121,6 +122,136 @@ test('pasted markup stays text', async (t) => {
   assert.equal(await page.locator('#highlighted img, #highlighted script, #explanations img').count(), 0);
   assert.ok((await page.locator('#highlighted').textContent()).includes(XSS));
   await shot(page, 'portal-paste-xss');
+  // Markup in the parts a finding shows (tracking id, message, device) stays text too.
+  await page.locator('#paste').fill(`{"Message":"ErrorCode:DeviceNotFound;Device ${XSS} not registered","ExceptionMessage":"Tracking ID:${XSS}-G:1-TimeStamp:12/14/2016 03:15:17"}`);
+  const card = page.locator('#explanations > li').first();
+  await card.locator('.tracking-id').waitFor();
+  assert.equal(await card.locator('.tracking-id').textContent(), XSS);
+  assert.ok((await card.textContent()).includes(`Device ${XSS} not registered`));
+  assert.equal(await page.locator('#explanations img, #explanations script').count(), 0);
+  assert.deepEqual(problems, []);
+});
+
+// ---- pasted texts: the cases of testdata/scan-cases.tsv, shown as the core's tests expect them ----
+
+/** `testdata/scan-cases.tsv` read as core/tests/scan_cases.rs reads it: `{ input, expected }` per case. */
+function scanCases() {
+  const unescape = (text) => text.replace(/\\(.)/g, (_, c) => ({ t: '\t', n: '\n', r: '\r', 0: '\0', '\\': '\\' })[c]);
+  return readFileSync(join(testdata, 'scan-cases.tsv'), 'utf8').split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [input, expected] = line.split('\t');
+      const pairs = expected.split(';').map((pair) => pair.includes('~=') ? [`${pair.split('~=')[0]}~`, pair.split('~=')[1]] : pair.split('='));
+      return { input: unescape(input), expected: Object.fromEntries(pairs) };
+    });
+}
+
+/** The one case whose input starts with `start` (and contains `contains`), so a changed case fails loudly. */
+function scanCase(start, contains = '') {
+  const found = scanCases().filter((c) => c.input.startsWith(start) && c.input.includes(contains));
+  assert.equal(found.length, 1, `one scan case starting ${JSON.stringify(start)}, found ${found.length}`);
+  return found[0];
+}
+
+/** Pastes the case's input; returns the first finding's card. */
+async function pasteCase(page, scanned) {
+  await page.locator('#paste').fill(scanned.input);
+  const card = page.locator('#explanations > li').first();
+  await card.waitFor();
+  return card;
+}
+
+/** The confidence shown as "(75 %)", as a number. */
+async function shownPercent(locator) {
+  const match = /\((\d+) %\)/.exec(await locator.textContent());
+  assert.ok(match, `a percentage in ${await locator.textContent()}`);
+  return Number(match[1]);
+}
+
+test('an SDK exception without a code shows its most likely entry, the alternatives and the basis', async (t) => {
+  const { page, problems } = await open(t);
+  const scanned = scanCase('Unhandled exception. Microsoft.Azure.Devices.Client.Exceptions.UnauthorizedException: CONNECT failed: RefusedNotAuthorized');
+  const { code, alternatives, 'basis~': basis } = scanned.expected;
+  assert.deepEqual([code, alternatives, basis], ['401003', '404001|403012', 'CONNACK'], 'the case the test is about');
+  const card = await pasteCase(page, scanned);
+  assert.equal(await card.getAttribute('data-code'), code);
+  const title = card.locator('.finding-title a');
+  assert.equal(await title.getAttribute('href'), `#${code}`);
+  assert.match(await title.textContent(), new RegExp(`^${code} IotHubUnauthorized$`));
+  const summary = await card.locator('.summary-text').textContent();
+  assert.ok(summary.length > 20, `a summary: ${summary}`);
+  // Inferred, so likely rather than stated, with its number below the stated threshold.
+  const confidence = card.locator('.confidence');
+  assert.equal(await confidence.locator('.confidence-word').textContent(), 'likely');
+  const percent = await shownPercent(confidence);
+  assert.ok(percent < 85 && percent >= 60, `likely at ${percent} %`);
+  // The alternatives, most likely first, each linking to its entry with a lower confidence.
+  const links = card.locator('.alternatives li a');
+  assert.deepEqual(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href'))), alternatives.split('|').map((c) => `#${c}`));
+  assert.match(await links.first().textContent(), /^404001 DeviceNotFound$/);
+  const altPercents = [];
+  for (const li of await card.locator('.alternatives li').all()) altPercents.push(await shownPercent(li));
+  assert.ok(altPercents.every((p, i) => p <= percent && (i === 0 || p <= altPercents[i - 1])), `${altPercents} below ${percent}, descending`);
+  assert.equal(await card.locator('.alternatives ul').getAttribute('aria-labelledby'), await card.locator('.alternatives .label').getAttribute('id'));
+  assert.match(await card.locator('.basis').textContent(), new RegExp(basis, 'i'));
+  await shot(page, 'portal-paste-inferred');
+  // The entry and an alternative open their own entries; the summary shown is the entry's.
+  await title.click();
+  await page.locator('#entry h2', { hasText: `${code} IotHubUnauthorized` }).waitFor();
+  assert.equal(await page.locator('#entry .summary-text').textContent(), summary);
+  await links.first().click();
+  await page.locator('#entry h2', { hasText: '404001 DeviceNotFound' }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('an explicit error body shows its code as stated, no alternatives, and its tracking id', async (t) => {
+  const { page, problems } = await open(t);
+  const scanned = scanCase('HTTP/1.1 404 Not Found', 'ErrorCode:DeviceNotFound;');
+  const { code, alternatives, tracking_id: trackingId, gateway, device_id: deviceId } = scanned.expected;
+  assert.deepEqual([code, alternatives], ['404001', 'none'], 'the case the test is about');
+  const card = await pasteCase(page, scanned);
+  assert.match(await page.locator('#highlighted mark').first().textContent(), /DeviceNotFound/);
+  assert.equal(await card.locator('.finding-title a').getAttribute('href'), `#${code}`);
+  assert.match(await card.locator('.finding-title').textContent(), /^404001 DeviceNotFound$/);
+  assert.equal(await card.locator('.confidence-word').textContent(), 'stated in the text');
+  assert.ok(await shownPercent(card.locator('.confidence')) >= 85);
+  assert.equal(await card.locator('.alternatives').count(), 0);
+  assert.equal(await card.locator('.tracking-id').textContent(), trackingId);
+  assert.equal(await card.locator('.gateway').textContent(), gateway);
+  assert.equal(await card.locator('.device-id').textContent(), deviceId);
+  assert.match(await card.textContent(), /First fix:/);
+  await shot(page, 'portal-paste-stated');
+  assert.deepEqual(problems, []);
+});
+
+test('a CONNACK refusal from another broker shows no hub code and says why', async (t) => {
+  const { page, problems } = await open(t);
+  const scanned = scanCase('Connecting to test.mosquitto.org:8883');
+  const { code, 'basis~': basis } = scanned.expected;
+  assert.deepEqual([code, basis], ['none', 'not IoT Hub'], 'the case the test is about');
+  const card = await pasteCase(page, scanned);
+  assert.equal(await page.locator('#explanations > li[data-code]:not([data-code="none"])').count(), 0, 'no finding with a hub code');
+  assert.equal(await card.getAttribute('data-code'), 'none');
+  assert.match(await card.locator('.finding-title').textContent(), /^No IoT Hub code/);
+  assert.equal(await card.locator('a[href^="#"]').count(), 0, 'no entry link');
+  assert.equal(await card.locator('.basis').count(), 1, 'the basis is shown');
+  assert.match(await card.locator('.basis').textContent(), new RegExp(basis, 'i'));
+  assert.match(await page.locator('#paste-count').textContent(), /^1 error found, none with an IoT Hub code\.$/);
+  await shot(page, 'portal-paste-look-alike');
+  assert.deepEqual(problems, []);
+});
+
+test('a provisioning error says it is a Device Provisioning Service error', async (t) => {
+  const { page, problems } = await open(t);
+  const scanned = scanCase('ProvisioningTransportException: {"errorCode":401002');
+  assert.deepEqual([scanned.expected.code, scanned.expected.service], ['none', 'Dps'], 'the case the test is about');
+  const card = await pasteCase(page, scanned);
+  assert.equal(await card.getAttribute('data-service'), 'Dps');
+  assert.equal(await card.getAttribute('data-code'), 'none');
+  assert.match(await card.locator('.finding-title').textContent(), /Device Provisioning Service error/);
+  assert.match(await card.locator('.dps-note').textContent(), /not an IoT Hub error/);
+  assert.equal(await card.locator('a[href="#401002"]').count(), 0, 'the DPS code is not taken for the hub code');
+  await shot(page, 'portal-paste-dps');
   assert.deepEqual(problems, []);
 });
 
@@ -235,6 +366,7 @@ test('on a phone-sized screen nothing overflows sideways', async (t) => {
   await page.locator('#entry h2').waitFor();
   await page.locator('#files').setInputFiles(join(logs, 'mass-disconnect.eventhub.json'));
   await page.locator('#findings').waitFor();
+  await pasteCase(page, scanCase('Unhandled exception. Microsoft.Azure.Devices.Client.Exceptions.UnauthorizedException: CONNECT failed: RefusedNotAuthorized'));
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   await shot(page, 'portal-phone');
