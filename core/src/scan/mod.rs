@@ -1356,15 +1356,17 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
         for &(pos, key) in ordered.take(64) {
             match key {
                 Key::Dps => dps = true,
-                Key::DeviceId if device_id.is_none() => device_id = context_value(text, pos),
+                Key::DeviceId if device_id.is_none() => device_id = context_value(text, pos, Spaces::End),
                 Key::Time if time.is_none() => {
-                    time = context_value(text, pos).and_then(|t| time::parse(&t)).map(time::format);
+                    time = context_value(text, pos, Spaces::Kept)
+                        .and_then(|t| time::parse(&t))
+                        .map(time::format);
                 }
                 Key::Tracking | Key::TrackingId if tracking.is_none() => {
                     let after = text.get(pos..).unwrap_or_default();
                     tracking = match key {
                         Key::Tracking => body::tracking_after_label(after).map(str::to_owned),
-                        _ => context_value(text, pos),
+                        _ => context_value(text, pos, Spaces::End),
                     };
                 }
                 _ => {}
@@ -1574,8 +1576,16 @@ fn device_named(text: &str) -> Option<String> {
     None
 }
 
+/// Whether an unquoted value may hold spaces (a time: `time=05/01/2024 10:00:00`) or ends at the first one (an
+/// id: `deviceId=thermo-7 error code 404001`). A quoted value always runs to its closing quote.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spaces {
+    Kept,
+    End,
+}
+
 /// The value of the key at `pos` (`deviceId":"x"`, `deviceId=x`, `\"deviceId\":\"x\"`).
-fn context_value(text: &str, pos: usize) -> Option<String> {
+fn context_value(text: &str, pos: usize, spaces: Spaces) -> Option<String> {
     let bytes = text.as_bytes();
     let key_end = pos + bytes.get(pos..)?.iter().take(32).take_while(|&&b| is_word_byte(b)).count();
     let skip = |mut at: usize, accept: &dyn Fn(u8) -> bool| {
@@ -1590,7 +1600,8 @@ fn context_value(text: &str, pos: usize) -> Option<String> {
         return None;
     }
     let value = skip(colon + 1, &|b| matches!(b, b'"' | b'\'' | b'\\' | b' '));
-    let stops = b"\"'\\,;}]\r\n";
+    let quoted = value > colon + 1 && matches!(bytes.get(value - 1), Some(b'"' | b'\''));
+    let stops: &[u8] = if quoted || spaces == Spaces::Kept { b"\"'\\,;}]\r\n" } else { b"\"'\\,;}]\r\n \t" };
     let len = bytes.get(value..)?.iter().take(128).take_while(|b| !stops.contains(b)).count();
     let value = String::from_utf8_lossy(bytes.get(value..value + len)?).trim().to_owned();
     (!value.is_empty() && value != "null").then_some(value)
