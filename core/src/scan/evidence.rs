@@ -70,6 +70,9 @@ pub(crate) struct Hint {
     pub(crate) kind: Kind,
     /// The evidence as written (class name, condition, return code, reason, status or word).
     pub(crate) written: String,
+    /// The connection the evidence itself belongs to, when it tells (a status name only the device SDK has);
+    /// otherwise the text around it decides.
+    pub(crate) scope: Option<Scope>,
 }
 
 /// What the text around a finding says about it.
@@ -321,8 +324,8 @@ pub(crate) fn infer(hint: &Hint, context: &Context) -> Option<Inference> {
     }
     let key = key_of(kind, &hint.written);
     let mut rows = rules().iter().filter(|r| r.kind == kind && r.key == key);
-    let rule =
-        rows.clone().find(|r| r.scope == context.scope).or_else(|| rows.find(|r| r.scope == Scope::Any))?;
+    let scope = hint.scope.unwrap_or(context.scope);
+    let rule = rows.clone().find(|r| r.scope == scope).or_else(|| rows.find(|r| r.scope == Scope::Any))?;
     let place = match rule.scope {
         Scope::Device => " on a device connection",
         Scope::Service => " on a service call",

@@ -19,7 +19,7 @@ mod patterns;
 use serde::{Serialize, Serializer};
 
 pub use body::{ErrorBody, parse_error_body};
-use evidence::{Hint, Kind};
+use evidence::{Hint, Kind, Scope};
 pub use facts::{ErrorFacts, ErrorLink, resolve_error};
 pub use indexes::{StringIndexes, StringUnit};
 use patterns::{Key, Target, Word};
@@ -353,7 +353,7 @@ impl<'a> Scanner<'a> {
     fn set_hint(&mut self, kind: Kind, start: usize, end: usize) {
         let written = self.text.get(start..end).unwrap_or_default().to_owned();
         if let Some(last) = self.raws.last_mut() {
-            last.hint = Some(Hint { kind, written });
+            last.hint = Some(Hint { kind, written, scope: None });
         }
     }
 
@@ -479,7 +479,7 @@ impl<'a> Scanner<'a> {
         self.push(start, end, Evidence::MqttConnack, 0.85, ident);
         self.set_message(Some(format!("MQTT CONNACK return code {code}")));
         if let Some(last) = self.raws.last_mut() {
-            last.hint = Some(Hint { kind: Kind::Mqtt, written: code.to_string() });
+            last.hint = Some(Hint { kind: Kind::Mqtt, written: code.to_string(), scope: None });
         }
     }
 
@@ -652,6 +652,10 @@ impl<'a> Scanner<'a> {
         if value == pos && pos == end && self.byte(pos) != b' ' {
             return end;
         }
+        let name_end = self.skip(value, 24, |b| b.is_ascii_uppercase() || b == b'_');
+        if name_end > value && !is_word_byte(self.byte(name_end)) {
+            return self.on_java_status(start, value, name_end).unwrap_or(end);
+        }
         let value_end = self.skip(value, 7, |b| b.is_ascii_digit());
         if is_word_byte(self.byte(value_end)) {
             return end;
@@ -678,6 +682,25 @@ impl<'a> Scanner<'a> {
             },
             _ => end,
         }
+    }
+
+    /// `with status UNAUTHORIZED`: a Java device SDK status name, read as its HTTP status on a device connection
+    /// (the enum exists only in the device SDK).
+    fn on_java_status(&mut self, start: usize, value: usize, value_end: usize) -> Option<usize> {
+        let status = patterns::java_device_status(self.bytes.get(value..value_end)?)?;
+        let class = ErrorClass::from_status(status)?;
+        self.push(
+            start,
+            value_end,
+            Evidence::HttpStatus,
+            0.5,
+            Ident { class: Some(class), ..Ident::default() },
+        );
+        if let Some(last) = self.raws.last_mut() {
+            last.hint =
+                Some(Hint { kind: Kind::Http, written: status.to_string(), scope: Some(Scope::Device) });
+        }
+        Some(value_end)
     }
 
     /// `HTTP/1.1 429 Too Many Requests`, `HTTP 404`.
@@ -759,7 +782,7 @@ impl<'a> Scanner<'a> {
             Ident { class: Some(class), ..Ident::default() },
         );
         if let Some(last) = self.raws.last_mut() {
-            last.hint = Some(Hint { kind: Kind::Http, written: status.to_string() });
+            last.hint = Some(Hint { kind: Kind::Http, written: status.to_string(), scope: None });
         }
         reason_end
     }

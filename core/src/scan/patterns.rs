@@ -311,6 +311,24 @@ pub(crate) fn reason_first_word(status: u16) -> Option<&'static str> {
     })
 }
 
+/// The Java device SDK's `IotHubStatusCode` names and the HTTP status each stands for
+/// (azure-iot-sdk-java `iot-device-client/.../IotHubStatusCode.java`, `getIotHubStatusCode`), for
+/// `... with status UNAUTHORIZED`. Names with an evidence rule of their own (`QUOTA_EXCEEDED`,
+/// `HUB_OR_DEVICE_ID_NOT_FOUND`, `REQUEST_ENTITY_TOO_LARGE`, `THROTTLED`) are read as such and are not listed.
+const JAVA_DEVICE_STATUSES: [(&str, u16); 6] = [
+    ("BAD_FORMAT", 400),
+    ("UNAUTHORIZED", 401),
+    ("NOT_FOUND", 404),
+    ("PRECONDITION_FAILED", 412),
+    ("INTERNAL_SERVER_ERROR", 500),
+    ("SERVER_BUSY", 503),
+];
+
+/// The HTTP status of a Java device SDK status name written in capitals (`UNAUTHORIZED` gives 401).
+pub(crate) fn java_device_status(name: &[u8]) -> Option<u16> {
+    JAVA_DEVICE_STATUSES.iter().find(|(written, _)| written.as_bytes() == name).map(|&(_, status)| status)
+}
+
 /// The reason phrase of a status (the first one listed), for `503 Service Unavailable`.
 pub(crate) fn reason_of_status(status: u16) -> Option<&'static str> {
     REASONS.iter().find(|&&(_, s)| s == status).map(|&(text, _)| text)
