@@ -636,12 +636,18 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// `Status code: 404`, `StatusCode=429`, `"statusCode":"404"`, `status code does not indicate success: 404`.
+    /// `Status code: 404`, `StatusCode=429`, `"statusCode":"404"`, `status code does not indicate success: 404`,
+    /// `server reply code is 401`.
     fn on_status(&mut self, start: usize, end: usize) -> usize {
         let mut pos = end;
         let code = self.skip(pos, 2, |b| b == b' ' || b == b'_');
         if self.starts_with_ci(code, "code") && !is_word_byte(self.byte(code + 4)) {
             pos = code + 4;
+        }
+        // `server reply code is 401` (the C SDK's HTTP layer).
+        let is = self.skip(pos, 1, |b| b == b' ');
+        if self.starts_with_ci(is, "is") && !is_word_byte(self.byte(is + 2)) {
+            pos = is + 2;
         }
         let phrase = self.skip(pos, 1, |b| b == b' ');
         if self.starts_with_ci(phrase, "does not indicate success") {

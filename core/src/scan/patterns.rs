@@ -247,6 +247,7 @@ const KEYS: &[(&str, Key)] = &[
     ("resulttype", Key::ResultType),
     ("status", Key::Status),
     ("statuscode", Key::Status),
+    ("reply", Key::Status),
     ("http", Key::Http),
     ("connack", Key::Connack),
     ("refused", Key::Refused),
