@@ -3,7 +3,7 @@
 //! An SDK exception class, an AMQP condition, an MQTT CONNACK refusal, a C SDK reason, a CBS put-token status or a
 //! bare HTTP status does not say which six-digit code the hub sent. The rules in `core/data/evidence.tsv` (one row
 //! per mapping an SDK or client library makes, each citing its source file) give the most likely code and the
-//! alternatives; the text around the evidence decides between a device connection and a service call, and
+//! alternatives; the text around the evidence decides between a device connection, a service call and a direct method invocation, and
 //! whether the text is about IoT Hub at all (another broker, Service Bus, Storage, TLS failures... give no code).
 
 use crate::catalog;
@@ -34,6 +34,9 @@ pub(crate) enum Scope {
     Device,
     /// A back-end (service, registry, CLI) call.
     Service,
+    /// A back-end call invoking a device's or module's direct method (its own failures: the device is not
+    /// connected, or did not answer in time).
+    Method,
     /// Not known.
     Any,
 }
@@ -105,6 +108,19 @@ const DEVICE_WORDS: &[&str] = &[
 ];
 
 /// Words of a back-end (service SDK, registry, CLI) text (lowercase).
+/// Words of a direct method invocation from the back end, in every SDK's and the CLI's spelling (lowercase).
+const METHOD_WORDS: &[&str] = &[
+    "invokedevicemethod",
+    "invoke_device_method",
+    "invoke-device-method",
+    "invoke_device_module_method",
+    "invoke-module-method",
+    "invokemodulemethod",
+    "cloudtodevicemethod",
+    "devicemethod.invoke",
+    "directmethodclient",
+];
+
 const SERVICE_WORDS: &[&str] = &[
     "registrymanager",
     "serviceclient",
@@ -247,6 +263,7 @@ pub(crate) fn context(window: &[u8]) -> Context {
     let device = DEVICE_WORDS.iter().filter(|w| has(w)).count();
     let service = SERVICE_WORDS.iter().filter(|w| has(w)).count();
     let scope = match (device, service) {
+        _ if METHOD_WORDS.iter().any(|w| has(w)) => Scope::Method,
         (0, 0) => Scope::Any,
         (_, 0) => Scope::Device,
         (0, _) => Scope::Service,
@@ -329,6 +346,7 @@ pub(crate) fn infer(hint: &Hint, context: &Context) -> Option<Inference> {
     let place = match rule.scope {
         Scope::Device => " on a device connection",
         Scope::Service => " on a service call",
+        Scope::Method => " on a direct method call",
         Scope::Any => "",
     };
     let Some((&best, rest)) = rule.codes.split_first() else {

@@ -2,7 +2,7 @@
 
 use super::evidence::{Kind, Rule, Scope};
 
-pub(super) static RULES: [Rule; 108] = [
+pub(super) static RULES: [Rule; 110] = [
     Rule {
         kind: Kind::Mqtt,
         key: "5",
@@ -454,6 +454,7 @@ pub(super) static RULES: [Rule; 108] = [
         codes: &[(429001, 0.65), (429002, 0.1), (429003, 0.05), (429004, 0.05)],
     },
     Rule { kind: Kind::Http, key: "504", scope: Scope::Any, codes: &[(504000, 0.6), (504101, 0.25)] },
+    Rule { kind: Kind::Http, key: "504", scope: Scope::Method, codes: &[(504101, 0.7), (504000, 0.2)] },
     Rule {
         kind: Kind::Http,
         key: "413",
@@ -465,6 +466,12 @@ pub(super) static RULES: [Rule; 108] = [
         key: "404",
         scope: Scope::Any,
         codes: &[(404001, 0.55), (404103, 0.2), (404010, 0.1)],
+    },
+    Rule {
+        kind: Kind::Http,
+        key: "404",
+        scope: Scope::Method,
+        codes: &[(404103, 0.65), (404001, 0.2), (404010, 0.05)],
     },
     Rule {
         kind: Kind::Http,

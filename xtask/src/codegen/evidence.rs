@@ -64,6 +64,7 @@ fn parse_row(line: &str, catalog_codes: &[u32]) -> Result<Row, String> {
     let scope = match scope {
         "device" => "Device",
         "service" => "Service",
+        "method" => "Method",
         "any" => "Any",
         _ => return Err(format!("unknown scope {scope:?}")),
     };
