@@ -3,8 +3,9 @@
 //! An SDK exception class, an AMQP condition, an MQTT CONNACK refusal, a C SDK reason, a CBS put-token status or a
 //! bare HTTP status does not say which six-digit code the hub sent. The rules in `core/data/evidence.tsv` (one row
 //! per mapping an SDK or client library makes, each citing its source file) give the most likely code and the
-//! alternatives; the text around the evidence decides between a device connection, a service call and a direct method invocation, and
-//! whether the text is about IoT Hub at all (another broker, Service Bus, Storage, TLS failures... give no code).
+//! alternatives; the text around the evidence decides between a device connection, a service call and a direct
+//! method invocation, and whether the text is about IoT Hub at all (another broker, Service Bus, Storage, TLS
+//! failures... give no code).
 
 use crate::catalog;
 
