@@ -218,6 +218,7 @@ const FOREIGN: &[(&str, &[&str])] = &[
             "cloudmqtt",
             "io.adafruit",
             "googleapis.com",
+            "cloudiot",
             "flespi",
         ],
     ),
@@ -245,6 +246,10 @@ const FOREIGN: &[(&str, &[&str])] = &[
             "remote certificate is invalid",
             "esp-tls",
             "esp_err_esp_tls",
+            "self-signed certificate",
+            "self signed certificate",
+            "unable to verify the first certificate",
+            "unable to get local issuer certificate",
         ],
     ),
 ];

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScanFinding, scan_with, split_tracking};
+use super::{ScanFinding, Service, scan_with, split_tracking};
 
 /// What an error object carries, as a binding reads it. Every field is optional; give what the object has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,15 +117,25 @@ fn clip(text: &str) -> &str {
     text.get(..end).unwrap_or_default()
 }
 
+/// Whether `finding` is a better answer for an error object than `kept`: a DPS finding first (the object is a
+/// provisioning error, whatever else it carries), then one with a code (a cause's CONNACK 3 says more than the
+/// outer "could not connect" that names none), then the higher confidence; the earlier one among equals.
+fn outranks(finding: &ScanFinding, kept: &ScanFinding) -> bool {
+    let rank = |f: &ScanFinding| (f.service == Service::Dps, f.code.is_some());
+    match rank(finding).cmp(&rank(kept)) {
+        std::cmp::Ordering::Equal => finding.confidence > kept.confidence,
+        order => order.is_gt(),
+    }
+}
+
 /// The IoT Hub (or DPS) error an error object stands for, from the facts a binding read off it; `None` when
 /// nothing in them names or implies one. The answer is the strongest finding [`scan`](super::scan) makes in
-/// [`ErrorFacts::text`]: highest confidence, then first; a tracking id given apart fills the finding's when
-/// the text had none.
+/// [`ErrorFacts::text`] (see [`outranks`]); a tracking id given apart fills the finding's when the text had none.
 pub fn resolve_error(facts: &ErrorFacts) -> Option<ScanFinding> {
     let text = facts.text();
     let mut best: Option<ScanFinding> = None;
     for finding in scan_with(&text, true) {
-        if best.as_ref().is_none_or(|kept| finding.confidence > kept.confidence) {
+        if best.as_ref().is_none_or(|kept| outranks(&finding, kept)) {
             best = Some(finding);
         }
     }
@@ -223,5 +233,35 @@ mod tests {
             "A: one\n ---> two\niothub-errorcode: IotHubUnauthorizedAccess\nHTTP status 401\n{}\nAMQP error \
              amqp:not-found\nMQTT CONNACK return code 4\nTracking ID:t1\n   at node_modules/azure-iothub/dist/registry.js:120"
         );
+    }
+
+    #[test]
+    fn a_cause_with_a_code_outranks_an_outer_error_naming_none_and_tls_failures_give_none() {
+        let refused = ErrorFacts {
+            chain: vec![
+                link("azure.iot.device.exceptions.ConnectionFailedError", "Could not connect to IoTHub"),
+                link(
+                    "azure.iot.device.common.transport_exceptions.ConnectionFailedError",
+                    "Connection Refused: broker unavailable.",
+                ),
+            ],
+            frames: vec!["azure.iot.device.iothub.sync_clients".into()],
+            ..ErrorFacts::default()
+        };
+        assert_eq!(resolve_error(&refused).unwrap().code, Some(503001));
+        let self_signed = ErrorFacts {
+            chain: vec![
+                link(
+                    "UnauthorizedError",
+                    "mqtt.js returned Failure on first connection (Not authorized): self-signed certificate error",
+                ),
+                link("Error", "Failure on first connection (Not authorized): self-signed certificate"),
+            ],
+            frames: vec!["node_modules/azure-iot-mqtt-base/dist/mqtt_base.js:120".into()],
+            ..ErrorFacts::default()
+        };
+        let found = resolve_error(&self_signed).unwrap();
+        assert_eq!(found.code, None, "{found:?}");
+        assert!(found.basis.contains("TLS"), "{}", found.basis);
     }
 }

@@ -543,6 +543,7 @@ impl<'a> Scanner<'a> {
             Key::Returned => self.on_returned(end),
             Key::Invalid => self.on_invalid(start, end),
             Key::Connect => self.on_connect(start, end),
+            Key::Failed => self.on_failed(start, end),
             Key::Accepted => self.on_not_accepted(start, end),
             Key::Authorized => {
                 // `Not authorized to connect` (Paho Java's message for CONNACK 5, `org.eclipse.paho.client.mqttv3/
@@ -822,6 +823,28 @@ impl<'a> Scanner<'a> {
         digit_end
     }
 
+    /// `Attempting MQTT connection...failed, rc=5`: the Arduino PubSubClient examples (`mqtt_esp8266.ino`,
+    /// `mqtt_basic.ino`) print the client's state after a failed connect, and states 1 to 5 are the CONNACK
+    /// return codes (`MQTT_CONNECT_UNAUTHORIZED` is 5). Read only with `MQTT` shortly before `failed`.
+    fn on_failed(&mut self, start: usize, end: usize) -> usize {
+        let rc = self.skip(end, 2, |b| b == b',' || b == b' ');
+        if !self.starts_with_ci(rc, "rc") {
+            return end;
+        }
+        let head = start.saturating_sub(64);
+        let before = self.bytes.get(head..start).unwrap_or_default().to_ascii_lowercase();
+        if !contains(&before, b"mqtt") {
+            return end;
+        }
+        let digit = self.skip(rc + 2, 2, |b| b == b'=' || b == b' ' || b == b':');
+        let code = self.byte(digit).wrapping_sub(b'0');
+        if digit == rc + 2 || patterns::mqtt_class(code).is_none() || is_word_byte(self.byte(digit + 1)) {
+            return end;
+        }
+        self.push_mqtt(start, digit + 1, code);
+        digit + 1
+    }
+
     /// `Connection Not Accepted: 0x5: Not Authorized` (the C SDK's MQTT transport).
     fn on_not_accepted(&mut self, start: usize, end: usize) -> usize {
         let Some(from) = start.checked_sub("connection not ".len()) else { return end };
@@ -872,7 +895,10 @@ impl<'a> Scanner<'a> {
         {
             return end;
         }
-        let phrase = self.skip(end, 3, |b| matches!(b, b' ' | b',' | b':' | b';' | b'-' | b'('));
+        // Separators include the en and em dashes (`Connection refused – not authorized`, UTF-8 E2 80 93/94).
+        let phrase = self.skip(end, 5, |b| {
+            matches!(b, b' ' | b',' | b':' | b';' | b'-' | b'(' | 0xE2 | 0x80 | 0x93 | 0x94)
+        });
         let matched = patterns::MQTT_PHRASES.iter().find(|(text, _)| self.starts_with_ci(phrase, text));
         match matched {
             Some(&(text, code)) => {

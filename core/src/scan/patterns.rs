@@ -78,6 +78,8 @@ pub(crate) enum Key {
     Invalid,
     /// `connect`: `Failed to connect, return code 5`, `Connect failed, rc 5` (Eclipse Paho C).
     Connect,
+    /// `failed`: `Attempting MQTT connection...failed, rc=5` (the Arduino PubSubClient examples).
+    Failed,
     /// `accepted`: `Connection Not Accepted: 0x5` (C SDK MQTT transport).
     Accepted,
     /// `authorized`: `Not authorized to connect` (Eclipse Paho Java, CONNACK 5).
@@ -271,6 +273,7 @@ const KEYS: &[(&str, Key)] = &[
     ("returned", Key::Returned),
     ("invalid", Key::Invalid),
     ("connect", Key::Connect),
+    ("failed", Key::Failed),
     ("accepted", Key::Accepted),
     ("authorized", Key::Authorized),
     // DPS client results and errors (azure-iot-sdk-c provisioning_client/inc/azure_prov_client/
