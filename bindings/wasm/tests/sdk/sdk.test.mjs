@@ -181,14 +181,20 @@ test('azure-iothub Registry.get over HTTPS: bodies, headers and bare statuses', 
 // ---------------------------------------------------------------------------------------------------------
 // (b) azure-iot-device over MQTT (TLS): a minimal MQTT 3.1.1 server that answers CONNECT with a CONNACK.
 
-/** A TLS server that reads one CONNECT and answers CONNACK with `returnCode`, then closes. */
-async function mqttServer(returnCode) {
+/**
+ * A TLS server that reads one CONNECT per connection and answers CONNACK with `returnCode`, then closes; with
+ * `acceptFirst`, the first connection is accepted (return code 0) and dropped after 150 ms.
+ */
+async function mqttServer(returnCode, { acceptFirst = false } = {}) {
+  let connections = 0;
   const server = tls.createServer({ key, cert }, (socket) => {
     socket.on('error', () => {});
+    const accept = acceptFirst && connections++ === 0;
     socket.once('data', (data) => {
       if (data[0] >> 4 !== 1) return socket.destroy();
-      socket.write(Buffer.from([0x20, 0x02, 0x00, returnCode]));
-      if (returnCode !== 0) socket.end();
+      socket.write(Buffer.from([0x20, 0x02, 0x00, accept ? 0 : returnCode]));
+      if (accept) setTimeout(() => socket.destroy(), 150);
+      else socket.end();
     });
   });
   return listen(server);
@@ -223,6 +229,22 @@ test('azure-iot-device over MQTT: refused CONNACKs', async (t) => {
     const error = await rejection(client.open());
     assert.equal(error.name, 'UnauthorizedError');
     assert.equal(fromError(error).code, 401003);
+  });
+
+  await t.test('reconnecting after a drop, refused with 5: the return code survives in transportError.code', async () => {
+    const client = await deviceClient(await mqttServer(5, { acceptFirst: true }), Mqtt);
+    await client.open();
+    await new Promise((resolve) => client.once('disconnect', resolve));
+    const error = await rejection(client.getTwin());
+    assert.equal(error.name, 'NotConnectedError');
+    const facts = errorFacts(error);
+    assert.equal(facts.connack_code, 5, JSON.stringify(facts));
+    const finding = fromError(error);
+    assert.equal(finding.code, 401003, JSON.stringify(finding));
+    assert.equal(finding.evidence, 'mqtt-connack');
+    const send = await rejection(client.sendEvent(new Message('{"t":21.5}')));
+    assert.equal(errorFacts(send).connack_code, 5, 'two transportErrors deep');
+    assert.equal(fromError(send).code, 401003);
   });
 
   await t.test('return code 3 (server unavailable): 503001', async () => {
