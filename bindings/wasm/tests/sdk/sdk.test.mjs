@@ -261,9 +261,10 @@ test('azure-iot-device over MQTT: refused CONNACKs', async (t) => {
 
 /**
  * An AMQP listener: `cbsStatus` answers every put-token; `detach` (condition, description) closes the link
- * the device attaches after a successful token with that error, carrying a tracking id in `info`.
+ * the device attaches after a successful token with that error, carrying a tracking id in `info`; `twin`
+ * (status, body) answers every twin request with that `status` message annotation and JSON body.
  */
-async function amqpServer({ cbsStatus, detach }) {
+async function amqpServer({ cbsStatus, detach, twin }) {
   const container = rhea.create_container({ id: 'fake-hub' });
   container.sasl_server_mechanisms.enable_anonymous();
   container.on('receiver_open', (context) => {
@@ -279,7 +280,17 @@ async function amqpServer({ cbsStatus, detach }) {
     }
   });
   container.on('message', (context) => {
-    if (context.receiver.target?.address !== '$cbs') return;
+    const target = context.receiver.target?.address ?? '';
+    if (twin && target.endsWith('/twin')) {
+      const reply = context.connection.find_sender((s) => (s.source?.address ?? '').endsWith('/twin'));
+      reply?.send({
+        correlation_id: context.message.correlation_id,
+        message_annotations: { status: twin[0] },
+        body: rhea.message.data_section(Buffer.from(JSON.stringify(twin[1]))),
+      });
+      return;
+    }
+    if (target !== '$cbs') return;
     const request = context.message;
     const reply = context.connection.find_sender((s) => s.source?.address === '$cbs');
     reply?.send({
@@ -324,6 +335,26 @@ test('azure-iot-device over AMQP: CBS rejection and link conditions', async (t) 
     assert.ok(alternatives(finding).includes(429005), JSON.stringify(finding));
     assert.equal(finding.tracking_id, TRACKING);
     assert.equal(finding.gateway, '4');
+  });
+
+  await t.test('twin request answered with status 404 and an error body: the SDK parses the body into message', async () => {
+    const body = { errorCode: 404001, trackingId: `${TRACKING}-G:6-TimeStamp:05/01/2024 10:00:00`, message: 'Device sensor-7 not registered', timestampUtc: '2024-05-01T10:00:00Z' };
+    const client = await deviceClient(await amqpServer({ cbsStatus: 200, twin: [404, body] }), Amqp);
+    await client.open();
+    const error = await rejection(client.getTwin());
+    // A plain Error, whose amqpError is the twin client's DeviceNotFoundError, whose message is the parsed body
+    // and whose amqpError is the AMQP response (status 404 in its message annotations).
+    assert.equal(error.name, 'Error');
+    assert.equal(error.amqpError.name, 'DeviceNotFoundError');
+    assert.equal(typeof error.amqpError.message, 'object', 'the SDK puts the parsed body in message');
+    const facts = errorFacts(error);
+    assert.equal(facts.http_status, 404, JSON.stringify(facts));
+    assert.deepEqual(facts.chain[1], { name: 'DeviceNotFoundError', message: 'Device sensor-7 not registered' });
+    const finding = fromError(error);
+    assert.equal(finding.code, 404001, JSON.stringify({ finding, facts }));
+    assert.deepEqual(alternatives(finding), []);
+    assert.equal(finding.tracking_id, TRACKING);
+    assert.equal(finding.gateway, '6');
   });
 
   await t.test('telemetry link detached with amqp:unauthorized-access: 401003', async () => {
