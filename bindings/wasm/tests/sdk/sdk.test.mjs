@@ -7,13 +7,14 @@
 // the SDK really built. The certificate is a fresh self-signed one for 127.0.0.1 and localhost (openssl).
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import https from 'node:https';
 import tls from 'node:tls';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fromError, errorFacts } from 'iothub-errors';
 
 const require = createRequire(import.meta.url);
@@ -94,17 +95,24 @@ const REST = {
   throttled: [429, { 'iothub-errorcode': 'ThrottlingException' },
     { Message: 'ErrorCode:ThrottlingException;Rate limit exceeded', ExceptionMessage: `Tracking ID:${TRACKING}-G:1-TimeStamp:05/01/2024 10:00:00` }],
   header: [404, { 'iothub-errorcode': 'DeviceNotFound' }, null],
+  'offline-twin': [404, { 'iothub-errorcode': 'DeviceNotOnline' },
+    { Message: 'ErrorCode:DeviceNotOnline;The device is offline', ExceptionMessage: `Tracking ID:${TRACKING}-G:2-TimeStamp:05/01/2024 10:00:00` }],
   bare401: [401, {}, null],
 };
 
-async function registry() {
+/** The fake hub's HTTPS server on 127.0.0.1: answers REST[last path segment]; resolves to its port. */
+function restServer() {
   const server = https.createServer({ key, cert }, (request, response) => {
     const id = decodeURIComponent(request.url.split('?')[0].split('/').pop());
     const [status, headers, body] = REST[id] ?? [500, {}, null];
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     response.end(body === null ? '' : JSON.stringify(body));
   });
-  const port = await listen(server);
+  return listen(server);
+}
+
+async function registry() {
+  const port = await restServer();
   const hub = Registry.fromConnectionString(`HostName=localhost;SharedAccessKeyName=iothubowner;SharedAccessKey=${KEY}`);
   // The hub host of a connection string has no port for HTTP, so an agent dials the fake hub's port; it is the
   // same setOptions call the Registry constructor makes (with its own keep-alive agent), plus the test's CA.
@@ -176,6 +184,24 @@ test('azure-iothub Registry.get over HTTPS: bodies, headers and bare statuses', 
     assert.deepEqual(alternatives(finding), [401003]);
     assert.match(finding.basis, /service call/);
   });
+});
+
+test('azure-iothub DigitalTwinClient (@azure/ms-rest-js RestError): headers.get() and the raw body', async () => {
+  const port = await restServer();
+  const child = join(dirname(fileURLToPath(import.meta.url)), 'digital-twin-child.mjs');
+  const stdout = await new Promise((resolve, reject) => {
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), FAKE_HUB: `${LOCAL}:${port}`, TWIN_ID: 'offline-twin' };
+    execFile(process.execPath, [child], { env, timeout: 20000 }, (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)));
+  });
+  const seen = JSON.parse(stdout.trim().split('\n').pop());
+  assert.equal(seen.constructor, 'RestError', stdout);
+  assert.equal(seen.statusCode, 404);
+  assert.equal(seen.headerViaGet, 'DeviceNotOnline', 'the header is only reachable through get()');
+  assert.equal(seen.facts.error_code_header, 'DeviceNotOnline');
+  assert.equal(seen.facts.http_status, 404);
+  assert.equal(seen.finding.code, 404103, stdout);
+  assert.equal(seen.finding.tracking_id, TRACKING);
+  assert.equal(seen.finding.gateway, '2');
 });
 
 // ---------------------------------------------------------------------------------------------------------
