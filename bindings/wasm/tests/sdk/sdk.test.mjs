@@ -1,6 +1,7 @@
 // fromError on errors thrown by the real Azure IoT Node SDK packages (pinned in this folder's package.json and
 // package-lock.json, installed by `cargo xtask test wasm` with npm ci), provoked against fake servers on
-// 127.0.0.1: an HTTPS server answering IoT Hub error bodies and headers (azure-iothub Registry), an MQTT over TLS
+// 127.0.0.1: an HTTPS server answering IoT Hub error bodies and headers (azure-iothub Registry, and
+// DigitalTwinClient over @azure/ms-rest-js in a child process), an MQTT over TLS
 // server refusing CONNECT (azure-iot-device with azure-iot-device-mqtt), and an AMQP over TLS listener (rhea)
 // rejecting the CBS token or detaching links with IoT Hub conditions (azure-iot-device with
 // azure-iot-device-amqp). Nothing of the SDK is replaced: each test asserts what fromError reads off the object
