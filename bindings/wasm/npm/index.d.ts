@@ -90,7 +90,8 @@ export declare function parseErrorBody(body: string, httpStatus?: number | null)
  * null when nothing it carries names or implies one. The object is only read (see errorFacts); the core decides:
  * an explicit code in a body or header wins, else the most likely code from the class, HTTP status, AMQP
  * condition or CONNACK refusal, with `alternatives` and `basis`. A string is read as a message; null gives null.
- * Never throws for any value. `start`/`end` index the facts' text, not anything the caller holds.
+ * Never throws for any value once the module is initialized (before init(), an IotHubStateError).
+ * `start`/`end` index the facts' text, not anything the caller holds.
  */
 export declare function fromError(error: unknown): ScanFinding | null;
 /**

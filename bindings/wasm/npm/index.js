@@ -307,6 +307,7 @@ function bodyText(value) {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return str(value);
   try {
+    if (value instanceof ArrayBuffer) value = new Uint8Array(value);
     if (ArrayBuffer.isView(value)) {
       return str(new TextDecoder().decode(new Uint8Array(value.buffer, value.byteOffset, Math.min(value.byteLength, MAX_FACT))));
     }
@@ -414,7 +415,7 @@ export function errorFacts(error) {
  * The IoT Hub (or DPS) error that an error thrown by an Azure IoT SDK (or anything else caught) stands for, or
  * null when nothing it carries names or implies one. The package only reads the object (errorFacts); the core
  * decides, as scan does: an explicit code in a body or header wins, else the most likely code from the class,
- * status, AMQP condition or CONNACK refusal, with `alternatives`. A string is read as a message. Never throws.
+ * status, AMQP condition or CONNACK refusal, with `alternatives`. A string is read as a message. Never throws once initialized.
  */
 export function fromError(error) {
   ensureReady('fromError');

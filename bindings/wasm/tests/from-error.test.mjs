@@ -51,6 +51,8 @@ test('REST shape: status, iothub-errorcode header (object or get()), body as str
 
   const bytes = Object.assign(new Error('x'), { body: new TextEncoder().encode('{"errorCode":403002}') });
   assert.equal(errorFacts(bytes).body, '{"errorCode":403002}');
+  const buffer = Object.assign(new Error('x'), { body: new TextEncoder().encode('{"errorCode":403002}').buffer });
+  assert.equal(errorFacts(buffer).body, '{"errorCode":403002}');
 });
 
 test('AMQP shapes: condition, description and tracking id from prototype getters; twin errors with an object message', () => {
