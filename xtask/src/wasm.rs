@@ -270,8 +270,10 @@ fn pack(paths: &Paths, destination: &Path) -> Result<PathBuf, String> {
 }
 
 /// `cargo xtask test wasm`: builds and packs, installs the tarball into a fresh project as a user would, then
-/// runs the Node tests, a strict `tsc --noEmit` over a usage file, and the no-bundler browser tests (the package
-/// page and the shared hostile inputs of `testdata/hostile.tsv`).
+/// runs the Node tests (among them `tests/sdk`: `fromError` on errors of the real Azure IoT Node SDK packages,
+/// pinned by `tests/sdk/package-lock.json` and installed with `npm ci`, against fake hubs on 127.0.0.1), a strict
+/// `tsc --noEmit` over a usage file, and the no-bundler browser tests (the package page and the shared hostile
+/// inputs of `testdata/hostile.tsv`).
 pub fn test(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
@@ -282,6 +284,14 @@ pub fn test(root: &Path) -> Result<(), String> {
     let tarball = step_value("npm pack", || pack(&paths, &paths.work.join("dist")))?;
     let project = paths.work.join("consumer");
     step("install the tarball into a fresh project", || consumer_project(&paths, &project, &tarball))?;
+    step("the Azure IoT Node SDK packages of tests/sdk (npm ci, exact versions)", || {
+        let sdk = paths.tests.join("sdk");
+        npm_ci(&sdk)?;
+        // The copied tests reach the SDK packages installed beside their sources.
+        let link = project.join("tests/sdk/node_modules");
+        std::os::unix::fs::symlink(sdk.join("node_modules"), &link)
+            .map_err(|e| format!("{}: {e}", link.display()))
+    })?;
     step("node --test (package tests)", || {
         run(Command::new("node")
             .args(["--test", "--test-reporter=spec"])

@@ -3,7 +3,7 @@
 // `any` in either file and runs a strict tsc over a usage file.
 
 import type {
-  Classification, Entry, ErrorBody, ErrorDetail, ErrorKind, Report, Resolution, ScanFinding, SearchHit,
+  Classification, Entry, ErrorBody, ErrorDetail, ErrorFacts, ErrorKind, Report, Resolution, ScanFinding, SearchHit,
 } from './types.js';
 
 export type * from './types.js';
@@ -84,6 +84,22 @@ export declare function catalog(): Entry[];
 export declare function scan(text: string): ScanFinding[];
 /** Reads an IoT Hub error body in any shape. Throws IotHubError `not-an-error-body`. */
 export declare function parseErrorBody(body: string, httpStatus?: number | null): ErrorBody;
+
+/**
+ * The IoT Hub (or DPS) error that an error thrown by an Azure IoT SDK (or anything else caught) stands for, or
+ * null when nothing it carries names or implies one. The object is only read (see errorFacts); the core decides:
+ * an explicit code in a body or header wins, else the most likely code from the class, HTTP status, AMQP
+ * condition or CONNACK refusal, with `alternatives` and `basis`. A string is read as a message; null gives null.
+ * Never throws for any value once the module is initialized (before init(), an IotHubStateError).
+ * `start`/`end` index the facts' text, not anything the caller holds.
+ */
+export declare function fromError(error: unknown): ScanFinding | null;
+/**
+ * The facts fromError reads off an error object, property by property along its causes (`cause`,
+ * `transportError`, `innerError`, `amqpError`): class names and messages, HTTP status, `iothub-errorcode`
+ * header, body, AMQP condition and description, CONNACK return code, tracking id, stack frames. Never throws.
+ */
+export declare function errorFacts(error: unknown): ErrorFacts;
 
 /** Streaming fleet diagnosis over log exports of any shape, fed chunk by chunk. */
 export declare class Diagnoser {

@@ -15,6 +15,7 @@ import initWasm, {
   classify as rawClassify,
   scan as rawScan,
   parse_error_body,
+  resolve_error,
   Diagnoser as RawDiagnoser,
 } from './iothub_errors_wasm.js';
 import { ERROR_KINDS } from './names.js';
@@ -267,6 +268,167 @@ export function parseErrorBody(body, httpStatus) {
     }
   }
   return core(parse_error_body, body, httpStatus ?? undefined);
+}
+
+// fromError: the facts an SDK error object carries, read property by property (never serialized whole: errors
+// with a `response` are circular, rhea's AMQP errors keep `condition`/`description`/`info` in prototype getters,
+// `message` is not enumerable), matched by name (never instanceof: azure-iothub bundles its own error classes).
+// Nothing here decides anything: the core reads the facts (iothub_errors::resolve_error).
+
+/** Deepest cause followed, most links kept, most stack frames kept, longest string kept (code units). */
+const MAX_DEPTH = 8;
+const MAX_LINKS = 16;
+const MAX_FRAMES = 32;
+const MAX_FACT = 16384;
+/** Properties that hold the error a wrapper was made from, in the order they are followed. */
+const CAUSES = ['cause', 'transportError', 'innerError', 'amqpError'];
+
+/** `object[key]`, or undefined when it is not an object or reading throws (getters, revoked Proxies). */
+function prop(object, key) {
+  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
+  try {
+    return Reflect.get(object, key);
+  } catch {
+    return undefined;
+  }
+}
+
+function clip(text) {
+  return text.length > MAX_FACT ? text.slice(0, MAX_FACT) : text;
+}
+
+/** A non-empty string, clipped; anything else undefined. */
+function str(value) {
+  return typeof value === 'string' && value !== '' ? clip(value) : undefined;
+}
+
+/** A body as text: a string, bytes (UTF-8) or an object (JSON of that value only). */
+function bodyText(value) {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return str(value);
+  try {
+    if (value instanceof ArrayBuffer) value = new Uint8Array(value);
+    if (ArrayBuffer.isView(value)) {
+      return str(new TextDecoder().decode(new Uint8Array(value.buffer, value.byteOffset, Math.min(value.byteLength, MAX_FACT))));
+    }
+    return typeof value === 'object' ? str(JSON.stringify(value)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A whole number within [min, max], else undefined. */
+function int(value, min, max) {
+  return Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+/** The error's class name: its `name`, or its constructor's when that says more than `Error`. */
+function className(error) {
+  const name = str(prop(error, 'name'));
+  if (name !== undefined && name !== 'Error') return name;
+  const ctor = str(prop(prop(error, 'constructor'), 'name'));
+  return ctor === undefined || ctor === 'Object' || ctor === 'Function' ? name : ctor;
+}
+
+/**
+ * The facts an error object (or anything thrown) carries, as `iothub_errors::ErrorFacts`: its chain of causes,
+ * HTTP status, `iothub-errorcode` header, body, AMQP condition, CONNACK return code, tracking id and stack
+ * frames. Never throws; null and undefined give empty facts.
+ */
+export function errorFacts(error) {
+  const facts = {};
+  const set = (key, value) => {
+    if (value !== undefined && facts[key] === undefined) facts[key] = value;
+  };
+  if (error === null || error === undefined) return facts;
+  if (typeof error !== 'object' && typeof error !== 'function') {
+    let message;
+    try {
+      message = str(String(error));
+    } catch {
+      message = undefined;
+    }
+    if (message !== undefined) facts.chain = [{ message }];
+    return facts;
+  }
+  const chain = [];
+  const frames = [];
+  const seen = new Set();
+  const visit = (object, depth, via) => {
+    if (object === null || typeof object !== 'object' || depth > MAX_DEPTH || seen.has(object)) return;
+    seen.add(object);
+    const name = className(object);
+    const message = prop(object, 'message');
+    if (message !== null && typeof message === 'object') {
+      // AMQP twin errors: `message` is the hub's parsed error body ({errorCode, trackingId, message}).
+      set('body', bodyText(message));
+      set('tracking_id', str(prop(message, 'trackingId')));
+    }
+    const text = typeof message === 'string' ? str(message) : str(prop(message, 'message'));
+    // A link per error: an object with a message, or a name of its own (not data such as rhea's AMQP errors).
+    if ((text !== undefined || str(prop(object, 'name')) !== undefined) && chain.length < MAX_LINKS) {
+      const link = {};
+      if (name !== undefined) link.name = name;
+      if (text !== undefined) link.message = text;
+      chain.push(link);
+    }
+    const response = prop(object, 'response');
+    set('http_status', int(prop(response, 'statusCode'), 100, 599) ?? int(prop(object, 'statusCode'), 100, 599));
+    const headers = prop(response, 'headers');
+    const getHeader = prop(headers, 'get');
+    let header;
+    if (typeof getHeader === 'function') {
+      try {
+        header = Reflect.apply(getHeader, headers, ['iothub-errorcode']);
+      } catch {
+        header = undefined;
+      }
+    }
+    set('error_code_header', str(header) ?? str(prop(headers, 'iothub-errorcode')));
+    set('body', bodyText(prop(object, 'responseBody')) ?? bodyText(prop(response, 'body')) ?? bodyText(prop(response, 'bodyAsText')) ?? bodyText(prop(object, 'body')));
+    // rhea's AMQP errors (condition, description, info) and, for twin, the AMQP response message.
+    set('amqp_condition', str(prop(object, 'condition')));
+    set('amqp_description', str(prop(object, 'description')));
+    set('tracking_id', str(prop(prop(object, 'info'), 'com.microsoft:tracking-id')));
+    set('http_status', int(prop(prop(object, 'message_annotations'), 'status'), 100, 599));
+    set('body', bodyText(prop(prop(object, 'body'), 'content')));
+    // mqtt.js errors carry the refused CONNACK's return code.
+    if (via === 'transportError') set('connack_code', int(prop(object, 'code'), 1, 5));
+    const stack = prop(object, 'stack');
+    if (typeof stack === 'string') {
+      for (const line of stack.slice(0, 8 * MAX_FACT).split('\n')) {
+        const frame = line.trim();
+        if (frames.length < MAX_FRAMES && frame.startsWith('at ') && !frames.includes(frame.slice(3))) {
+          frames.push(clip(frame.slice(3)));
+        }
+      }
+    }
+    for (const key of CAUSES) visit(prop(object, key), depth + 1, key);
+  };
+  visit(error, 0, null);
+  if (chain.length > 0) facts.chain = chain;
+  if (frames.length > 0) facts.frames = frames;
+  return facts;
+}
+
+/**
+ * The IoT Hub (or DPS) error that an error thrown by an Azure IoT SDK (or anything else caught) stands for, or
+ * null when nothing it carries names or implies one. The package only reads the object (errorFacts); the core
+ * decides, as scan does: an explicit code in a body or header wins, else the most likely code from the class,
+ * status, AMQP condition or CONNACK refusal, with `alternatives`. A string is read as a message. Never throws once initialized.
+ */
+export function fromError(error) {
+  ensureReady('fromError');
+  const f = errorFacts(error);
+  if (Object.keys(f).length === 0) return null;
+  const chain = f.chain ?? [];
+  const strings = [f.error_code_header, f.body, f.amqp_condition, f.amqp_description, f.tracking_id]
+    .concat(chain.flatMap((link) => [link.name, link.message]), f.frames ?? [])
+    .map((text) => (text ?? '').replaceAll('\0', ' '))
+    .join('\0');
+  const finding = core(resolve_error, strings, chain.length, f.http_status, f.connack_code);
+  if (finding !== null) finding.confidence = Number(finding.confidence.toPrecision(6));
+  return finding;
 }
 
 /**

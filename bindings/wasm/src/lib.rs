@@ -10,7 +10,9 @@
 //! no indexing, unwrapping or arithmetic that could.
 
 use iothub_errors::diagnose::Diagnoser as CoreDiagnoser;
-use iothub_errors::{Classification, Entry, Error, MatchKind, StringIndexes, StringUnit};
+use iothub_errors::{
+    Classification, Entry, Error, ErrorFacts, ErrorLink, MatchKind, StringIndexes, StringUnit,
+};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -107,6 +109,47 @@ pub fn scan(text: &str) -> Result<JsValue, JsValue> {
         finding.end = indexes.index_of(finding.end);
     }
     to_js(&findings)
+}
+
+/// The finding an SDK error object stands for, from the facts the wrapper read off it, or `null`. The facts
+/// cross as one string of NUL-separated parts (empty for an absent one, NULs inside a part replaced by the
+/// wrapper): the `iothub-errorcode` header, the body, the AMQP condition, the AMQP description, the tracking id,
+/// then `links` pairs of a name and a message (the chain, outermost first), then the stack frames; and the two
+/// numbers. Not as one object deserialized by serde: serde's type errors format strings with `Debug`, which
+/// would bring the str-slicing panic formatting that `cargo xtask build wasm` keeps out of the module, and one
+/// string costs the least glue within the package's size budget. `start`/`end` index (in UTF-16 code units) the
+/// facts' text as the core writes it.
+#[wasm_bindgen]
+pub fn resolve_error(
+    facts: &str,
+    links: u32,
+    http_status: Option<u16>,
+    connack_code: Option<u8>,
+) -> Result<JsValue, JsValue> {
+    let mut parts = facts.split('\0').map(|part| (!part.is_empty()).then(|| part.to_owned()));
+    let mut next = || parts.next().flatten();
+    let mut facts = ErrorFacts {
+        error_code_header: next(),
+        body: next(),
+        amqp_condition: next(),
+        amqp_description: next(),
+        tracking_id: next(),
+        http_status,
+        connack_code,
+        ..ErrorFacts::default()
+    };
+    for _ in 0..links {
+        facts.chain.push(ErrorLink { name: next(), message: next() });
+    }
+    facts.frames = parts.flatten().collect();
+    let Some(mut finding) = iothub_errors::resolve_error(&facts) else {
+        return Ok(JsValue::NULL);
+    };
+    let text = facts.text();
+    let mut indexes = StringIndexes::new(&text, StringUnit::Utf16);
+    finding.start = indexes.index_of(finding.start);
+    finding.end = indexes.index_of(finding.end);
+    to_js(&finding)
 }
 
 /// Reads an IoT Hub error body; `http_status` is the response's status when known.

@@ -10,7 +10,7 @@ test('importing in Node initializes the module', () => {
   assert.equal(isInitialized(), true);
   assert.deepEqual(Object.keys(pkg).sort(), [
     'Diagnoser', 'IotHubError', 'IotHubRangeError', 'IotHubStateError', 'IotHubTypeError', 'MAX_QUERY_BYTES',
-    'MAX_TEXT_LENGTH', 'byName', 'catalog', 'classify', 'init', 'initSync', 'isInitialized', 'lookup',
+    'MAX_TEXT_LENGTH', 'byName', 'catalog', 'classify', 'errorFacts', 'fromError', 'init', 'initSync', 'isInitialized', 'lookup',
     'parseErrorBody', 'resolve', 'scan', 'search',
   ]);
 });

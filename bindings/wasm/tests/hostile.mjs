@@ -104,6 +104,13 @@ export function checkText(api, name, text) {
       }
     }
   }
+  // fromError never throws, not even the package's own errors.
+  try {
+    const finding = api.fromError(text);
+    if (finding !== null && typeof finding.confidence !== 'number') problems.push(`${name}: fromError returned ${typeof finding}`);
+  } catch (error) {
+    problems.push(`${name}: fromError threw ${describeError(error)}`);
+  }
   call('parseErrorBody', () => api.parseErrorBody(text));
   call('parseErrorBody with status 400', () => api.parseErrorBody(text, 400));
 

@@ -64,6 +64,9 @@ for (const { name, generator } of valueRows) {
       }
       diagnoser.free();
 
+      // fromError takes anything: never a throw.
+      assert.doesNotThrow(() => api.fromError(value), `fromError ${what}`);
+
       // Where a code is expected (lookup, classify; parseErrorBody's optional httpStatus).
       for (const fn of [lookup, classify]) {
         if (generator === 'int') {

@@ -15,7 +15,7 @@ const { types } = JSON.parse(readFileSync(join(TESTDATA, '../bindings/wasm/npm/t
 /** What each function returns, as a type reference of the manifest. */
 const RETURNS = {
   lookup: 'Entry', byName: 'Entry', resolve: 'Resolution', search: 'SearchHit[]', classify: 'Classification',
-  catalog: 'Entry[]', scan: 'ScanFinding[]', parseErrorBody: 'ErrorBody', finish: 'Report',
+  catalog: 'Entry[]', scan: 'ScanFinding[]', parseErrorBody: 'ErrorBody', finish: 'Report', errorFacts: 'ErrorFacts',
 };
 
 /**
@@ -145,6 +145,15 @@ test('every returned object has exactly the declared members, and every member i
   sample('parseErrorBody(with info)', RETURNS.parseErrorBody, () => api.parseErrorBody(withInfo), problems);
   const unreadable = new TextEncoder().encode('{"records":[]}\nnot a record\n');
   sample('report of an unreadable line', RETURNS.finish, () => diagnose(unreadable), problems);
+  // fromError and the facts it reads: an error object that carries every kind of fact, and one without any.
+  const response = { statusCode: 404, headers: { 'iothub-errorcode': 'DeviceNotFound' } };
+  const transportError = Object.assign(new Error('Connection refused: Not authorized'), { code: 5 });
+  const amqpError = { condition: 'amqp:not-found', description: 'gone', info: { 'com.microsoft:tracking-id': 'ab12-G:3-TimeStamp:05/01/2024 10:00:00' } };
+  const everything = Object.assign(new Error('Not found'), { name: 'DeviceNotFoundError', response, responseBody: '{"errorCode":404001}', transportError, amqpError });
+  sample('errorFacts(every fact)', RETURNS.errorFacts, () => api.errorFacts(everything), problems);
+  sample('errorFacts(null)', RETURNS.errorFacts, () => api.errorFacts(null), problems);
+  sample('fromError(every fact)', 'ScanFinding', () => api.fromError(everything), problems);
+  assert.equal(api.fromError(null), null);
   const logs = readdirSync(join(TESTDATA, 'logs')).filter((file) => file !== 'EXPECTED.md');
   assert.ok(logs.length >= 5, `only ${logs.length} sample logs`);
   for (const file of logs) {

@@ -1,10 +1,10 @@
 // Compiled by `tsc --strict --noEmit` in the consumer project: the package's types, as a user meets them.
 import {
-  lookup, byName, resolve, search, classify, catalog, scan, parseErrorBody, init, Diagnoser,
+  lookup, byName, resolve, search, classify, catalog, scan, parseErrorBody, fromError, errorFacts, init, Diagnoser,
   IotHubError, IotHubRangeError, IotHubTypeError, IotHubStateError,
   type Entry, type Classification, type Resolution, type SearchHit, type ScanFinding, type ErrorBody, type Report,
   type RetryAdvice, type FindingKind, type ErrorKind, type PackageErrorKind, type Severity, type Sdk, type Format,
-  type ErrorDetail,
+  type ErrorDetail, type ErrorFacts,
 } from 'iothub-errors';
 
 await init();
@@ -46,6 +46,18 @@ for (const finding of findings) {
   if (finding.service === 'Dps') void finding.message;
 }
 const body: ErrorBody = parseErrorBody('{"errorCode":404103}', 404);
+try {
+  throw new Error('ErrorCode:DeviceNotFound;gone');
+} catch (error) {
+  const found: ScanFinding | null = fromError(error);
+  const likely: number | null | undefined = found?.code;
+  const others: number[] | undefined = found?.alternatives.map((a) => a.code);
+  const facts: ErrorFacts = errorFacts(error);
+  const status: number | null | undefined = facts.http_status;
+  // @ts-expect-error fromError may give null
+  const sure: ScanFinding = fromError('x');
+  void [likely, others, status, sure];
+}
 parseErrorBody('{"errorCode":404103}');
 
 const diagnoser = new Diagnoser();
