@@ -414,7 +414,8 @@ def test_device_connect_refused_by_connack(
     found = ie.from_exception(error)
     assert found is not None, facts
     assert found.code == code, (found, facts)
-    assert found.confidence < 0.85 and found.alternatives, found  # inferred from a CONNACK refusal, not written
+    assert found.confidence < 0.85 and found.alternatives, found  # inferred, not written
+    assert "CONNACK" in found.basis, found  # from paho's text in the cause ("Connection Refused: not authorised.")
 
 
 def test_device_twin_error_status(broker: Broker, certificate: tuple[Path, Path]) -> None:
@@ -536,3 +537,27 @@ def test_resolve_error_takes_the_dataclass_or_a_dict_and_rejects_the_rest() -> N
         ie.resolve_error({"connack_code": 300})
     with pytest.raises(ValueError):
         ie.resolve_error({"connack_code": -1})
+
+
+# --- plain HTTP clients against the same fake hub ----------------------------------------------------------------
+
+
+def test_urllib_http_error_gives_status_and_header(hub: str, certificate: tuple[Path, Path]) -> None:
+    import urllib.error
+    import urllib.request
+
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    error = raised(lambda: urllib.request.urlopen(f"https://{hub}/devices/header-only", context=context, timeout=10))
+    assert isinstance(error, urllib.error.HTTPError)
+    facts = error_facts(error)
+    assert (facts.http_status, facts.error_code_header, facts.body) == (412, "PreconditionFailed", None)
+    found = ie.from_exception(error)
+    assert found is not None and found.code == 412001
+
+
+def test_requests_http_error_gives_the_body(hub: str, certificate: tuple[Path, Path]) -> None:
+    requests = pytest.importorskip("requests")
+    response = requests.get(f"https://{hub}/devices/offline", verify=str(certificate[0]), timeout=10)
+    error = raised(response.raise_for_status)
+    found = ie.from_exception(error)
+    assert found is not None and found.code == 404103 and found.tracking_id == "aa761f96e9174d0e849c96a8b2e10a8c"
