@@ -249,9 +249,10 @@ def resolve_error(facts: Union[ErrorFacts, dict[str, Any]]) -> Optional[ScanFind
     wrote the facts as. Anything else raises `TypeError`; a dict that does not fit raises `TypeError` (a value of
     the wrong type) or `ValueError` (an unknown key, a number out of range). `from_exception` reads the facts for you.
     """
+    from iothub_errors._exceptions import utf8_facts
     from iothub_errors._types import ScanFinding
 
-    value = _native.resolve_error(facts)
+    value = _native.resolve_error(utf8_facts(facts))
     return None if value is None else ScanFinding._from_json(value)
 
 

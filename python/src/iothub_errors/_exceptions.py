@@ -211,6 +211,28 @@ def _read_amqp(error: Any, facts: dict[str, Any]) -> None:
                 break
 
 
+def utf8_facts(facts: Any) -> Any:
+    """`facts` (an `ErrorFacts`, as its dict, or a dict) with every string one UTF-8 can hold: lone surrogates become
+    `?`, as in every other text the package takes. Anything else is returned as it is, for the core to judge."""
+    if isinstance(facts, ErrorFacts):
+        facts = facts.to_dict()
+    return _utf8(facts) if isinstance(facts, dict) else facts
+
+
+def _utf8(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+        return value
+    if isinstance(value, dict):
+        return {key: _utf8(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_utf8(item) for item in value]
+    return value
+
+
 def from_exception(error: Any) -> Optional[ScanFinding]:
     """The IoT Hub (or DPS) error an exception stands for, or `None`.
 
