@@ -1,7 +1,7 @@
 """`from_exception` on errors the real Azure IoT Python SDKs raise against local fake servers.
 
 `azure-iot-hub` (service: IoTHubRegistryManager over HTTPS) and `azure-iot-device` (device: IoTHubDeviceClient
-over MQTT on TLS) are the released packages, unpatched; only the servers are fakes, on 127.0.0.1: an HTTPS server
+over MQTT on TLS, and its file upload over HTTPS) are the released packages, unpatched; only the servers are fakes, on 127.0.0.1: an HTTPS server
 answering IoT Hub's error bodies and `iothub-errorcode` header, and a minimal MQTT 3.1.1 broker that refuses
 CONNECT with a CONNACK return code or answers a twin request with an error status. The certificate is self-signed,
 made by `openssl` for this run. Then from_exception's answer, computed by the core from what the exception carries,
@@ -120,6 +120,12 @@ HUB_ANSWERS: dict[str, tuple[int, dict[str, str], bytes]] = {
         ).encode(),
     ),
     "header-only": (412, {"iothub-errorcode": "PreconditionFailed"}, b""),
+    # POST /devices/<id>/files: the device SDK's file upload (a device identity deleted meanwhile).
+    "files": (
+        404,
+        {"iothub-errorcode": "DeviceNotFound"},
+        b'{"Message":"ErrorCode:DeviceNotFound;Device thermostat-7 not registered","ExceptionMessage":""}',
+    ),
     "bare-401": (401, {}, b""),
 }
 
@@ -135,6 +141,11 @@ class HubHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.do_GET()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -426,6 +437,28 @@ def test_device_twin_error_status(broker: Broker, certificate: tuple[Path, Path]
     found = ie.from_exception(error)
     assert found is not None, facts
     assert found.code == 404001, (found, facts)
+
+
+def test_device_http_file_upload_error_loses_the_code(hub: str, certificate: tuple[Path, Path]) -> None:
+    device_sdk = pytest.importorskip("azure.iot.device")
+    client = device_sdk.IoTHubDeviceClient.create_from_connection_string(
+        f"HostName={hub};DeviceId=thermostat-7;SharedAccessKey={KEY}",
+        server_verification_cert=certificate[0].read_text(),
+        connection_retry=False,
+    )
+    try:
+        error = raised(lambda: client.get_storage_info_for_blob("reading.json"))
+    finally:
+        client.shutdown()
+    facts = error_facts(error)
+    assert [link.name for link in facts.chain or ()] == [
+        "azure.iot.device.exceptions.ClientError",  # "Unexpected failure"
+        "azure.iot.device.exceptions.ServiceError",  # "HTTP operation returned: 404 Error('Not found')"
+    ]
+    assert facts.body is None and facts.error_code_header is None  # the SDK keeps only the status, in its text
+    found = ie.from_exception(error)
+    assert found is not None and found.code == 404001, (found, facts)
+    assert found.confidence < 0.85 and found.alternatives, found
 
 
 # --- uamqp's error classes (built, not raised through the SDK: no AMQP server here) ----------------------------
