@@ -594,3 +594,16 @@ def test_requests_http_error_gives_the_body(hub: str, certificate: tuple[Path, P
     error = raised(response.raise_for_status)
     found = ie.from_exception(error)
     assert found is not None and found.code == 404103 and found.tracking_id == "aa761f96e9174d0e849c96a8b2e10a8c"
+
+
+def test_azure_core_http_response_error_gives_the_body(hub: str, certificate: tuple[Path, Path]) -> None:
+    exceptions = pytest.importorskip("azure.core.exceptions")
+    transport_module = pytest.importorskip("azure.core.pipeline.transport")
+    transport = transport_module.RequestsTransport(connection_verify=str(certificate[0]), connection_timeout=10)
+    with transport:
+        response = transport.send(transport_module.HttpRequest("GET", f"https://{hub}/devices/ghost"))
+        error = exceptions.HttpResponseError(response=response)
+    facts = error_facts(error)
+    assert facts.http_status == 404 and facts.body is not None and facts.body.startswith('{"Message"')
+    found = ie.from_exception(error)
+    assert found is not None and found.code == 404001 and found.gateway == "3"

@@ -154,7 +154,7 @@ def error_facts(error: Any) -> Optional[ErrorFacts]:
 
 
 def _read_response(error: Any, facts: dict[str, Any]) -> None:
-    """An HTTP response's status, `iothub-errorcode` header and body (`requests`, msrest), or urllib's
+    """An HTTP response's status, `iothub-errorcode` header and body (`requests`, msrest, azure-core), or urllib's
     `HTTPError` status and header (its body is a stream: reading it would take it from the caller). The first
     error of the chain that has one gives each."""
     response = _get(error, "response")
@@ -168,7 +168,13 @@ def _read_response(error: Any, facts: dict[str, Any]) -> None:
             if header is not None:
                 facts["error_code_header"] = header
         if "body" not in facts:
-            body = _text(_get(response, "text"))
+            text = _get(response, "text")
+            if callable(text):  # azure-core's HttpResponse.text() (requests' text is a property)
+                try:
+                    text = text()
+                except Exception:
+                    text = None
+            body = _text(text)
             if body is None:
                 content = _get(response, "content")
                 body = _text(content) if isinstance(content, (bytes, bytearray)) else None
