@@ -466,7 +466,7 @@ def test_device_http_file_upload_error_loses_the_code(hub: str, certificate: tup
 
 def test_uamqp_link_detach_and_token_failure() -> None:
     errors = pytest.importorskip("uamqp.errors", reason="uamqp does not install on this Python")
-    constants = pytest.importorskip("uamqp.constants")
+    constants = pytest.importorskip("uamqp.constants", reason="uamqp does not install on this Python")
     detach = errors.LinkDetach(
         b"com.microsoft:device-container-throttled",
         description=b"too many requests",
