@@ -122,7 +122,21 @@ TEXT_CALLS: dict[str, Callable[[str], Any]] = {
     # `diagnose` would take a short str for a path (FileNotFoundError); `diagnose_text` never does.
     "diagnose_text": ie.diagnose_text,
     "Diagnoser": call_diagnoser,
+    "resolve_error": lambda text: ie.resolve_error({"chain": [{"name": text, "message": text}], "body": text}),
+    "from_exception": ie.from_exception,
+    "from_exception-chain": lambda text: ie.from_exception(chained(text)),
 }
+
+
+def chained(text: str) -> BaseException:
+    """An exception with `text` as its message, raised from another with `text` as its message."""
+    try:
+        try:
+            raise ValueError(text)
+        except ValueError as inner:
+            raise RuntimeError(text) from inner
+    except RuntimeError as outer:
+        return outer
 
 
 @pytest.mark.parametrize("call", TEXT_CALLS, ids=str)
@@ -132,6 +146,7 @@ def test_hostile_text_gets_a_result_or_a_typed_error(row: Row, call: str) -> Non
     try:
         result = TEXT_CALLS[call](text)
     except ie.IotHubErrorsError:
+        assert not call.startswith("from_exception"), "from_exception never raises"
         return  # the package's own error (any other exception fails the test)
     if call == "scan":
         for finding in result:
@@ -157,6 +172,7 @@ STRING_CALLS: dict[str, Callable[[Any], Any]] = {
     "diagnose_text": ie.diagnose_text,
     "diagnose": ie.diagnose,
     "Diagnoser.push": lambda value: ie.Diagnoser().push(value),
+    "resolve_error": ie.resolve_error,
 }
 
 #: Combinations the API documents as valid, so they need not raise TypeError.
@@ -168,6 +184,8 @@ ACCEPTED = {
     ("diagnose", "bytes"),
     ("diagnose", "list"),
     ("diagnose", "dict"),
+    # resolve_error takes the facts as a dict: {} is facts without any (no finding).
+    ("resolve_error", "dict"),
 }
 
 #: The values that are not codes at all (an int is a code, possibly an invalid one: InvalidInputError).

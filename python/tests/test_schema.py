@@ -44,7 +44,7 @@ def test_every_schema_type_is_generated_with_the_schemas_fields(name: str) -> No
         properties = {key for variant in variants for key in variant["properties"]}
         required = {definition["x-tag"]}
     else:
-        properties, required = set(definition["properties"]), set(definition["required"])
+        properties, required = set(definition["properties"]), set(definition.get("required", []))
     assert json_names(cls) == properties, f"{name}: run `cargo xtask codegen`"
     assert required_names(cls) == required, name
 
@@ -59,6 +59,8 @@ def every_json_value() -> list[tuple[type, Any]]:
     values.append((ie.Resolution, resolution))
     text = (LOGS / "throttling.jsonl").read_text(encoding="utf-8")
     values += [(ie.ScanFinding, finding) for finding in _native.scan(text + 'deviceId "d1" {"errorCode":404103}')]
+    connack = {"chain": [{"name": "UnauthorizedError", "message": "Connection refused"}], "connack_code": 5}
+    values.append((ie.ScanFinding, _native.resolve_error(connack)))  # with alternatives
     values.append((ie.ErrorBody, _native.parse_error_body('{"errorCode":404103,"trackingId":"t","message":"m"}', 404)))
     for path in sorted(LOGS.iterdir()):
         if path.suffix in (".json", ".jsonl", ".csv"):
@@ -90,7 +92,28 @@ def test_the_core_json_round_trips_through_the_generated_types() -> None:
             assert set(record.to_dict()) <= json_names(type(record))
             assert set(record.to_dict()) >= required_names(type(record))
     objects = {name for name, definition in SCHEMA.items() if "properties" in definition or "x-tag" in definition}
-    assert objects - seen == {"Error", "Family", "SearchHit"}, "every result type is checked (Error is an exception)"
+    # Error is an exception; ErrorFacts and ErrorLink are inputs (test_error_facts_cross_to_the_core checks them).
+    assert objects - seen == {"Error", "Family", "SearchHit", "ErrorFacts", "ErrorLink"}, "every result type is checked"
+
+
+def test_error_facts_cross_to_the_core() -> None:
+    """Every field of the generated ErrorFacts and ErrorLink is a field of the core's type: the core refuses unknown
+    keys, so a name that drifted raises here."""
+    facts = ie.ErrorFacts(
+        chain=(ie.ErrorLink(name="msrest.exceptions.HttpOperationError", message="Operation returned"),),
+        http_status=404,
+        error_code_header="DeviceNotFound",
+        body='{"Message":"ErrorCode:DeviceNotFound;d1"}',
+        amqp_condition="amqp:not-found",
+        amqp_description="not found",
+        connack_code=5,
+        tracking_id="t1",
+        frames=("azure.iot.hub.iothub_registry_manager",),
+    )
+    assert set(facts.to_dict()) == json_names(ie.ErrorFacts) == set(SCHEMA["ErrorFacts"]["properties"])
+    assert ie.ErrorFacts._from_json(facts.to_dict()) == facts
+    found = _native.resolve_error(facts)
+    assert found is not None and found == _native.resolve_error(facts.to_dict()) and found["code"] == 404001
 
 
 def test_fields_are_typed_values_not_json() -> None:

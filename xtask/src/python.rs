@@ -12,9 +12,18 @@ use crate::tools::{cargo, ensure_apt, output, run, step};
 
 /// maturin versions known to build this package (toolchain.md: 1.16).
 const MATURIN: &str = "maturin>=1.16,<2";
-/// What the test venv needs from PyPI besides the wheel: the runner, the stub checker, and pandas for the
-/// DataFrame tests (the extra `iothub-errors[pandas]`, `pandas>=2.2`: this installs the newest, 3.x).
-const TEST_PACKAGES: [&str; 3] = ["pytest>=8", "mypy>=1.10", "pandas>=2.2"];
+/// What the test venv needs from PyPI besides the wheel: the runner, the stub checker, pandas for the
+/// DataFrame tests (the extra `iothub-errors[pandas]`, `pandas>=2.2`: this installs the newest, 3.x), and the
+/// Azure IoT SDKs whose real exceptions `test_from_exception.py` provokes against local fake servers, pinned
+/// exactly (`azure-iot-hub` 2.7.0 imports `six` without declaring it, so `six` is pinned beside it).
+const TEST_PACKAGES: [&str; 6] = [
+    "pytest>=8",
+    "mypy>=1.10",
+    "pandas>=2.2",
+    "azure-iot-hub==2.7.0",
+    "azure-iot-device==2.14.0",
+    "six==1.17.0",
+];
 /// The other pandas major version the DataFrame tests run with (`test_pandas.py` again, ≈15 s).
 const PANDAS_2: &str = "pandas>=2.2,<3";
 /// What executes the example notebook (`jupyter nbconvert --execute --to html`), pinned, and matplotlib for its

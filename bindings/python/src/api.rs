@@ -2,8 +2,9 @@
 //! cross once, as the list `catalog()`, and every other function names an entry by its index in that list, so
 //! that the package shares one `Entry` object per entry.
 
-use iothub_errors::{Entry, RetryAdvice, RetryKind, ScanFinding, StringIndexes, StringUnit};
+use iothub_errors::{Entry, ErrorFacts, RetryAdvice, RetryKind, ScanFinding, StringIndexes, StringUnit};
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde::Serialize;
@@ -220,6 +221,49 @@ fn parse_error_body<'py>(
     })
 }
 
+/// The `ScanFinding` an SDK error object stands for, from the facts read off it (`ErrorFacts`: the dataclass of
+/// `_types.py`, or a dict in its JSON shape), or `None`. `start` and `end` index `ErrorFacts::text()`, the text
+/// the core scanned. Anything but a dict or an object with `to_dict()` raises `TypeError`; a dict that does not
+/// fit the type (a wrong type of value: `TypeError`; an unknown key, a number out of range: `ValueError`).
+#[pyfunction]
+fn resolve_error<'py>(py: Python<'py>, facts: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    guarded(py, || {
+        let facts = error_facts(py, facts)?;
+        let (text, finding) = py.detach(|| (facts.text(), iothub_errors::resolve_error(&facts)));
+        match finding {
+            Some(finding) => Ok(findings_of(py, &text, vec![finding])?.get_item(0)?),
+            None => Ok(py.None().into_bound(py)),
+        }
+    })
+}
+
+/// The core's `ErrorFacts` from a dict, or from an object with `to_dict()` (the generated dataclass).
+fn error_facts(py: Python<'_>, facts: &Bound<'_, PyAny>) -> PyResult<ErrorFacts> {
+    let dict = if facts.is_instance_of::<PyDict>() {
+        facts.clone()
+    } else if !facts.is_instance_of::<PyString>() && facts.hasattr(intern!(py, "to_dict"))? {
+        let dict = facts.call_method0(intern!(py, "to_dict"))?;
+        if !dict.is_instance_of::<PyDict>() {
+            return Err(PyTypeError::new_err("facts.to_dict() must return a dict"));
+        }
+        dict
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "facts must be an ErrorFacts or a dict, not {}",
+            crate::errors::type_name(facts)
+        )));
+    };
+    pythonize::depythonize::<ErrorFacts>(&dict).map_err(|failure| {
+        let failure = PyErr::from(failure);
+        let message = format!("facts: {}", failure.value(py));
+        if failure.is_instance_of::<PyTypeError>(py) {
+            PyTypeError::new_err(message)
+        } else {
+            PyValueError::new_err(message)
+        }
+    })
+}
+
 /// Registers the functions on the module.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(catalog, module)?)?;
@@ -232,5 +276,6 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(describe_retry, module)?)?;
     module.add_function(wrap_pyfunction!(scan, module)?)?;
     module.add_function(wrap_pyfunction!(scan_many, module)?)?;
-    module.add_function(wrap_pyfunction!(parse_error_body, module)?)
+    module.add_function(wrap_pyfunction!(parse_error_body, module)?)?;
+    module.add_function(wrap_pyfunction!(resolve_error, module)?)
 }

@@ -12,6 +12,10 @@ Quick tour::
     ie.lookup(401003)                 # Entry: IotHubUnauthorized, with causes, fixes, retry advice
     ie.resolve("aka.ms/iothub404102") # Resolution: DeviceNotOnline 404103 (alias code)
     ie.classify(429999)               # Classification of an unlisted code, by class and family
+    try:
+        registry_manager.get_device("thermostat-7")
+    except Exception as e:
+        ie.from_exception(e)          # ScanFinding: DeviceNotFound 404001, from the SDK's exception
     ie.scan(open("app.log").read())   # ScanFinding for every IoT Hub error in a text
     report = ie.diagnose("PT1H.json") # Report: fleet patterns in an IoT Hub log export
 """
@@ -47,7 +51,9 @@ if TYPE_CHECKING:
         EntryLink,
         ErrorBody,
         ErrorClass,
+        ErrorFacts,
         ErrorKind,
+        ErrorLink,
         Evidence,
         Family,
         FindingKind,
@@ -82,7 +88,7 @@ if TYPE_CHECKING:
 _TYPE_NAMES = frozenset(
     (
         "Actor", "Classification", "CodeCount", "Count", "Details", "Entry", "EntryLink", "ErrorBody", "ErrorClass",
-        "ErrorKind", "Evidence", "Family", "FindingKind", "FleetFinding", "Format", "MatchKind", "Offender",
+        "ErrorFacts", "ErrorKind", "ErrorLink", "Evidence", "Family", "FindingKind", "FleetFinding", "Format", "MatchKind", "Offender",
         "RecordRef", "Report", "Resolution", "RetryAdvice", "RetryKind", "ScanFinding", "Sdk", "SdkView", "SearchHit",
         "Service", "Severity", "SkipReason", "Skipped", "Source", "Summary", "TimelineEvent", "LogFormat",
         "SearchHits",
@@ -235,6 +241,33 @@ def parse_error_body(body: str, http_status: Optional[int] = None) -> ErrorBody:
     return ErrorBody._from_json(_native.parse_error_body(body, http_status))
 
 
+def resolve_error(facts: Union[ErrorFacts, dict[str, Any]]) -> Optional[ScanFinding]:
+    """The IoT Hub (or DPS) error that facts read off an SDK error object stand for, or `None` (the core decides:
+    an explicit code in the body or header wins; otherwise the most likely code, with `alternatives`).
+
+    `facts` is an `ErrorFacts` or a dict in its JSON shape. `start` and `end` of the finding index the text the core
+    wrote the facts as. Anything else raises `TypeError`; a dict that does not fit raises `TypeError` (a value of
+    the wrong type) or `ValueError` (an unknown key, a number out of range). `from_exception` reads the facts for you.
+    """
+    from iothub_errors._exceptions import utf8_facts
+    from iothub_errors._types import ScanFinding
+
+    value = _native.resolve_error(utf8_facts(facts))
+    return None if value is None else ScanFinding._from_json(value)
+
+
+def from_exception(error: object) -> Optional[ScanFinding]:
+    """The IoT Hub (or DPS) error an exception stands for, or `None`: `azure.iot.device` and `azure.iot.hub`
+    exceptions (their causes, HTTP response, `iothub-errorcode` header, body), uamqp errors (condition, description,
+    tracking id), any exception whose text or causes name one, or a `str` read as an error message.
+
+    Only reads what the object carries; the core decides. Never raises, whatever it is given.
+    """
+    from iothub_errors._exceptions import from_exception
+
+    return from_exception(error)
+
+
 def diagnose(source: DiagnoseSource) -> Report:
     """Diagnoses IoT Hub logs from `source` and returns the report. The GIL is released while records are read.
 
@@ -312,10 +345,10 @@ class Diagnoser:
 
 __all__ = [
     "MAX_QUERY_LEN", "Actor", "Classification", "CodeCount", "Count", "Details", "Diagnoser", "Entry", "EntryLink",
-    "ErrorBody", "ErrorClass", "ErrorKind", "Evidence", "Family", "FindingKind", "FleetFinding", "Format",
+    "ErrorBody", "ErrorClass", "ErrorFacts", "ErrorKind", "ErrorLink", "Evidence", "Family", "FindingKind", "FleetFinding", "Format",
     "InvalidInputError", "IotHubErrorsError", "LogFormat", "MatchKind", "Offender", "RecordRef", "Report",
     "Resolution", "RetryAdvice", "RetryKind", "ScanFinding", "SdkView", "SearchHit", "SearchHits", "Sdk", "Service", "Severity",
     "SkipReason", "Skipped", "Source", "Summary", "TimelineEvent", "UnknownCodeError", "UnknownNameError",
-    "__version__", "by_name", "catalog", "catalog_frame", "classify", "classify_many", "diagnose", "diagnose_text", "lookup",
-    "parse_error_body", "resolve", "scan", "scan_frame", "scan_many", "search",
+    "__version__", "by_name", "catalog", "catalog_frame", "classify", "classify_many", "diagnose", "diagnose_text", "from_exception", "lookup",
+    "parse_error_body", "resolve", "resolve_error", "scan", "scan_frame", "scan_many", "search",
 ]
