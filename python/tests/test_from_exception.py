@@ -400,16 +400,7 @@ def device_error(broker: Broker, certificate: tuple[Path, Path], act: Callable[[
     [
         (5, "azure.iot.device.exceptions.CredentialError", 401003),
         (4, "azure.iot.device.exceptions.CredentialError", 401003),
-        pytest.param(
-            3,
-            "azure.iot.device.exceptions.ConnectionFailedError",
-            503001,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="core: the outer ConnectionFailedError's 'no hub code' finding (confidence 0.6) outranks the "
-                "cause's 'Connection Refused: broker unavailable.' (CONNACK 3, 503001) in resolve_error",
-            ),
-        ),
+        (3, "azure.iot.device.exceptions.ConnectionFailedError", 503001),
     ],
 )
 def test_device_connect_refused_by_connack(
