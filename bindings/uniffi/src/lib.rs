@@ -115,7 +115,7 @@ pub fn parse_error_body(body: String, http_status: Option<i64>) -> Result<ErrorB
 /// `fromThrowable` (Kotlin) and `resolve(error:)` (Swift) read those facts and call this.
 ///
 /// Errors: only `internal`, when the facts or the finding do not convert between the record and the core's
-/// type (the drift test rules it out). The record's fields are typed as the core's (`httpStatus` a `UShort`,
+/// type through their JSON (the drift test rules it out). The record's fields are typed as the core's (`httpStatus` a `UShort`,
 /// `connackCode` a `UByte`), so no value a caller can build is rejected.
 #[uniffi::export]
 pub fn resolve_error(facts: ErrorFacts) -> Result<Option<ScanFinding>, IotHubErrorsError> {
