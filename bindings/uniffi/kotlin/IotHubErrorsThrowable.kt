@@ -11,11 +11,18 @@ private const val MAX_CHAIN = 8
 /** The most stack frames passed on, outermost throwable's first. */
 private const val MAX_FRAMES = 32
 
-/** The no-argument getters read reflectively, as the Azure IoT Java SDKs name them. */
-private val STATUS_GETTERS = listOf("getStatusCode", "getErrorCode")
+/**
+ * The no-argument getters (and public fields) read reflectively, as the Azure IoT Java SDKs name them: a status
+ * from any class (`getStatusCode()`), an error code only from the SDKs' own classes, since other libraries'
+ * `getErrorCode()` is their own numbering (`java.sql.SQLException`'s vendor code is no HTTP status).
+ */
+private val STATUS_GETTERS = listOf("getStatusCode")
+private val STATUS_FIELDS = listOf("statusCode")
+private val SDK_STATUS_GETTERS = listOf("getStatusCode", "getErrorCode")
+private val SDK_STATUS_FIELDS = listOf("statusCode", "errorCode")
 
-/** The public fields read when a throwable has no such getter. */
-private val STATUS_FIELDS = listOf("statusCode", "errorCode")
+/** The package prefix of the Azure IoT Java SDKs (device: `...iot.device`, service: `...iot.service`). */
+private const val SDK_PACKAGE = "com.microsoft.azure.sdk.iot."
 
 /**
  * The IoT Hub (or DPS) error a Throwable stands for, or `null` when nothing it carries names or implies one
@@ -24,7 +31,8 @@ private val STATUS_FIELDS = listOf("statusCode", "errorCode")
  * Reads, for the throwable and each `cause` (cycle-safe, at most 8): the class name with its package
  * (`com.microsoft.azure.sdk.iot.device.transport.mqtt.exceptions.MqttUnauthorizedException`), the message, and
  * a status the SDK exposes (`getStatusCode()` of the device SDK's exceptions, an `IotHubStatusCode` such as
- * `THROTTLED`; `getErrorCode()` of the service SDK's `IotHubException`, an HTTP status or a six-digit code);
+ * `THROTTLED`; `getErrorCode()` of the service SDK's `IotHubException`, an HTTP status or a six-digit code; of
+ * other libraries' exceptions only `getStatusCode()`);
  * and the class and method names of the stack frames, which tell a device connection from a service call.
  *
  * Throws [IotHubErrorsException.Internal] only if the binding fails to convert a record (never seen).
@@ -85,9 +93,10 @@ private sealed class StatusValue {
     data class Name(val name: String) : StatusValue()
 }
 
-/** The first status `t` exposes through [STATUS_GETTERS] or [STATUS_FIELDS]; `null` when it has none. */
+/** The first status `t` exposes through its getters or public fields; `null` when it has none. */
 private fun statusOf(t: Throwable): StatusValue? {
-    for (getter in STATUS_GETTERS) {
+    val sdk = t.javaClass.name.startsWith(SDK_PACKAGE)
+    for (getter in if (sdk) SDK_STATUS_GETTERS else STATUS_GETTERS) {
         val value = runCatching {
             val method = t.javaClass.getMethod(getter)
             if (method.parameterCount != 0) return@runCatching null
@@ -96,7 +105,7 @@ private fun statusOf(t: Throwable): StatusValue? {
         }.getOrNull()
         statusValue(value)?.let { return it }
     }
-    for (name in STATUS_FIELDS) {
+    for (name in if (sdk) SDK_STATUS_FIELDS else STATUS_FIELDS) {
         val value = runCatching { t.javaClass.getField(name).get(t) }.getOrNull()
         statusValue(value)?.let { return it }
     }

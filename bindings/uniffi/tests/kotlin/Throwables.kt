@@ -123,6 +123,9 @@ fun throwableTests() {
     test("fromThrowable: exceptions of other services and the network give no hub code") {
         assertEquals(null, fromThrowable(java.net.UnknownHostException("my-hub.azure-devices.net")), "UnknownHostException")
         assertEquals(null, fromThrowable(IllegalStateException("Client is not open")), "IllegalStateException")
+        val sql = java.sql.SQLException("Access denied for user 'app'", "28000", 404)
+        assertEquals(null, errorFactsOf(sql).httpStatus, "a vendor's getErrorCode() is no HTTP status")
+        assertEquals(null, fromThrowable(sql), "SQLException")
         val network = ProtocolException(
             UNABLE_TO_CONNECT,
             MqttException(0, "Unable to connect to server").apply { initCause(java.net.UnknownHostException("my-hub.azure-devices.net")) },
