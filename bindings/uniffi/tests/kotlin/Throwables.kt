@@ -31,6 +31,9 @@ fun codeOf(t: Throwable): UInt? = fromThrowable(t)?.code
 
 fun alternativesOf(finding: ScanFinding?): List<UInt> = finding?.alternatives?.map { it.code } ?: emptyList()
 
+/** An app's own exception, named as several SDKs name theirs: only the stack frames say where it was thrown. */
+class UnauthorizedException(message: String) : Exception(message)
+
 /** PahoExceptionTranslator.convertToMqttException's message for a failed CONNECT. */
 const val UNABLE_TO_CONNECT = "Unable to establish MQTT connection"
 
@@ -108,6 +111,15 @@ fun throwableTests() {
             errorFactsOf(t).frames,
             "frames",
         )
+    }
+    test("fromThrowable: the stack frames tell a service call from a device connection") {
+        val service = UnauthorizedException("Unauthorized")
+            .thrownAt("com.microsoft.azure.sdk.iot.service.registry.RegistryClient.getDevice")
+        val device = UnauthorizedException("Unauthorized")
+            .thrownAt("com.microsoft.azure.sdk.iot.device.DeviceClient.open")
+        assertEquals(401002u, codeOf(service), "service frames")
+        assertEquals(401003u, codeOf(device), "device frames")
+        check(fromThrowable(service)?.basis?.contains("service call") == true) { "basis ${fromThrowable(service)?.basis}" }
     }
     test("fromThrowable: IotHubBadFormatException") {
         assertEquals(400004u, codeOf(IotHubBadFormatException(400, "Bad message format!")), "code")
