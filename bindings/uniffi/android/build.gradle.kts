@@ -1,7 +1,8 @@
 // Packages the generated Kotlin bindings and the per-ABI native libraries as an Android library (AAR).
 //
 // Inputs, written by `cargo xtask mobile android` (see ../README.md):
-//   ../../../target/uniffi/kotlin                 the generated Kotlin (package com.iothuberrors)
+//   ../../../target/uniffi/kotlin                 the generated Kotlin (package com.iothuberrors) and, beside it,
+//                                                 the hand-written ../kotlin/*.kt (fromThrowable)
 //   ../../../target/uniffi/android/jniLibs/<abi>/ libiothub_errors_uniffi.so for arm64-v8a, armeabi-v7a, x86_64, x86
 plugins {
     id("com.android.library") version "8.7.3"

@@ -4,6 +4,7 @@
 // Inputs, written by `cargo xtask mobile ios` on a Mac with Xcode (see ../README.md):
 //   IotHubErrorsFFI.xcframework        static libraries for iOS devices and simulators, with the C header
 //   Sources/IotHubErrors/IotHubErrors.swift   the generated Swift (module IotHubErrors)
+//   Sources/IotHubErrors/IotHubErrorsResolve.swift   the hand-written resolve(error:) (from ../swift)
 import PackageDescription
 
 let package = Package(

@@ -109,6 +109,20 @@ pub fn parse_error_body(body: String, http_status: Option<i64>) -> Result<ErrorB
     mirror(&iothub_errors::parse_error_body(&body, http_status)?)
 }
 
+/// The IoT Hub (or DPS) error an SDK's error object stands for, from the facts read off it (class names and
+/// messages along the cause chain, HTTP status, `iothub-errorcode` header, body, AMQP condition, CONNACK code,
+/// tracking id, stack frames); `None` when nothing in them names or implies one. The hand-written
+/// `fromThrowable` (Kotlin) and `resolve(error:)` (Swift) read those facts and call this.
+///
+/// Errors: only `internal`, when the facts or the finding do not convert between the record and the core's
+/// type through their JSON (the drift test rules it out). The record's fields are typed as the core's (`httpStatus` a `UShort`,
+/// `connackCode` a `UByte`), so no value a caller can build is rejected.
+#[uniffi::export]
+pub fn resolve_error(facts: ErrorFacts) -> Result<Option<ScanFinding>, IotHubErrorsError> {
+    let facts: iothub_errors::ErrorFacts = mirror(&facts)?;
+    iothub_errors::resolve_error(&facts).map(|finding| mirror(&finding)).transpose()
+}
+
 #[uniffi::export]
 impl RetryAdvice {
     /// One sentence a person can act on (the core's wording).
@@ -161,6 +175,40 @@ mod tests {
         assert_eq!(search("IotHubUnauthorized".to_owned()).unwrap()[0].entry.code, Some(401_003));
         assert_eq!(scan("error code 404001".to_owned()).unwrap()[0].evidence, Evidence::NumericCode);
         assert_eq!(lookup(401_003).unwrap().family.as_deref(), Some("401xxx Unauthorized"));
+    }
+
+    #[test]
+    fn resolve_error_gives_the_core_finding_for_the_same_facts() {
+        let link = |name: &str, message: &str| ErrorLink {
+            name: Some(name.to_owned()),
+            message: Some(message.to_owned()),
+        };
+        let facts = ErrorFacts {
+            chain: Some(vec![
+                link("com.microsoft.azure.sdk.iot.device.transport.TransportException", "Unable to connect"),
+                link(
+                    "com.microsoft.azure.sdk.iot.device.transport.mqtt.exceptions.MqttBadUsernameOrPasswordException",
+                    "Bad user name or password (4)",
+                ),
+            ]),
+            amqp_condition: None,
+            amqp_description: None,
+            body: None,
+            connack_code: None,
+            error_code_header: None,
+            frames: None,
+            http_status: None,
+            tracking_id: Some("9f1c-G:4-TimeStamp:01/09/2025 07:01:12".to_owned()),
+        };
+        let found = resolve_error(facts.clone()).unwrap().unwrap();
+        let core: iothub_errors::ErrorFacts = mirror(&facts).unwrap();
+        let expected: ScanFinding = mirror(&iothub_errors::resolve_error(&core).unwrap()).unwrap();
+        assert_eq!(found, expected);
+        assert_eq!(found.code, Some(401_003));
+        assert_eq!((found.tracking_id.as_deref(), found.gateway.as_deref()), (Some("9f1c"), Some("4")));
+        let nothing =
+            ErrorFacts { chain: Some(vec![link("java.net.UnknownHostException", "x.example")]), ..facts };
+        assert_eq!(resolve_error(ErrorFacts { tracking_id: None, ..nothing }).unwrap(), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Drift between the core's types and the generated mirrors (`src/generated.rs`): every conformance answer,
-//! every REST body, every sample report, the catalog and every enum member goes core → JSON → mirror → JSON, and
-//! the two JSON texts must be identical. A field the mirror lacks fails (`deny_unknown_fields`), and one it has
-//! but the core no longer writes comes back as an extra `null`.
+//! every scan case (and `resolve_error` over it), every REST body, every sample report, the catalog and every
+//! enum member goes core → JSON → mirror → JSON, and the two JSON texts must be identical. A field the mirror
+//! lacks fails (`deny_unknown_fields`), and one it has but the core no longer writes comes back as an extra
+//! `null`.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +22,7 @@ fn round_trip<M: DeserializeOwned + Serialize>(core: &impl Serialize, label: &st
     value
 }
 
-/// `\t`, `\n`, `\\`, `\0` escapes of the conformance file.
+/// `\t`, `\n`, `\r`, `\\`, `\0` escapes of the conformance and scan-case files.
 fn unescape(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();
@@ -30,6 +31,7 @@ fn unescape(text: &str) -> String {
             (_, true) => match chars.next() {
                 Some('t') => '\t',
                 Some('n') => '\n',
+                Some('r') => '\r',
                 Some('0') => '\0',
                 other => other.unwrap_or('\\'),
             },
@@ -78,6 +80,58 @@ fn every_conformance_answer_crosses_unchanged() {
     assert_eq!(cases_seen, case_lines.len(), "every case of conformance.tsv was run");
     assert!(cases_seen >= 334, "{cases_seen} cases");
     assert!(answers > 250, "{answers} answers");
+}
+
+/// Every scan case's findings, and the facts and finding of `resolve_error` over the same text (as the message
+/// of an error link, beside every other fact field), cross unchanged; the binding's `resolve_error` gives the
+/// core's answer.
+#[test]
+fn every_scan_case_and_its_resolve_error_cross_unchanged() {
+    let cases = std::fs::read_to_string(testdata().join("scan-cases.tsv")).unwrap();
+    let mut seen = 0;
+    for line in cases.lines().filter(|line| !line.is_empty() && !line.starts_with('#')) {
+        let input = unescape(line.split('\t').next().unwrap());
+        let label = format!("scan case {input:?}");
+        round_trip::<Vec<mirror::ScanFinding>>(&iothub_errors::scan(&input), &label);
+        let facts = iothub_errors::ErrorFacts {
+            chain: vec![iothub_errors::ErrorLink {
+                name: Some("Error".to_owned()),
+                message: Some(input.clone()),
+            }],
+            http_status: Some(400),
+            error_code_header: Some("header".to_owned()),
+            body: Some(input.clone()),
+            amqp_condition: Some("amqp:internal-error".to_owned()),
+            amqp_description: Some("description".to_owned()),
+            connack_code: Some(5),
+            tracking_id: Some("ab12-G:3-TimeStamp:05/01/2024 10:00:00".to_owned()),
+            frames: vec!["com.example.Frame.method".to_owned()],
+        };
+        // The record's members are in the schema's (alphabetical) order, the core's in declaration order: the
+        // facts compare as JSON values.
+        let json = serde_json::to_value(&facts).unwrap();
+        let record: mirror::ErrorFacts = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&record).unwrap(), json, "{label}");
+        let core = iothub_errors::resolve_error(&iothub_errors::ErrorFacts {
+            chain: facts.chain.clone(),
+            ..iothub_errors::ErrorFacts::default()
+        });
+        let crossed: Option<mirror::ScanFinding> = round_trip(&core, &label);
+        let plain = mirror::ErrorFacts {
+            chain: record.chain,
+            amqp_condition: None,
+            amqp_description: None,
+            body: None,
+            connack_code: None,
+            error_code_header: None,
+            frames: None,
+            http_status: None,
+            tracking_id: None,
+        };
+        assert_eq!(mirror::resolve_error(plain).unwrap(), crossed, "{label}");
+        seen += 1;
+    }
+    assert!(seen >= 150, "{seen} scan cases");
 }
 
 #[test]

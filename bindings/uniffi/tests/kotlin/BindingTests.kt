@@ -1,5 +1,7 @@
 // Tests of the Kotlin bindings on the JVM: conformance cases, typed errors, hostile inputs (here and the shared
-// testdata/hostile.tsv, Hostile.kt) and the diagnosis of the sample logs. Run by `cargo xtask test mobile`:
+// testdata/hostile.tsv, Hostile.kt), the diagnosis of the sample logs, the scan cases (testdata/scan-cases.tsv,
+// ScanCases.kt) and fromThrowable with the Java SDKs' exceptions (Throwables.kt, tests/kotlin/sdk).
+// Run by `cargo xtask test mobile`:
 //   java -Djna.library.path=<dir of the cdylib> -cp tests.jar:jna.jar BindingTestsKt <repository root>
 // Prints one line per failure and closes with "N passed, N failed"; exits 1 when anything failed.
 
@@ -298,6 +300,11 @@ fun main(args: Array<String>) {
     println("hostile.tsv: $hostileTexts text rows run, $hostileValues value rows skipped (for dynamically typed bindings only)")
     catalogAndRecords()
     sampleDiagnoses(File(root, "testdata/logs"))
+    val (scanCases, scanFailures) = runScanCases(File(root, "testdata/scan-cases.tsv"))
+    passed += scanCases - scanFailures.size
+    failures += scanFailures
+    println("scan-cases.tsv: $scanCases cases, ${scanFailures.size} failed")
+    throwableTests()
     failures.forEach { println("FAIL $it") }
     println("kotlin: $passed passed, ${failures.size} failed")
     exitProcess(if (failures.isEmpty()) 0 else 1)

@@ -1,4 +1,5 @@
-"""Runs testdata/conformance.tsv (and a few typed-error checks) against the uniffi-generated Python bindings.
+"""Runs testdata/conformance.tsv, testdata/scan-cases.tsv, resolve_error and a few typed-error checks against the
+uniffi-generated Python bindings.
 
 Usage: python3 test_bindings.py <repository root> <folder with iothub_errors_uniffi.py and the cdylib>
 Computes the same keys as core/tests/conformance.rs. Prints one line per failure, closes with
@@ -138,6 +139,122 @@ def conformance():
     return passed, failures
 
 
+SCAN_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "0": "\0", "\\": "\\"}
+SCAN_FLOORS = {"explicit": (1.0, 1.0), "code-less": (1.0, 1.0)}
+
+
+def unescape_scan_input(text):
+    """The scan cases' escapes: \\t tab, \\n newline, \\r carriage return, \\\\ backslash, \\0 NUL."""
+    out, chars = [], iter(text)
+    for c in chars:
+        out.append(SCAN_ESCAPES[next(chars)] if c == "\\" else c)
+    return "".join(out)
+
+
+def scan_case_fields(findings):
+    """The keys of the first finding (and count), as testdata/scan-cases.tsv writes them."""
+    first = findings[0] if findings else None
+    alternatives = [str(a.code) for a in first.alternatives] if first else []
+    return {
+        "count": str(len(findings)),
+        "name": (first.name if first else None) or "none",
+        "evidence": first.evidence.id() if first else "none",
+        "service": first.service.id() if first else "none",
+        "alternatives": "|".join(alternatives) or "none",
+        "device_id": (first.device_id if first else None) or "none",
+        "tracking_id": (first.tracking_id if first else None) or "none",
+        "gateway": (first.gateway if first else None) or "none",
+    }
+
+
+def scan_cases():
+    """testdata/scan-cases.tsv with the semantics of core/tests/scan_cases.rs: per group, precision and recall of
+    the first finding's code must meet the floors; where the code is right, every other key must match."""
+    counts, failures, cases = {}, [], 0
+    lines = (ROOT / "testdata" / "scan-cases.tsv").read_text(encoding="utf-8").split("\n")
+    for number, line in enumerate(lines, 1):
+        if not line or line.startswith("#"):
+            continue
+        cases += 1
+        text, expected_column = line.split("\t", 1)
+        text = unescape_scan_input(text)
+        expected = []
+        for pair in expected_column.split(";"):
+            key, approx, value = pair.partition("~=")
+            if approx and key == "basis":
+                expected.append(("basis~", value))
+            else:
+                key, _, value = pair.partition("=")
+                expected.append((key, value))
+        wanted = dict(expected)
+        group, want_code = wanted["group"], wanted["code"]
+        findings = ie.scan(text)
+        got_code = findings[0].code if findings else None
+        c = counts.setdefault(group, {"positives": 0, "negatives": 0, "tp": 0, "fp": 0})
+        if want_code == "none":
+            c["negatives"] += 1
+            right = not any(f.code is not None for f in findings)
+            c["fp"] += 0 if right else 1
+        else:
+            c["positives"] += 1
+            right = got_code is not None and str(got_code) == want_code
+            c["tp"] += 1 if right else 0
+            c["fp"] += 1 if not right and got_code is not None else 0
+        if not right:
+            failures.append(f"scan-cases line {number}: code {want_code}, got {got_code}: {text[:120]!r}")
+            continue
+        fields = scan_case_fields(findings)
+        for key, want in expected:
+            if key in ("group", "code"):
+                continue
+            if key == "basis~":
+                basis = findings[0].basis.lower() if findings else ""
+                if want.lower() not in basis:
+                    failures.append(f"scan-cases line {number}: basis {basis!r} lacks {want!r}")
+            elif fields.get(key) != want:
+                failures.append(f"scan-cases line {number}: {key} expected {want!r}, got {fields.get(key)!r}")
+    for group, c in sorted(counts.items()):
+        flagged = c["tp"] + c["fp"]
+        precision = c["tp"] / flagged if flagged else 1.0
+        recall = c["tp"] / c["positives"] if c["positives"] else 1.0
+        print(f"scan-cases {group:<10} positives {c['positives']:>3} negatives {c['negatives']:>3} "
+              f"precision {precision:.3f} recall {recall:.3f}")
+        min_precision, min_recall = SCAN_FLOORS.get(group, (1.0, 1.0))
+        if precision < min_precision or recall < min_recall:
+            failures.append(f"scan-cases {group}: precision {precision:.3f} / recall {recall:.3f} below the floors")
+    negatives = sum(c["negatives"] for c in counts.values())
+    if cases < 150 or negatives < 40:
+        failures.append(f"scan-cases: only {cases} cases, {negatives} negatives")
+    return cases, failures
+
+
+def test_resolve_error():
+    """resolve_error takes the facts record and gives the core's finding, or None."""
+    link = ie.ErrorLink(
+        name="com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException",
+        message='{"errorCode":404103,"trackingId":"ab12-G:3-TimeStamp:05/01/2024 10:00:00","message":"offline"}',
+    )
+    facts = ie.ErrorFacts(
+        amqp_condition=None, amqp_description=None, body=None, chain=[link], connack_code=None,
+        error_code_header=None, frames=None, http_status=404, tracking_id=None,
+    )
+    found = ie.resolve_error(facts)
+    assert (found.code, found.tracking_id, found.gateway) == (404103, "ab12", "3"), found
+    network = ie.ErrorFacts(
+        amqp_condition=None, amqp_description=None, body=None, connack_code=None, error_code_header=None,
+        chain=[ie.ErrorLink(name="socket.gaierror", message="[Errno -2] Name or service not known")],
+        frames=None, http_status=None, tracking_id=None,
+    )
+    assert ie.resolve_error(network) is None
+    throttled = ie.ErrorFacts(
+        amqp_condition="com.microsoft:device-container-throttled", amqp_description="too many requests",
+        body=None, chain=None, connack_code=None, error_code_header=None, frames=None, http_status=None,
+        tracking_id="9f1c-G:0-TimeStamp:01/09/2025 07:01:12",
+    )
+    found = ie.resolve_error(throttled)
+    assert (found.code, found.tracking_id, found.evidence) == (429001, "9f1c", ie.Evidence.AMQP_CONDITION), found
+
+
 def expect_error(kind, call):
     try:
         call()
@@ -183,7 +300,11 @@ def test_diagnosis():
 def main():
     passed, failures = conformance()
     print(f"conformance: {passed + len(failures)} cases, {len(failures)} failed")
-    for test in (test_typed_errors, test_numbers_beyond_64_bits_are_rejected_by_the_generated_code, test_diagnosis):
+    cases, scan_failures = scan_cases()
+    print(f"scan-cases.tsv: {cases} cases, {len(scan_failures)} failed")
+    passed += cases - len(scan_failures)
+    failures += scan_failures
+    for test in (test_resolve_error, test_typed_errors, test_numbers_beyond_64_bits_are_rejected_by_the_generated_code, test_diagnosis):
         try:
             test()
             passed += 1

@@ -212,9 +212,40 @@ func diagnosis() {
     }
 }
 
+// MARK: resolve(error:) (the hand-written bindings/uniffi/swift/IotHubErrorsResolve.swift)
+
+func resolveErrors() {
+    test("resolve(error:) reads the NSUnderlyingErrorKey chain: the hub's body beneath an app error") {
+        let body = "{\"errorCode\":404001,\"trackingId\":\"191306c3cfda487ebe0988aa7663fb0f-G:10-TimeStamp:05/21/2020 "
+            + "20:14:49\",\"message\":\"Device sensor-12 could not be found\"}"
+        let hub = NSError(domain: "IotHubService", code: 404, userInfo: [NSLocalizedDescriptionKey: body])
+        let app = NSError(domain: "MyApp.Registry", code: 1, userInfo: [
+            NSLocalizedDescriptionKey: "Could not read the device", NSUnderlyingErrorKey: hub,
+        ])
+        let facts = errorFacts(of: app)
+        try expect(facts.chain?.count == 2, "chain \(String(describing: facts.chain))")
+        try expect(facts.frames == ["MyApp.Registry", "IotHubService"], "domains \(String(describing: facts.frames))")
+        let finding = resolve(error: app)
+        try expect(finding?.code == 404001, "code \(String(describing: finding?.code))")
+        try expect(finding?.trackingId == "191306c3cfda487ebe0988aa7663fb0f", "tracking id")
+        try expect(finding?.gateway == "10", "gateway")
+    }
+    test("resolve(error:) gives no hub code for a network error") {
+        try expect(resolve(error: URLError(.cannotFindHost))?.code == nil, "URLError")
+    }
+    test("resolve(error:) stops at a cycle-free depth of 8") {
+        var error = NSError(domain: "Inner", code: 0, userInfo: [NSLocalizedDescriptionKey: "innermost"])
+        for level in 1...12 {
+            error = NSError(domain: "Level\(level)", code: level, userInfo: [NSUnderlyingErrorKey: error])
+        }
+        try expect(errorFacts(of: error).chain?.count == 8, "chain of 13 read as 8")
+    }
+}
+
 test("conformance", conformance)
 typedErrors()
 diagnosis()
+resolveErrors()
 for failure in failures { print("FAIL \(failure)") }
 print("swift: \(passed) passed, \(failures.count) failed")
 exit(failures.isEmpty ? 0 : 1)
