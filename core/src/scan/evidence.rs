@@ -109,6 +109,31 @@ const DEVICE_WORDS: &[&str] = &[
 ];
 
 /// Words of a back-end (service SDK, registry, CLI) text (lowercase).
+/// Words that put a text in IoT Hub's world beyond the device, service and method words: product, host, package
+/// and namespace names (lowercase).
+const HUB_WORDS: &[&str] = &[
+    "iothub",
+    "iot hub",
+    "azure-devices.net",
+    "azure-iot",
+    "azure.iot",
+    "azure/iot",
+    "microsoft.azure.devices",
+    "com.microsoft.azure.sdk.iot",
+    "iotedge",
+    "edgehub",
+];
+
+/// True when `text` names IoT Hub, one of its SDKs or one of their clients anywhere. A bare HTTP status read off
+/// an error object counts as a hub error only then (an app may hand over any exception it caught).
+pub(crate) fn names_iot_hub(text: &[u8]) -> bool {
+    let lower = text.to_ascii_lowercase();
+    [HUB_WORDS, DEVICE_WORDS, SERVICE_WORDS, METHOD_WORDS]
+        .iter()
+        .flat_map(|words| words.iter())
+        .any(|word| super::contains(&lower, word.as_bytes()))
+}
+
 /// Words of a direct method invocation from the back end, in every SDK's and the CLI's spelling (lowercase).
 const METHOD_WORDS: &[&str] = &[
     "invokedevicemethod",

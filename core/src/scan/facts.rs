@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScanFinding, Service, scan_with, split_tracking};
+use super::{Evidence, ScanFinding, Service, evidence, scan_with, split_tracking};
 
 /// What an error object carries, as a binding reads it. Every field is optional; give what the object has.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +131,8 @@ fn outranks(finding: &ScanFinding, kept: &ScanFinding) -> bool {
 /// The IoT Hub (or DPS) error an error object stands for, from the facts a binding read off it; `None` when
 /// nothing in them names or implies one. The answer is the strongest finding [`scan`](super::scan) makes in
 /// [`ErrorFacts::text`] (see [`outranks`]); a tracking id given apart fills the finding's when the text had none.
+/// Unlike a pasted text, an error object may come from anywhere in an app: when its only evidence is an HTTP
+/// status and nothing in it names IoT Hub, its SDKs or their clients, the answer is `None`.
 pub fn resolve_error(facts: &ErrorFacts) -> Option<ScanFinding> {
     let text = facts.text();
     let mut best: Option<ScanFinding> = None;
@@ -140,6 +142,9 @@ pub fn resolve_error(facts: &ErrorFacts) -> Option<ScanFinding> {
         }
     }
     let mut best = best?;
+    if best.evidence == Evidence::HttpStatus && !evidence::names_iot_hub(text.as_bytes()) {
+        return None;
+    }
     if best.tracking_id.is_none() {
         if let Some(tracking) = facts.tracking_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let (id, gateway) = split_tracking(tracking);
@@ -197,8 +202,8 @@ mod tests {
         assert_eq!((found.code, found.tracking_id.as_deref()), (Some(429001), Some("9f1c")));
         let twin = ErrorFacts {
             chain: vec![
-                link("ClientError", "Unexpected failure"),
-                link("ServiceError", "twin operation returned status 404"),
+                link("azure.iot.device.exceptions.ClientError", "Unexpected failure"),
+                link("azure.iot.device.exceptions.ServiceError", "twin operation returned status 404"),
             ],
             ..ErrorFacts::default()
         };
@@ -263,5 +268,22 @@ mod tests {
         let found = resolve_error(&self_signed).unwrap();
         assert_eq!(found.code, None, "{found:?}");
         assert!(found.basis.contains("TLS"), "{}", found.basis);
+    }
+
+    #[test]
+    fn a_bare_status_counts_only_when_the_object_names_iot_hub() {
+        let storage = ErrorFacts {
+            chain: vec![link("retrofit2.HttpException", "HTTP 404 Not Found")],
+            http_status: Some(404),
+            frames: vec![
+                "retrofit2.OkHttpCall.parseResponse".into(),
+                "com.contoso.api.StorageApi.getBlob".into(),
+            ],
+            ..ErrorFacts::default()
+        };
+        assert_eq!(resolve_error(&storage), None);
+        let registry =
+            ErrorFacts { frames: vec!["node_modules/azure-iothub/dist/registry.js:120".into()], ..storage };
+        assert_eq!(resolve_error(&registry).unwrap().code, Some(404001));
     }
 }
