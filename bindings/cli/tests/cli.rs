@@ -163,6 +163,75 @@ fn conformance_cases_for_names_and_codes_pass_through_the_cli() {
     assert!(checked >= 40, "only {checked} cases checked");
 }
 
+/// Every case of `testdata/scan-cases.tsv` through `scan --json -`: the first finding's code and the keys the case
+/// names, as `core/tests/scan_cases.rs` reads them.
+#[test]
+fn scan_cases_pass_through_the_cli() {
+    let text = include_str!("../../../testdata/scan-cases.tsv");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let (input, expected) = line.split_once('\t').unwrap();
+        let output = run_with_stdin(&["scan", "--json", "-"], unescape(input).as_bytes());
+        let findings = json_or_null(&output)["findings"].as_array().cloned().unwrap_or_default();
+        let first = findings.first().cloned().unwrap_or(Value::Null);
+        let text_of = |value: &Value| match value {
+            Value::Null => "none".to_owned(),
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        for pair in expected.split(';') {
+            let (key, want) = pair.split_once('=').unwrap();
+            let got = match key {
+                "group" => continue,
+                "count" => findings.len().to_string(),
+                "code" if want == "none" => {
+                    let coded = findings.iter().find(|f| !f["code"].is_null());
+                    coded.map_or("none".to_owned(), |f| text_of(&f["code"]))
+                }
+                "alternatives" => {
+                    let codes: Vec<String> = first["alternatives"]
+                        .as_array()
+                        .map(|list| list.iter().map(|a| text_of(&a["code"])).collect())
+                        .unwrap_or_default();
+                    if codes.is_empty() { "none".to_owned() } else { codes.join("|") }
+                }
+                "basis~" => {
+                    let basis = text_of(&first["basis"]).to_lowercase();
+                    if basis.contains(&want.to_lowercase()) { want.to_owned() } else { basis }
+                }
+                key => text_of(&first[key]),
+            };
+            if got != want {
+                failures.push(format!("{key}: expected {want:?}, got {got:?} in {input:?}"));
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 150, "only {checked} cases");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A case file's input column with its escapes (`\t`, `\n`, `\r`, `\0`, `\\`) turned into what they stand for.
+fn unescape(input: &str) -> String {
+    let mut out = String::new();
+    let mut chars = input.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, false) => out.push(c),
+            (_, true) => match chars.next() {
+                Some('t') => out.push('\t'),
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('0') => out.push('\0'),
+                Some('\\') => out.push('\\'),
+                other => panic!("bad escape {other:?}"),
+            },
+        }
+    }
+    out
+}
+
 fn json_or_null(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
 }
