@@ -42,17 +42,22 @@ const STEM_DIVISOR: u32 = 2;
 const WEIGHT_DEPTH: u32 = 1;
 
 /// Entries matching `query`, best first. Words match whole words or, from four letters on, word stems
-/// ("throttle" finds "throttling"); CamelCase names count as separate words; digits match codes.
+/// ("throttle" finds "throttling"); CamelCase names count as separate words; digits match codes. A query of stop
+/// words only ("the", "a") matches nothing; one with no word at all (empty, punctuation) is `EmptyInput`.
 pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
     if query.len() > MAX_QUERY_LEN {
         return Err(Error::InputTooLong { len: query.len(), max: MAX_QUERY_LEN });
+    }
+    if words(query).next().is_none() {
+        return Err(Error::EmptyInput);
     }
     let terms: Vec<String> = words(query)
         .map(|word| word.to_ascii_lowercase())
         .filter(|word| !STOP_WORDS.contains(&word.as_str()))
         .collect();
     if terms.is_empty() {
-        return Err(Error::EmptyInput);
+        // Only stop words ("the", "a"): a search box sends these on every keystroke; they match nothing.
+        return Ok(Vec::new());
     }
     let squeezed: String = query.chars().filter(|c| c.is_alphanumeric()).collect();
     let mut hits: Vec<SearchHit> = catalog::entries()

@@ -69,6 +69,7 @@ fn run(op: &str, input: &str) -> Fields {
             }
             let top3: Vec<&str> = hits.iter().take(3).map(|h| h.entry.name).collect();
             fields.insert("top3", top3.join(","));
+            fields.insert("hits", hits.len().to_string());
             fields
         }),
         "scan" => Ok(scan_fields(&iothub_errors::scan(input))),

@@ -108,7 +108,7 @@ export declare class Diagnoser {
   push(chunk: string | ArrayBufferView | ArrayBuffer): void;
   /** Starts the next input (file): its format is detected anew. */
   nextInput(): void;
-  /** Records read so far. */
+  /** Records read so far; after finish(), the report's count. */
   readonly recordsRead: number;
   /** Bytes (characters for string chunks) pushed so far. */
   readonly bytesPushed: number;

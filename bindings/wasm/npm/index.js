@@ -90,11 +90,24 @@ export async function init(source) {
       },
       (error) => {
         loading = null;
-        throw error;
+        throw notWasm(error) ?? error;
       },
     );
   }
   await loading;
+}
+
+/**
+ * The error to throw when what was fetched is a web page, not the .wasm file: WebAssembly reports `expected magic
+ * word 00 61 73 6d, found 3c ...` (`<`). A dev server answering with its index page is the usual cause.
+ */
+function notWasm(error) {
+  if (!(error instanceof WebAssembly.CompileError) || !/found 3c/i.test(error.message)) return null;
+  return new IotHubStateError(
+    'not-initialized',
+    'init: the .wasm URL answered with an HTML page, not WebAssembly. Under the Vite dev server add ' +
+      "optimizeDeps: { exclude: ['iothub-errors'] } to vite.config; elsewhere pass init() the .wasm file's URL",
+  );
 }
 
 /** Instantiates the module synchronously from its bytes or a compiled WebAssembly.Module. */
@@ -438,6 +451,7 @@ export function fromError(error) {
 export class Diagnoser {
   #raw;
   #bytes = 0;
+  #records = 0;
 
   constructor() {
     ensureReady('Diagnoser');
@@ -474,9 +488,9 @@ export class Diagnoser {
     this.#live('nextInput').next_input();
   }
 
-  /** Records read so far. */
+  /** Records read so far; after finish(), the report's count. */
   get recordsRead() {
-    return this.#raw === null ? 0 : this.#raw.records_read();
+    return this.#raw === null ? this.#records : this.#raw.records_read();
   }
 
   /** Bytes (string chunks: characters) pushed so far. */
@@ -488,8 +502,11 @@ export class Diagnoser {
   finish() {
     const raw = this.#live('finish');
     this.#raw = null;
+    this.#records = raw.records_read();
     try {
-      return raw.finish();
+      const report = raw.finish();
+      this.#records = report.summary.records_read;
+      return report;
     } finally {
       raw.free();
     }

@@ -54,7 +54,11 @@ function run(op, input) {
       }
       case 'search': {
         const hits = search(input);
-        return { top: hits[0]?.entry.name, top3: hits.slice(0, 3).map((hit) => hit.entry.name).join(',') };
+        return {
+          top: hits[0]?.entry.name,
+          top3: hits.slice(0, 3).map((hit) => hit.entry.name).join(','),
+          hits: String(hits.length),
+        };
       }
       case 'scan':
         return scanFields(scan(input));

@@ -60,7 +60,8 @@ fun typedErrors() {
     test("empty and blank inputs are empty-input") {
         assertThrowsKind<IotHubErrorsException.EmptyInput>("empty-input") { byName("") }
         assertThrowsKind<IotHubErrorsException.EmptyInput>("empty-input") { resolve(" \t\n ") }
-        assertThrowsKind<IotHubErrorsException.EmptyInput>("empty-input") { search("the of and") }
+        assertThrowsKind<IotHubErrorsException.EmptyInput>("empty-input") { search("!!!") }
+        assertEquals(0, search("the of and").size, "stop words only match nothing")
     }
     test("a text that is no error body is not-an-error-body") {
         assertThrowsKind<IotHubErrorsException.NotAnErrorBody>("not-an-error-body") { parseErrorBody("hello there") }

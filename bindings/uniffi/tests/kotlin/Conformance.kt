@@ -95,7 +95,8 @@ fun run(op: String, input: String): Map<String, String> = try {
         "resolve" -> resolve(input).let { classificationFields(it.classification) + ("matched" to it.matchedBy.id()) }
         "search" -> search(input).let { hits ->
             val top3 = hits.take(3).joinToString(",") { it.entry.name }
-            (hits.firstOrNull()?.let { mapOf("top" to it.entry.name) } ?: emptyMap()) + ("top3" to top3)
+            (hits.firstOrNull()?.let { mapOf("top" to it.entry.name) } ?: emptyMap()) + ("top3" to top3) +
+                ("hits" to hits.size.toString())
         }
         "scan" -> scanFields(scan(input))
         else -> throw IllegalArgumentException("unknown op $op")

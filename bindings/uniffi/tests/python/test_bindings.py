@@ -102,7 +102,7 @@ def run(op, text):
             return {**classification_fields(resolution.classification), "matched": resolution.matched_by.id()}
         if op == "search":
             hits = ie.search(text)
-            fields = {"top3": ",".join(hit.entry.name for hit in hits[:3])}
+            fields = {"top3": ",".join(hit.entry.name for hit in hits[:3]), "hits": str(len(hits))}
             if hits:
                 fields["top"] = hits[0].entry.name
             return fields
