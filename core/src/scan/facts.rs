@@ -130,7 +130,8 @@ fn outranks(finding: &ScanFinding, kept: &ScanFinding) -> bool {
 
 /// The IoT Hub (or DPS) error an error object stands for, from the facts a binding read off it; `None` when
 /// nothing in them names or implies one. The answer is the strongest finding [`scan`](super::scan) makes in
-/// [`ErrorFacts::text`] (see [`outranks`]); a tracking id given apart fills the finding's when the text had none.
+/// [`ErrorFacts::text`]: a DPS finding first, then one with a code, then the highest confidence; a tracking id
+/// given apart fills the finding's when the text had none.
 /// Unlike a pasted text, an error object may come from anywhere in an app: when its only evidence is an HTTP
 /// status and nothing in it names IoT Hub, its SDKs or their clients, the answer is `None`.
 pub fn resolve_error(facts: &ErrorFacts) -> Option<ScanFinding> {
