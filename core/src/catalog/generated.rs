@@ -2371,7 +2371,7 @@ pub(super) static ENTRIES: [Entry; 167] = [
             "Paid tiers count messages in 4 KB blocks, the Free tier in 0.5 KB blocks.\n",
             "A free hub cannot be moved to a paid tier; create a new hub instead. A standard hub cannot be moved down to basic."
         )),
-        messages: Texts::EMPTY,
+        messages: Texts("exceeded the allocated quota*"),
         sdk_tables: &[Sdk::CsharpServiceV1, Sdk::CsharpServiceV2, Sdk::JavaService],
         doc_url: "https://learn.microsoft.com/azure/iot-hub/troubleshoot-error-codes#403002-iothubquotaexceeded-error",
     },
@@ -2463,7 +2463,7 @@ pub(super) static ENTRIES: [Entry; 167] = [
             "Cloud-to-device time-to-live defaults to 1 hour and can be set up to 2 days.\n",
             "HTTPS receive is meant for devices that poll every 25 minutes or less often."
         )),
-        messages: Texts::EMPTY,
+        messages: Texts(concat!("Device Queue depth cannot exceed*\n", "exceeded the queue limit*")),
         sdk_tables: &[Sdk::CsharpServiceV1, Sdk::CsharpServiceV2, Sdk::JavaService],
         doc_url: "https://learn.microsoft.com/azure/iot-hub/troubleshoot-error-codes#403004-devicemaximumqueuedepthexceeded-error",
     },
@@ -2548,7 +2548,10 @@ pub(super) static ENTRIES: [Entry; 167] = [
             "An upload stays active until the device sends its completion notification or the upload's SAS time-to-live expires.\n",
             "The file-upload SAS time-to-live is set per hub, from 1 to 24 hours (default 1 hour)."
         )),
-        messages: Texts("Number of active file upload requests cannot exceed*"),
+        messages: Texts(concat!(
+            "Number of active file upload requests cannot exceed*\n",
+            "Number of active file upload requests exceeded limit*"
+        )),
         sdk_tables: &[],
         doc_url: "https://learn.microsoft.com/azure/iot-hub/troubleshoot-error-codes#403006-devicemaximumactivefileuploadlimitexceeded-error",
     },
@@ -3453,6 +3456,7 @@ pub(super) static ENTRIES: [Entry; 167] = [
         )),
         messages: Texts(concat!(
             "requested device isn't online or hasn't registered*\n",
+            "Timed out waiting for device to connect\n",
             "ErrorCode:DeviceNotOnline;*\n",
             "aka.ms/iothub404103"
         )),
@@ -4553,7 +4557,7 @@ pub(super) static ENTRIES: [Entry; 167] = [
         symptoms: Texts::EMPTY,
         diagnosis: Texts::EMPTY,
         limits: Texts::EMPTY,
-        messages: Texts::EMPTY,
+        messages: Texts("bytes which is greater than the max size*"),
         sdk_tables: &[Sdk::CsharpServiceV1, Sdk::CsharpServiceV2, Sdk::JavaService],
         doc_url: "https://learn.microsoft.com/azure/iot-hub/troubleshoot-error-codes#413xxx-request-entity-too-large-errors",
     },

@@ -38,6 +38,8 @@ pub(crate) enum Scope {
     /// A back-end call invoking a device's or module's direct method (its own failures: the device is not
     /// connected, or did not answer in time).
     Method,
+    /// A device's file upload (asking for a SAS URI, notifying its end): a 403 there is the upload limit.
+    Upload,
     /// Not known.
     Any,
 }
@@ -134,6 +136,20 @@ pub(crate) fn names_iot_hub(text: &[u8]) -> bool {
         .any(|word| super::contains(&lower, word.as_bytes()))
 }
 
+/// Words of a device's file upload, in every SDK's spelling (lowercase).
+const UPLOAD_WORDS: &[&str] = &[
+    "file upload",
+    "fileupload",
+    "upload to blob",
+    "uploadtoblob",
+    "upload_blob",
+    "uploadblob",
+    "files/notifications",
+    "get_storage_info_for_blob",
+    "notify_blob_upload_status",
+    "getfileuploadsasuri",
+];
+
 /// Words of a direct method invocation from the back end, in every SDK's and the CLI's spelling (lowercase).
 const METHOD_WORDS: &[&str] = &[
     "invokedevicemethod",
@@ -189,6 +205,9 @@ const FOREIGN: &[(&str, &[&str])] = &[
             "@azure/service-bus",
             "@azure/event-hubs",
             "com.azure.messaging",
+            "microsoft.servicebus",
+            "azure-event-hubs",
+            "created with epoch",
         ],
     ),
     (
@@ -213,6 +232,7 @@ const FOREIGN: &[(&str, &[&str])] = &[
             "resourcegroupnotfound",
             "azure.mgmt",
             "@azure/arm-",
+            "no iot hub found",
         ],
     ),
     (
@@ -295,6 +315,7 @@ pub(crate) fn context(window: &[u8]) -> Context {
     let service = SERVICE_WORDS.iter().filter(|w| has(w)).count();
     let scope = match (device, service) {
         _ if METHOD_WORDS.iter().any(|w| has(w)) => Scope::Method,
+        _ if UPLOAD_WORDS.iter().any(|w| has(w)) => Scope::Upload,
         (0, 0) => Scope::Any,
         (_, 0) => Scope::Device,
         (0, _) => Scope::Service,
@@ -372,12 +393,18 @@ pub(crate) fn infer(hint: &Hint, context: &Context) -> Option<Inference> {
     }
     let key = key_of(kind, &hint.written);
     let mut rows = rules().iter().filter(|r| r.kind == kind && r.key == key);
-    let scope = hint.scope.unwrap_or(context.scope);
+    // An operation the text names (a direct method, a file upload) says more than the connection the evidence
+    // implies (a Java device status is on a device connection, and a file upload is one too).
+    let scope = match context.scope {
+        Scope::Method | Scope::Upload => context.scope,
+        _ => hint.scope.unwrap_or(context.scope),
+    };
     let rule = rows.clone().find(|r| r.scope == scope).or_else(|| rows.find(|r| r.scope == Scope::Any))?;
     let place = match rule.scope {
         Scope::Device => " on a device connection",
         Scope::Service => " on a service call",
         Scope::Method => " on a direct method call",
+        Scope::Upload => " during a file upload",
         Scope::Any => "",
     };
     let Some((&best, rest)) = rule.codes.split_first() else {

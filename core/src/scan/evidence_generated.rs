@@ -2,7 +2,7 @@
 
 use super::evidence::{Kind, Rule, Scope};
 
-pub(super) static RULES: [Rule; 110] = [
+pub(super) static RULES: [Rule; 111] = [
     Rule {
         kind: Kind::Mqtt,
         key: "5",
@@ -479,6 +479,7 @@ pub(super) static RULES: [Rule; 110] = [
         scope: Scope::Any,
         codes: &[(403002, 0.45), (403004, 0.15), (403006, 0.1)],
     },
+    Rule { kind: Kind::Http, key: "403", scope: Scope::Upload, codes: &[(403006, 0.7), (403002, 0.15)] },
     Rule { kind: Kind::Http, key: "409", scope: Scope::Any, codes: &[(409001, 0.55), (409002, 0.15)] },
     Rule { kind: Kind::Http, key: "412", scope: Scope::Any, codes: &[(412001, 0.6), (412002, 0.25)] },
     Rule {

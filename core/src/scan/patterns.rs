@@ -318,10 +318,12 @@ pub(crate) fn reason_first_word(status: u16) -> Option<&'static str> {
 /// The Java device SDK's `IotHubStatusCode` names and the HTTP status each stands for
 /// (azure-iot-sdk-java `iot-device-client/.../IotHubStatusCode.java`, `getIotHubStatusCode`), for
 /// `... with status UNAUTHORIZED`. Names with an evidence rule of their own (`QUOTA_EXCEEDED`,
-/// `HUB_OR_DEVICE_ID_NOT_FOUND`, `REQUEST_ENTITY_TOO_LARGE`, `THROTTLED`) are read as such and are not listed.
-const JAVA_DEVICE_STATUSES: [(&str, u16); 6] = [
+/// `HUB_OR_DEVICE_ID_NOT_FOUND`, `REQUEST_ENTITY_TOO_LARGE`, `THROTTLED`) are read as such and are not listed;
+/// `TOO_MANY_DEVICES` is what releases before `QUOTA_EXCEEDED` called a 403.
+const JAVA_DEVICE_STATUSES: [(&str, u16); 7] = [
     ("BAD_FORMAT", 400),
     ("UNAUTHORIZED", 401),
+    ("TOO_MANY_DEVICES", 403),
     ("NOT_FOUND", 404),
     ("PRECONDITION_FAILED", 412),
     ("INTERNAL_SERVER_ERROR", 500),

@@ -65,6 +65,7 @@ fn parse_row(line: &str, catalog_codes: &[u32]) -> Result<Row, String> {
         "device" => "Device",
         "service" => "Service",
         "method" => "Method",
+        "upload" => "Upload",
         "any" => "Any",
         _ => return Err(format!("unknown scope {scope:?}")),
     };
