@@ -37,10 +37,13 @@ const PACKAGE_FILES: [&str; 3] = ["index.d.ts", "types.d.ts", "README.md"];
 const PACKAGE_SCRIPTS: [&str; 3] = ["index.js", "node.js", "names.js"];
 /// wasm-opt flags: the smallest code (-Oz, repeated while it still shrinks), with the features rustc's wasm32
 /// output uses. `--low-memory-unused` lets it fold constant addresses: rustc puts the stack first, so the low
-/// kilobyte of memory is only reached by a stack already overflowing.
-const WASM_OPT_FLAGS: [&str; 7] = [
+/// kilobyte of memory is only reached by a stack already overflowing. `--ignore-implicit-traps` lets it drop
+/// code kept only for traps Rust never relies on (out-of-bounds memory, division by zero: Rust checks those
+/// explicitly and panics first; float-to-int conversions do not trap with nontrapping-float-to-int).
+const WASM_OPT_FLAGS: [&str; 8] = [
     "-Oz",
     "--converge",
+    "--ignore-implicit-traps",
     "--low-memory-unused",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",

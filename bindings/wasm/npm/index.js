@@ -105,8 +105,7 @@ function notWasm(error) {
   if (!(error instanceof WebAssembly.CompileError) || !/found 3c/i.test(error.message)) return null;
   return new IotHubStateError(
     'not-initialized',
-    'init: the .wasm URL answered with an HTML page, not WebAssembly. Under the Vite dev server add ' +
-      "optimizeDeps: { exclude: ['iothub-errors'] } to vite.config; elsewhere pass init() the .wasm file's URL",
+    "init: got an HTML page, not the .wasm (Vite dev server: optimizeDeps: { exclude: ['iothub-errors'] })",
   );
 }
 

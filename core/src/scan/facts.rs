@@ -67,44 +67,53 @@ impl ErrorFacts {
     /// condition: description`, `MQTT CONNACK return code ...`, `Tracking ID:...` and `at ...` frames.
     /// [`resolve_error`]'s offsets (`start`, `end`) point into this text.
     pub fn text(&self) -> String {
-        let mut lines: Vec<String> = Vec::new();
-        for (depth, link) in self.chain.iter().enumerate() {
-            let name = link.name.as_deref().map(clip).unwrap_or_default();
-            let message = link.message.as_deref().map(clip).unwrap_or_default();
-            let line = match (name.is_empty(), message.is_empty()) {
-                (false, false) => format!("{name}: {message}"),
-                (false, true) => name.to_owned(),
-                (true, _) => message.to_owned(),
-            };
-            if !line.is_empty() {
-                lines.push(if depth == 0 { line } else { format!(" ---> {line}") });
+        let mut text = String::new();
+        // One line of pieces; a line whose every piece is empty is left out. (Pieces, not `format!`: this is
+        // in every binding's build, and the npm package's size is budgeted.)
+        let mut line = |pieces: &[&str]| {
+            if pieces.iter().any(|piece| !piece.is_empty()) {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                pieces.iter().for_each(|piece| text.push_str(piece));
             }
+        };
+        for (depth, link) in self.chain.iter().enumerate() {
+            let name = link.name.as_deref().map_or("", clip);
+            let message = link.message.as_deref().map_or("", clip);
+            if name.is_empty() && message.is_empty() {
+                continue;
+            }
+            let arrow = if depth == 0 { "" } else { " ---> " };
+            let colon = if name.is_empty() || message.is_empty() { "" } else { ": " };
+            line(&[arrow, name, colon, message]);
         }
         if let Some(header) = &self.error_code_header {
-            lines.push(format!("iothub-errorcode: {}", clip(header)));
+            line(&["iothub-errorcode: ", clip(header)]);
         }
         if let Some(status) = self.http_status {
-            lines.push(format!("HTTP status {status}"));
+            line(&["HTTP status ", &status.to_string()]);
         }
         if let Some(body) = &self.body {
-            lines.push(clip(body).to_owned());
+            line(&[clip(body)]);
         }
-        match (&self.amqp_condition, &self.amqp_description) {
-            (Some(condition), Some(description)) => {
-                lines.push(format!("AMQP error {}: {}", clip(condition), clip(description)));
-            }
-            (Some(condition), None) => lines.push(format!("AMQP error {}", clip(condition))),
-            (None, Some(description)) => lines.push(format!("AMQP error: {}", clip(description))),
-            (None, None) => {}
+        if self.amqp_condition.is_some() || self.amqp_description.is_some() {
+            let condition = self.amqp_condition.as_deref().map_or("", clip);
+            let description = self.amqp_description.as_deref().map_or("", clip);
+            let space = if condition.is_empty() { "" } else { " " };
+            let colon = if description.is_empty() { "" } else { ": " };
+            line(&["AMQP error", space, condition, colon, description]);
         }
         if let Some(code) = self.connack_code {
-            lines.push(format!("MQTT CONNACK return code {code}"));
+            line(&["MQTT CONNACK return code ", &code.to_string()]);
         }
         if let Some(tracking) = &self.tracking_id {
-            lines.push(format!("Tracking ID:{}", clip(tracking)));
+            line(&["Tracking ID:", clip(tracking)]);
         }
-        lines.extend(self.frames.iter().map(|frame| format!("   at {}", clip(frame))));
-        lines.join("\n")
+        for frame in &self.frames {
+            line(&["   at ", clip(frame)]);
+        }
+        text
     }
 }
 

@@ -211,17 +211,26 @@ pub(super) enum CsvColumn {
 impl CsvColumn {
     /// The column a header cell names.
     pub(super) fn of(name: &str) -> CsvColumn {
-        match name {
-            "TimeGenerated [UTC]" | "TimeGenerated" | "time" => CsvColumn::Time,
-            "Category" | "category" => CsvColumn::Category,
-            "OperationName" | "operationName" => CsvColumn::Operation,
-            "Level" | "level" => CsvColumn::Level,
-            "ResultType" | "resultType" => CsvColumn::ResultType,
-            "ResultDescription" | "resultDescription" => CsvColumn::ResultDescription,
-            "properties_s" | "properties" => CsvColumn::Properties,
-            "deviceId_s" | "DeviceId" => CsvColumn::DeviceId,
-            _ => CsvColumn::Other,
-        }
+        const COLUMNS: [(&str, CsvColumn); 17] = [
+            ("TimeGenerated [UTC]", CsvColumn::Time),
+            ("TimeGenerated", CsvColumn::Time),
+            ("time", CsvColumn::Time),
+            ("Category", CsvColumn::Category),
+            ("category", CsvColumn::Category),
+            ("OperationName", CsvColumn::Operation),
+            ("operationName", CsvColumn::Operation),
+            ("Level", CsvColumn::Level),
+            ("level", CsvColumn::Level),
+            ("ResultType", CsvColumn::ResultType),
+            ("resultType", CsvColumn::ResultType),
+            ("ResultDescription", CsvColumn::ResultDescription),
+            ("resultDescription", CsvColumn::ResultDescription),
+            ("properties_s", CsvColumn::Properties),
+            ("properties", CsvColumn::Properties),
+            ("deviceId_s", CsvColumn::DeviceId),
+            ("DeviceId", CsvColumn::DeviceId),
+        ];
+        by_key(name, &COLUMNS).unwrap_or(CsvColumn::Other)
     }
 }
 
