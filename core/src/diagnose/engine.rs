@@ -1,9 +1,10 @@
 //! The diagnosis state machine: a reorder buffer, per-device state, and hub-wide detectors.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::findings::{self, Draft};
+use super::sorted_map::SortedMap;
 use super::summary::SummaryBuilder;
 use super::{FindingKind, Offender, REORDER_WINDOW_MS, Report};
 use crate::logs::{Decoded, Format, Level, LogRecord, ReadItem, RecordRef};
@@ -146,7 +147,7 @@ impl Series {
 type LinkConflict = (Millis, RecordRef, Option<(Millis, u32)>);
 
 /// Token renewals grouped by (found only as quick reconnects, SDK): a draft and the renewal periods.
-type RenewalGroups = BTreeMap<(bool, Option<String>), (Draft, Vec<f64>)>;
+type RenewalGroups = SortedMap<(bool, Option<String>), (Draft, Vec<f64>)>;
 
 /// When the device's last connection event is a disconnect that counts as going offline: at least
 /// [`OFFLINE_AFTER_MS`] before the end of the data, or any final disconnect from Event Grid.
@@ -230,7 +231,7 @@ pub(super) struct Device {
     pub ips: Vec<String>,
     pub uploads: Series,
     pub lock_lost: Series,
-    pub lock_messages: BTreeMap<String, u32>,
+    pub lock_messages: SortedMap<String, u32>,
     pub queue_full: Series,
     pub not_online: Series,
 }
@@ -268,7 +269,7 @@ impl Device {
             ips: Vec::new(),
             uploads: Series::default(),
             lock_lost: Series::default(),
-            lock_messages: BTreeMap::new(),
+            lock_messages: SortedMap::default(),
             queue_full: Series::default(),
             not_online: Series::default(),
         }
@@ -281,7 +282,7 @@ pub(super) struct Incident {
     pub first: Millis,
     pub last: Millis,
     pub devices: FxHashMap<u32, u64>,
-    pub codes: BTreeMap<u32, u64>,
+    pub codes: SortedMap<u32, u64>,
     pub refs: Vec<RecordRef>,
     pub timeline: Vec<(Millis, u32, u32)>,
     pub failed_reconnects: u64,
@@ -298,7 +299,7 @@ impl Incident {
         self.first = self.first.min(at);
         self.last = self.last.max(at);
         *self.devices.entry(device).or_default() += 1;
-        *self.codes.entry(code).or_default() += 1;
+        self.codes.update(code, || 0, |n| *n += 1);
         if connect {
             self.failed_reconnects += 1;
         } else {
@@ -325,7 +326,7 @@ pub(super) struct Burst {
     pub last: Millis,
     pub count: u64,
     pub devices: FxHashMap<u32, u64>,
-    pub codes: BTreeMap<u32, u64>,
+    pub codes: SortedMap<u32, u64>,
     pub refs: Vec<RecordRef>,
     pub timeline: Vec<(Millis, Option<u32>, u32)>,
 }
@@ -472,8 +473,8 @@ impl Engine {
                 412002 => {
                     device.lock_lost.add(at, event.source);
                     if let Some(id) = &event.message_id {
-                        let entry = device.lock_messages.entry(id.to_string()).or_default();
-                        *entry = (*entry).max(event.delivery_count.unwrap_or(0));
+                        let count = event.delivery_count.unwrap_or(0);
+                        device.lock_messages.update(id.to_string(), || 0, |seen| *seen = (*seen).max(count));
                     }
                 }
                 403004 if event.category != Category::Routes => device.queue_full.add(at, event.source),
@@ -657,7 +658,7 @@ impl Engine {
                 if let Some(device) = device {
                     *burst.devices.entry(device).or_default() += 1;
                 }
-                *burst.codes.entry(code).or_default() += 1;
+                burst.codes.update(code, || 0, |n| *n += 1);
                 if burst.refs.len() < MAX_REFS * 2 {
                     burst.refs.push(event.source);
                 }
@@ -681,7 +682,7 @@ impl Engine {
 
     fn device_findings(&self, drafts: &mut Vec<Draft>) {
         let end = self.end.unwrap_or(Millis::MIN);
-        let mut renewals = RenewalGroups::new();
+        let mut renewals = RenewalGroups::default();
         for (index, device) in self.devices.iter().enumerate() {
             let index = index as u32;
             self.group_renewals(index, device, &mut renewals);
@@ -731,10 +732,16 @@ impl Engine {
             if quiet { (&quick, &[]) } else { (&device.renewals, &[401003, 404104]) };
         let mut draft = Draft::for_device(FindingKind::SasTokenRenewal, index, device, series, codes);
         draft.quiet = quiet;
-        let group =
-            groups.entry((quiet, device.sdk.clone())).or_insert_with(|| (Draft::new(draft.kind), Vec::new()));
-        group.0.absorb(draft);
-        group.1.extend(series.median_gap_minutes());
+        let periods = series.median_gap_minutes();
+        let kind = draft.kind;
+        groups.update(
+            (quiet, device.sdk.clone()),
+            || (Draft::new(kind), Vec::new()),
+            |group| {
+                group.0.absorb(draft);
+                group.1.extend(periods);
+            },
+        );
     }
 
     /// The device's disconnect errors and Event Grid outages outside any incident (but its final disconnect,

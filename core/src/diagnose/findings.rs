@@ -1,9 +1,9 @@
 //! Turns detected patterns into findings a person can act on: title, explanation, ordered actions, links.
 
 use crate::kql::{self, FindingQueries, KqlTable};
-use std::collections::BTreeMap;
 
 use super::engine::{Device, Series};
+use super::sorted_map::SortedMap;
 use super::summary::Summary;
 use super::{Details, EntryLink, FindingKind, FleetFinding, Report, TimelineEvent};
 use crate::logs::RecordRef;
@@ -19,7 +19,7 @@ pub(super) struct Draft {
     pub kind: FindingKind,
     pub devices: Vec<u32>,
     pub codes: Vec<u32>,
-    pub code_counts: BTreeMap<u32, u64>,
+    pub code_counts: SortedMap<u32, u64>,
     pub first: Option<Millis>,
     pub last: Option<Millis>,
     pub count: u64,
@@ -40,7 +40,7 @@ impl Draft {
             kind,
             devices: Vec::new(),
             codes: Vec::new(),
-            code_counts: BTreeMap::new(),
+            code_counts: SortedMap::default(),
             first: None,
             last: None,
             count: 0,

@@ -10,6 +10,7 @@
 
 mod engine;
 mod findings;
+mod sorted_map;
 mod summary;
 
 use serde::Serialize;

@@ -495,6 +495,8 @@ impl<'a> Scanner<'a> {
 
     fn on_key(&mut self, key: Key, start: usize, end: usize) -> usize {
         match key {
+            // Pushed by the scanner for the DPS host, never read from the word tables.
+            Key::DpsHost => end,
             Key::ErrorCode => self.on_error_code(start, end),
             Key::ResultType => self.on_result_type(start, end),
             Key::Status => self.on_status(start, end),
@@ -558,7 +560,9 @@ impl<'a> Scanner<'a> {
                 let next = self.skip(end, 1, |b| b == b' ' || b == b'.');
                 let host = (start >= 8 && self.starts_with_ci(start - 8, "devices-"))
                     || (start >= 7 && self.starts_with_ci(start - 7, "device."));
-                if host || self.starts_with_ci(next, "service") || self.starts_with_ci(next, "net") {
+                if host {
+                    self.markers.push((start, Key::DpsHost));
+                } else if self.starts_with_ci(next, "service") || self.starts_with_ci(next, "net") {
                     self.markers.push((start, Key::Dps));
                 }
                 end
@@ -1386,14 +1390,23 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
             None => reach,
         }
         .min(from);
+        // The DPS host counts for the block it heads: back to the last blank line before the finding.
+        let block_from = bytes
+            .get(reach..line_start)
+            .and_then(|before| {
+                let blank = |sep: &[u8]| find_all(before, sep).last().map(|at| at + sep.len());
+                blank(b"\n\n").max(blank(b"\n\r\n")).map(|at| reach + at)
+            })
+            .unwrap_or(reach)
+            .min(from);
         let dps = markers
             .get(
-                markers.partition_point(|&(pos, _)| pos < dps_from)
+                markers.partition_point(|&(pos, _)| pos < block_from)
                     ..markers.partition_point(|&(pos, _)| pos < from),
             )
             .unwrap_or_default()
             .iter()
-            .any(|&(_, key)| key == Key::Dps)
+            .any(|&(pos, key)| key == Key::DpsHost || (key == Key::Dps && pos >= dps_from))
             && bytes
                 .get(line_start..line_end)
                 .is_none_or(|line| !contains(&line.to_ascii_lowercase(), b"hub"));
@@ -1410,7 +1423,7 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
         let (mut dps, mut device_id, mut time, mut tracking) = (dps, None, None, raw.tracking_id.clone());
         for &(pos, key) in ordered.take(64) {
             match key {
-                Key::Dps => dps = true,
+                Key::Dps | Key::DpsHost => dps = true,
                 Key::DeviceId if device_id.is_none() => device_id = context_value(text, pos, Spaces::End),
                 Key::Time if time.is_none() => {
                     time = context_value(text, pos, Spaces::Kept)

@@ -68,6 +68,9 @@ pub(crate) enum Key {
     Time,
     /// A Device Provisioning Service marker (context).
     Dps,
+    /// The DPS host (`*.azure-devices-provisioning.net`): a DPS marker for the whole HTTP exchange or log block
+    /// it heads, up to the next blank line (context; pushed by the scanner, not a word of the tables).
+    DpsHost,
     /// `provisioning`: a DPS marker when it reads `azure-devices-provisioning.net` or `provisioning service`.
     Provisioning,
     /// `registration`: a DPS marker when it reads `Registration Status` or `Registration State`.
