@@ -16,3 +16,16 @@ LOGS = TESTDATA / "logs"
 def logs() -> Path:
     """The directory of sample logs described in testdata/logs/EXPECTED.md."""
     return LOGS
+
+
+def unescape(text: str) -> str:
+    """An input column of the case files (conformance.tsv, scan-cases.tsv) with its escapes turned into characters."""
+    out = []
+    chars = iter(text)
+    for c in chars:
+        if c != "\\":
+            out.append(c)
+            continue
+        nxt = next(chars)
+        out.append({"t": "\t", "n": "\n", "r": "\r", "0": "\0", "\\": "\\"}[nxt])
+    return "".join(out)

@@ -7,19 +7,7 @@ from typing import Any, Optional
 import pytest
 
 import iothub_errors as ie
-from conftest import TESTDATA
-
-
-def unescape(text: str) -> str:
-    out = []
-    chars = iter(text)
-    for c in chars:
-        if c != "\\":
-            out.append(c)
-            continue
-        nxt = next(chars)
-        out.append({"t": "\t", "n": "\n", "0": "\0", "\\": "\\"}[nxt])
-    return "".join(out)
+from conftest import TESTDATA, unescape
 
 
 def load_cases() -> list[Any]:

@@ -9,22 +9,10 @@ from typing import Any
 import pytest
 
 import iothub_errors as ie
-from conftest import TESTDATA
+from conftest import TESTDATA, unescape
 
 #: Precision and recall floors per group, as in core/tests/scan_cases.rs.
 FLOORS = {"explicit": (1.0, 1.0), "code-less": (1.0, 1.0)}
-
-
-def unescape(text: str) -> str:
-    out = []
-    chars = iter(text)
-    for c in chars:
-        if c != "\\":
-            out.append(c)
-            continue
-        nxt = next(chars)
-        out.append({"t": "\t", "n": "\n", "r": "\r", "0": "\0", "\\": "\\"}[nxt])
-    return "".join(out)
 
 
 def load_cases() -> list[tuple[int, str, list[tuple[str, str]]]]:

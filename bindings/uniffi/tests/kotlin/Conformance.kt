@@ -20,7 +20,7 @@ fun readCases(file: File): List<Case> =
         Case(index + 1, columns[0], unescape(columns[1]), expected)
     }
 
-/** The TSV's escapes: \t tab, \n newline, \\ backslash, \0 NUL. */
+/** The case files' escapes (conformance.tsv, scan-cases.tsv): \t tab, \n newline, \r carriage return, \\ backslash, \0 NUL. */
 fun unescape(text: String): String {
     val out = StringBuilder()
     var i = 0
@@ -31,6 +31,7 @@ fun unescape(text: String): String {
         when (val next = text[i++]) {
             't' -> out.append('\t')
             'n' -> out.append('\n')
+            'r' -> out.append('\r')
             '0' -> out.append('\u0000')
             '\\' -> out.append('\\')
             else -> throw IllegalArgumentException("bad escape \\$next")

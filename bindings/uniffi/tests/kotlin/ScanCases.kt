@@ -6,26 +6,6 @@
 import com.iothuberrors.*
 import java.io.File
 
-/** The scan cases' escapes: \t tab, \n newline, \r carriage return, \\ backslash, \0 NUL. */
-fun unescapeScanInput(text: String): String {
-    val out = StringBuilder()
-    var i = 0
-    while (i < text.length) {
-        val c = text[i++]
-        if (c != '\\') { out.append(c); continue }
-        require(i < text.length) { "dangling backslash in $text" }
-        when (val next = text[i++]) {
-            't' -> out.append('\t')
-            'n' -> out.append('\n')
-            'r' -> out.append('\r')
-            '0' -> out.append('\u0000')
-            '\\' -> out.append('\\')
-            else -> throw IllegalArgumentException("bad escape \\$next")
-        }
-    }
-    return out.toString()
-}
-
 /** The keys of the first finding (and `count`), as the cases write them. */
 fun scanCaseFields(findings: List<ScanFinding>): Map<String, String> {
     val first = findings.firstOrNull()
@@ -56,7 +36,7 @@ fun runScanCases(file: File): Pair<Int, List<String>> {
         cases++
         val columns = line.split("\t", limit = 2)
         require(columns.size == 2) { "line $number: expected two tab-separated columns" }
-        val input = unescapeScanInput(columns[0])
+        val input = unescape(columns[0])
         val expected = columns[1].split(";").map { pair ->
             val approx = pair.indexOf("~=")
             if (approx > 0 && pair.substring(0, approx) == "basis") {
