@@ -196,14 +196,19 @@ fn check_no_costly_std(module: &Path) -> Result<(), String> {
     ))
 }
 
-/// Prints the gzip sizes of the wasm and the JavaScript and fails over the budget.
+/// Prints the gzip and brotli sizes of the wasm and the JavaScript and fails over the (gzip) budget.
 fn check_size(paths: &Paths) -> Result<(), String> {
-    let wasm = gzip_size(&paths.pkg.join(format!("{STEM}_bg.wasm")))?;
+    let wasm_file = paths.pkg.join(format!("{STEM}_bg.wasm"));
+    let scripts: Vec<PathBuf> = std::iter::once(format!("{STEM}.js"))
+        .chain(PACKAGE_SCRIPTS.map(str::to_owned))
+        .map(|file| paths.pkg.join(file))
+        .collect();
+    let wasm = gzip_size(&wasm_file)?;
     let mut js = 0;
-    for file in std::iter::once(format!("{STEM}.js")).chain(PACKAGE_SCRIPTS.map(str::to_owned)) {
-        js += gzip_size(&paths.pkg.join(file))?;
+    for script in &scripts {
+        js += gzip_size(script)?;
     }
-    let raw = fs::metadata(paths.pkg.join(format!("{STEM}_bg.wasm"))).map_err(|e| e.to_string())?.len();
+    let raw = fs::metadata(&wasm_file).map_err(|e| e.to_string())?.len();
     let total = wasm + js;
     println!(
         "package size (gzip -9): wasm {:.1} KB (raw {:.1} KB) + JavaScript {:.1} KB = {:.1} KB",
@@ -211,6 +216,13 @@ fn check_size(paths: &Paths) -> Result<(), String> {
         kb(raw),
         kb(js),
         kb(total)
+    );
+    let brotli = brotli_sizes(&std::iter::once(wasm_file).chain(scripts).collect::<Vec<_>>())?;
+    println!(
+        "package size (brotli, quality 11, what CDNs serve): wasm {:.1} KB + JavaScript {:.1} KB = {:.1} KB",
+        kb(brotli.first().copied().unwrap_or(0)),
+        kb(brotli.iter().skip(1).sum()),
+        kb(brotli.iter().sum())
     );
     if total > SIZE_CEILING_GZIP {
         return Err(format!(
@@ -229,6 +241,26 @@ fn check_size(paths: &Paths) -> Result<(), String> {
 
 fn kb(bytes: u64) -> f64 {
     bytes as f64 / 1024.0
+}
+
+/// The brotli-compressed size (quality 11) of each file, computed by Node.js's zlib.
+fn brotli_sizes(files: &[PathBuf]) -> Result<Vec<u64>, String> {
+    const SCRIPT: &str = "const z = require('zlib'), fs = require('fs');\
+        const q = { params: { [z.constants.BROTLI_PARAM_QUALITY]: 11 } };\
+        console.log(process.argv.slice(1).map((f) => z.brotliCompressSync(fs.readFileSync(f), q).length).join(' '));";
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(SCRIPT)
+        .args(files)
+        .output()
+        .map_err(|e| format!("node (brotli sizes): {e}"))?;
+    if !output.status.success() {
+        return Err(format!("node (brotli sizes) failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .map(|n| n.parse::<u64>().map_err(|e| format!("brotli size {n:?}: {e}")))
+        .collect()
 }
 
 fn gzip_size(file: &Path) -> Result<u64, String> {
