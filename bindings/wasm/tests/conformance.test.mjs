@@ -2,7 +2,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { lookup, byName, resolve, classify, search, scan } from 'iothub-errors';
-import { testdata } from './helpers.mjs';
+import { testdata, unescape } from './helpers.mjs';
 
 /** "4001xx Routing" → "4001"; null → "none". */
 function familyPrefix(title) {
@@ -72,13 +72,6 @@ function run(op, input) {
   }
 }
 
-function unescape(text) {
-  return text.replace(/\\(.)/g, (_, c) => {
-    const map = { t: '\t', n: '\n', 0: '\0', '\\': '\\' };
-    if (!(c in map)) throw new Error(`bad escape \\${c}`);
-    return map[c];
-  });
-}
 
 test('every conformance case gives the expected keys', () => {
   const failures = [];

@@ -5,18 +5,11 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { scan } from 'iothub-errors';
-import { testdata } from './helpers.mjs';
+import { testdata, unescape } from './helpers.mjs';
 
 /** Precision and recall floors per group. */
 const FLOORS = { explicit: [1.0, 1.0], 'code-less': [1.0, 1.0] };
 
-function unescape(text) {
-  return text.replace(/\\(.)/g, (_, c) => {
-    const map = { t: '\t', n: '\n', r: '\r', 0: '\0', '\\': '\\' };
-    if (!(c in map)) throw new Error(`bad escape \\${c}`);
-    return map[c];
-  });
-}
 
 /** The keys of the first finding (and count), as the cases write them. */
 function fields(findings) {

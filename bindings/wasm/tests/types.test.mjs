@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as api from 'iothub-errors';
-import { TESTDATA, testdata, testdataBytes } from './helpers.mjs';
+import { TESTDATA, testdata, testdataBytes, unescape } from './helpers.mjs';
 
 const { types } = JSON.parse(readFileSync(join(TESTDATA, '../bindings/wasm/npm/types.keys.json'), 'utf8'));
 
@@ -92,9 +92,6 @@ function sample(label, ref, fn, problems) {
   walk(value, ref, label, problems);
 }
 
-function unescape(text) {
-  return text.replace(/\\(.)/g, (_, c) => ({ t: '\t', n: '\n', 0: '\0', '\\': '\\' })[c]);
-}
 
 const OPS = {
   lookup: (input) => api.lookup(Number(input.trim())),

@@ -1390,23 +1390,29 @@ fn finish(text: &str, merged: Vec<Raw>, markers: &[(usize, Key)], split_ids: boo
             None => reach,
         }
         .min(from);
-        // The DPS host counts for the block it heads: back to the last blank line before the finding.
-        let block_from = bytes
-            .get(reach..line_start)
-            .and_then(|before| {
-                let blank = |sep: &[u8]| find_all(before, sep).last().map(|at| at + sep.len());
-                blank(b"\n\n").max(blank(b"\n\r\n")).map(|at| reach + at)
-            })
-            .unwrap_or(reach)
-            .min(from);
+        // The DPS host counts for the block it heads: back to the last blank line before the finding (looked for
+        // only when a DPS host is within reach).
+        let block_from = || {
+            bytes
+                .get(reach..line_start)
+                .and_then(|before| {
+                    let blank = |sep: &[u8]| find_all(before, sep).last().map(|at| at + sep.len());
+                    blank(b"\n\n").max(blank(b"\n\r\n")).map(|at| reach + at)
+                })
+                .unwrap_or(reach)
+        };
         let dps = markers
             .get(
-                markers.partition_point(|&(pos, _)| pos < block_from)
+                markers.partition_point(|&(pos, _)| pos < reach)
                     ..markers.partition_point(|&(pos, _)| pos < from),
             )
             .unwrap_or_default()
             .iter()
-            .any(|&(pos, key)| key == Key::DpsHost || (key == Key::Dps && pos >= dps_from))
+            .any(|&(pos, key)| match key {
+                Key::Dps => pos >= dps_from,
+                Key::DpsHost => pos >= block_from().min(from),
+                _ => false,
+            })
             && bytes
                 .get(line_start..line_end)
                 .is_none_or(|line| !contains(&line.to_ascii_lowercase(), b"hub"));

@@ -19,15 +19,15 @@ I64 = range(-(2**63), 2**63)
 INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
+ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "0": "\0", "\\": "\\"}
+
+
 def unescape(text):
-    """The TSV's escapes: \\t tab, \\n newline, \\\\ backslash, \\0 NUL."""
+    """The case files' escapes (conformance.tsv, scan-cases.tsv): \\t tab, \\n newline, \\r carriage return,
+    \\\\ backslash, \\0 NUL."""
     out, chars = [], iter(text)
     for c in chars:
-        if c != "\\":
-            out.append(c)
-            continue
-        escaped = next(chars)
-        out.append({"t": "\t", "n": "\n", "0": "\0", "\\": "\\"}[escaped])
+        out.append(ESCAPES[next(chars)] if c == "\\" else c)
     return "".join(out)
 
 
@@ -139,16 +139,7 @@ def conformance():
     return passed, failures
 
 
-SCAN_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "0": "\0", "\\": "\\"}
 SCAN_FLOORS = {"explicit": (1.0, 1.0), "code-less": (1.0, 1.0)}
-
-
-def unescape_scan_input(text):
-    """The scan cases' escapes: \\t tab, \\n newline, \\r carriage return, \\\\ backslash, \\0 NUL."""
-    out, chars = [], iter(text)
-    for c in chars:
-        out.append(SCAN_ESCAPES[next(chars)] if c == "\\" else c)
-    return "".join(out)
 
 
 def scan_case_fields(findings):
@@ -177,7 +168,7 @@ def scan_cases():
             continue
         cases += 1
         text, expected_column = line.split("\t", 1)
-        text = unescape_scan_input(text)
+        text = unescape(text)
         expected = []
         for pair in expected_column.split(";"):
             key, approx, value = pair.partition("~=")
