@@ -11,7 +11,7 @@ use crate::model::Severity;
 use crate::time::{self, Millis};
 
 /// Timeline events kept per finding.
-const MAX_TIMELINE: usize = 200;
+pub(super) const MAX_TIMELINE: usize = 200;
 
 /// A detected pattern before it is put into words.
 #[derive(Debug, Clone)]
@@ -89,8 +89,10 @@ impl Draft {
     }
 }
 
-/// Puts every draft into words and orders the findings: most severe first, then by time.
+/// Groups the per-device drafts of one kind and cause, puts every draft into words and orders the findings: most
+/// severe first, then by time.
 pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> Report {
+    let drafts = super::grouping::group(drafts, names);
     let mut findings: Vec<FleetFinding> = drafts.into_iter().map(|draft| finding(draft, names)).collect();
     crate::sort::sort_by(&mut findings, |a, b| {
         b.severity

@@ -10,6 +10,7 @@
 
 mod engine;
 mod findings;
+mod grouping;
 mod sorted_map;
 mod summary;
 
