@@ -106,7 +106,11 @@ pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> 
 fn finding(draft: Draft, names: &[String]) -> FleetFinding {
     let name = |index: &u32| names.get(*index as usize).cloned().unwrap_or_default();
     let devices: Vec<String> = draft.devices.iter().map(name).collect();
-    let device = devices.first().cloned().unwrap_or_default();
+    // A group's `{device}` is its top offender.
+    let device = match draft.details.top_offenders.first() {
+        Some(top) if devices.len() > 1 => top.device.clone(),
+        _ => devices.first().cloned().unwrap_or_default(),
+    };
     let words = Words::new(&draft, &device);
     let Wording { severity, title, explanation, actions } = match draft.kind {
         FindingKind::SasTokenRenewal => words.renewal(),
@@ -173,7 +177,9 @@ struct Wording {
     actions: Vec<&'static str>,
 }
 
-/// The wording of each kind, filled with the draft's facts.
+/// The wording of each kind, filled with the draft's facts. A per-device kind grouped over several devices has
+/// its own wording (`Words::*_group`), naming the device count and the top offenders; its `device` is the top
+/// offender.
 struct Words<'a> {
     draft: &'a Draft,
     device: &'a str,
@@ -235,6 +241,9 @@ impl<'a> Words<'a> {
     }
 
     fn network(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.network_group(devices);
+        }
         let back = self
             .draft
             .details
@@ -313,6 +322,9 @@ impl<'a> Words<'a> {
     }
 
     fn link_conflict(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.link_conflict_group(devices);
+        }
         match self.draft.details.root_cause.as_deref() {
             Some(cause) => {
                 let cause_words = if cause == "mass-disconnect" {
@@ -356,6 +368,9 @@ impl<'a> Words<'a> {
     }
 
     fn duplicate_identity(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.duplicate_identity_group(devices);
+        }
         let ips = &self.draft.details.ip_addresses;
         let from =
             if ips.len() > 1 { format!(" Connects came from {}.", ips.join(", ")) } else { String::new() };
@@ -379,6 +394,9 @@ impl<'a> Words<'a> {
     }
 
     fn time_drift(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.time_drift_group(devices);
+        }
         Wording {
             severity: Severity::Error,
             title: format!(
@@ -463,6 +481,9 @@ impl<'a> Words<'a> {
     }
 
     fn file_upload(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.file_upload_group(devices);
+        }
         Wording {
             severity: Severity::Error,
             title: format!("{}: more than 10 file uploads open at once (403006, {} times)", self.device, self.draft.count),
@@ -479,6 +500,9 @@ impl<'a> Words<'a> {
     }
 
     fn lock_lost(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.lock_lost_group(devices);
+        }
         let ids = &self.draft.details.message_ids;
         let which = if ids.is_empty() {
             "C2D messages".to_owned()
@@ -510,6 +534,9 @@ impl<'a> Words<'a> {
     }
 
     fn queue_full(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.queue_full_group(devices);
+        }
         Wording {
             severity: Severity::Error,
             title: format!("{}: cloud-to-device queue full (403004, {} times)", self.device, self.draft.count),
@@ -525,6 +552,9 @@ impl<'a> Words<'a> {
     }
 
     fn offline(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.offline_group(devices);
+        }
         Wording {
             severity: Severity::Error,
             title: format!("{}: disconnected at {} and not back", self.device, self.first()),
@@ -540,6 +570,9 @@ impl<'a> Words<'a> {
     }
 
     fn not_online(&self) -> Wording {
+        if let Some(devices) = self.group() {
+            return self.not_online_group(devices);
+        }
         Wording {
             severity: Severity::Warning,
             title: format!("{}: {} direct method call(s) failed with 404103 DeviceNotOnline", self.device, self.draft.count),
@@ -549,6 +582,328 @@ impl<'a> Words<'a> {
             actions: vec![
                 "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
                 "On the device, register the direct-method handler right after connecting.",
+                "Retry with backoff only to ride out short disconnects; do not retry for long.",
+            ],
+        }
+    }
+}
+
+/// The words of a per-device kind grouped over several devices: the device count, the top offenders, and what
+/// a pattern shared by many devices suggests. `{device}` in an action is the top offender.
+impl Words<'_> {
+    /// The number of devices, when the finding is about more than one.
+    fn group(&self) -> Option<usize> {
+        let devices = self.draft.devices.len();
+        (devices > 1).then_some(devices)
+    }
+
+    fn last(&self) -> String {
+        self.draft.last.map(time::format).unwrap_or_else(|| "an unknown time".into())
+    }
+
+    /// "; top offender x (n)" for a title, when a device had more than one of the events.
+    fn top(&self) -> String {
+        match self.draft.details.top_offenders.first() {
+            Some(top) if top.count > 1 => format!("; top offender {} ({})", top.device, top.count),
+            _ => String::new(),
+        }
+    }
+
+    /// A sentence naming the top offenders and their counts (a few of the devices, when each counts once) and
+    /// how many more devices the finding lists.
+    fn offenders(&self) -> String {
+        let top = &self.draft.details.top_offenders;
+        let counted = top.iter().any(|offender| offender.count > 1);
+        let mut items: Vec<String> = top
+            .iter()
+            .map(|o| if counted { format!("{} ({})", o.device, o.count) } else { o.device.clone() })
+            .collect();
+        let more = self.draft.devices.len().saturating_sub(items.len());
+        if more > 0 {
+            items.push(format!("{more} more"));
+        }
+        let list = match items.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            Some((last, _)) => last.clone(),
+            None => return String::new(),
+        };
+        match (counted, more) {
+            (true, _) => format!(" Most affected: {list}."),
+            (false, 0) => format!(" The devices: {list}."),
+            (false, _) => format!(" Among them: {list}."),
+        }
+    }
+
+    fn network_group(&self, devices: usize) -> Wording {
+        let count = self.draft.count;
+        let minutes = self.draft.details.reconnect_minutes;
+        let back = minutes
+            .map(|m| format!(" They were back after {} min on average.", fixed(m, 1)))
+            .unwrap_or_default();
+        let (title, explanation) = if self.draft.codes.is_empty() {
+            let average = minutes.map(|m| format!(" ({} min on average)", fixed(m, 1))).unwrap_or_default();
+            (
+                format!(
+                    "{devices} devices: {count} disconnects of more than a minute{average}, then back{}",
+                    self.top()
+                ),
+                format!(
+                    "Event Grid shows these devices disconnecting and reconnecting only after more than a minute, between \
+                     {} and {}.{back}{} Event Grid carries no reason: look up 404104 and other errors of these devices in \
+                     the Connections resource logs.",
+                    self.first(),
+                    self.last(),
+                    self.offenders()
+                ),
+            )
+        } else {
+            (
+                format!(
+                    "{devices} devices: {count} unexpected disconnects without token expiry{}",
+                    self.top()
+                ),
+                format!(
+                    "Between {} and {} the hub closed connections of these devices with 404104 \
+                     DeviceConnectionClosedRemotely and no token expiry (401003) came before, so these are not renewals. \
+                     The usual causes sit on the devices' side: connectivity lost for longer than 1.5 times the MQTT \
+                     keep-alive, TCP resets without an MQTT DISCONNECT, or the application crashing or restarting.{back}{}",
+                    self.first(),
+                    self.last(),
+                    self.offenders()
+                ),
+            )
+        };
+        let actions = vec![
+            "Start with {device}: check its network at those times (signal, gateway, firewall or NAT idle timeouts) and its application logs for crashes or restarts.",
+            "When the disconnects spread over many devices with one or two each, look at what they share (a site's network, a gateway, a cellular carrier, a firmware version) before the devices one by one.",
+            "Run a current Azure IoT SDK: older versions had reconnect bugs that end in abrupt socket closes.",
+            "Alert on devices that stay disconnected, not on every 404104.",
+        ];
+        Wording { severity: Severity::Warning, title, explanation, actions }
+    }
+
+    fn link_conflict_group(&self, devices: usize) -> Wording {
+        let count = self.draft.count;
+        match self.draft.details.root_cause.as_deref() {
+            Some(cause) => {
+                let cause_words = if cause == "mass-disconnect" {
+                    "the mass disconnect at the same time".to_owned()
+                } else {
+                    let name = cause
+                        .parse()
+                        .ok()
+                        .and_then(crate::catalog::find_code)
+                        .map(|entry| format!(" {}", entry.name))
+                        .unwrap_or_default();
+                    format!("each device's earlier {cause}{name}")
+                };
+                Wording {
+                    severity: Severity::Info,
+                    title: format!(
+                        "{devices} devices: {count} × 409002 LinkCreationConflict, a side effect of {cause_words}"
+                    ),
+                    explanation: format!(
+                        "These devices reconnected while the hub still held their previous links, so the hub closed each \
+                         old link with 409002 LinkCreationConflict. The root cause is {cause_words}; 409002 itself needs \
+                         no action.{}",
+                        self.offenders()
+                    ),
+                    actions: vec![
+                        "Follow the finding of the root cause instead of this one.",
+                        "Do not alert on 409002 that comes right after a disconnect.",
+                    ],
+                }
+            }
+            None => Wording {
+                severity: Severity::Warning,
+                title: format!(
+                    "{devices} devices: {count} × 409002 LinkCreationConflict with no failure before it{}",
+                    self.top()
+                ),
+                explanation: format!(
+                    "The hub closed existing links because the same device opened another one, and no disconnect error \
+                     came first. Device code that connects again while its first connection is still open, or a second \
+                     client using the identity, does this; across many devices, suspect the reconnect logic of the \
+                     firmware they share.{}",
+                    self.offenders()
+                ),
+                actions: vec![
+                    "Open a new connection only after the current one has really dropped (watch the SDK's connection status callback).",
+                    "Make sure only one client instance runs per device identity; look for 400027 on these devices, starting with {device}.",
+                ],
+            },
+        }
+    }
+
+    fn duplicate_identity_group(&self, devices: usize) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!(
+                "{devices} devices: two clients share each identity ({} forced closes){}",
+                self.draft.count,
+                self.top()
+            ),
+            explanation: format!(
+                "IoT Hub keeps one connection per device identity. When another client connects with the same identity \
+                 the current connection is closed with 400027 ConnectionForcefullyClosedOnNewConnection, and two clients \
+                 keep pushing each other off. Many identities at once usually means devices cloned from one image with \
+                 its credentials, or a tool or test rig running with production identities.{}",
+                self.offenders()
+            ),
+            actions: vec![
+                "Find the second clients, starting with {device}: compare the masked IP addresses and sdkVersion of the connects, and look for cloned images, copied credentials or a test tool using production identities.",
+                "Give every client its own device or module identity (az iot hub device-identity create).",
+                "Renew the identities' keys (az iot hub device-identity renew-key) so that only the rightful clients can connect.",
+            ],
+        }
+    }
+
+    fn time_drift_group(&self, devices: usize) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!(
+                "{devices} devices: every connect refused with 401003 while other devices connect, the first since {}",
+                self.first()
+            ),
+            explanation: format!(
+                "These devices had connected successfully before; from {} on, {} connection attempts were refused as \
+                 unauthorized while other devices of the hub kept connecting. The most likely cause is device clocks \
+                 more than about five minutes off, which makes every SAS token they sign look expired or not yet valid; \
+                 several devices at once point at a time source they share (an NTP server they cannot reach, a batch of \
+                 real-time clocks). Keys rotated together, expired certificates or disabled identities look the same: \
+                 rule them out.{}",
+                self.first(),
+                self.draft.count,
+                self.offenders()
+            ),
+            actions: vec![
+                "Sync the clocks of these devices with NTP, starting with {device}, or reboot them if they set their clock at boot.",
+                "Check that the devices reach their NTP server, and schedule a periodic sync (daily to monthly, depending on how fast the clocks drift), or a periodic reboot where NTP is not available.",
+                "If the clocks are right, compare the devices' keys or certificates with the registry (az iot hub device-identity show) and check that the identities are enabled.",
+            ],
+        }
+    }
+
+    fn file_upload_group(&self, devices: usize) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!(
+                "{devices} devices: more than 10 file uploads open at once (403006, {} times){}",
+                self.draft.count,
+                self.top()
+            ),
+            explanation: format!(
+                "A device may have at most 10 file uploads in progress. An upload stays open until the device sends the \
+                 completion notification or its SAS URI expires, so devices that start uploads without notifying \
+                 completion (often after network failures) run into the limit; across many devices, the upload code \
+                 they share misses the notification.{}",
+                self.offenders()
+            ),
+            actions: vec![
+                "Always send the file-upload completion notification, with a failure status when the upload failed.",
+                "Shorten the file-upload SAS TTL of the hub so abandoned uploads expire sooner.",
+                "Queue uploads on the devices and keep fewer than 10 in flight per device.",
+            ],
+        }
+    }
+
+    fn lock_lost_group(&self, devices: usize) -> Wording {
+        let deliveries = self
+            .draft
+            .details
+            .max_delivery_count
+            .map(|n| format!(" The delivery count reached {n}."))
+            .unwrap_or_default();
+        Wording {
+            severity: Severity::Warning,
+            title: format!(
+                "{devices} devices: C2D messages completed too late and redelivered (412002, {} times){}",
+                self.draft.count,
+                self.top()
+            ),
+            explanation: format!(
+                "A received cloud-to-device message is locked for one minute. These devices completed messages after the \
+                 lock had expired, so the hub had already put them back in the queue and delivered them again.\
+                 {deliveries} The one-minute lock cannot be changed; when many devices miss it, the message handler \
+                 they share does long work before completing.{}",
+                self.offenders()
+            ),
+            actions: vec![
+                "Complete, reject or abandon each C2D message within a minute of receiving it; persist it first and do long work afterwards.",
+                "Make message handling idempotent: the same message can arrive more than once.",
+            ],
+        }
+    }
+
+    fn queue_full_group(&self, devices: usize) -> Wording {
+        Wording {
+            severity: Severity::Error,
+            title: format!(
+                "{devices} devices: cloud-to-device queue full (403004, {} times){}",
+                self.draft.count,
+                self.top()
+            ),
+            explanation: format!(
+                "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
+                 messages off it. Usually the devices poll rarely over HTTPS, are offline, or never complete messages; \
+                 across many devices, the back end often keeps sending to devices that are offline.{}",
+                self.offenders()
+            ),
+            actions: vec![
+                "Receive C2D messages over MQTT or AMQP so they are delivered as they arrive.",
+                "Complete, reject or abandon messages promptly on the devices.",
+                "Send fewer C2D messages or give them a shorter expiry; purge stale queues (az iot device c2d-message purge), starting with {device}.",
+            ],
+        }
+    }
+
+    fn offline_group(&self, devices: usize) -> Wording {
+        let (first, last) = (self.first(), self.last());
+        let title = if first == last {
+            format!("{devices} devices: disconnected at {first} and not back")
+        } else {
+            format!("{devices} devices: disconnected between {first} and {last} and not back")
+        };
+        let over = match self.span_seconds() / 60 {
+            0 => "within a minute".to_owned(),
+            minutes => format!("over {minutes} min"),
+        };
+        Wording {
+            severity: Severity::Error,
+            title,
+            explanation: format!(
+                "For each of these devices the last connection event is a disconnect, and no connect follows in the \
+                 data; they went offline {over}.{} Devices that drop close together usually share a cause (a site's \
+                 power or network, a gateway, a firmware or configuration rollout, revoked credentials); devices that \
+                 drop one by one need attention each.",
+                self.offenders()
+            ),
+            actions: vec![
+                "Look first at what these devices share: a site's power or network, a gateway, a recent firmware or configuration rollout, revoked credentials.",
+                "Then check single devices, such as {device}: power, network and application (a crash loop or a hung process).",
+                "Find the reason of the last disconnects in the Connections resource logs: 404104 points at the network or a crash, 401003 at credentials or the clock.",
+                "Alert on devices that stay disconnected longer than their normal reconnect time.",
+            ],
+        }
+    }
+
+    fn not_online_group(&self, devices: usize) -> Wording {
+        Wording {
+            severity: Severity::Warning,
+            title: format!(
+                "{devices} devices: {} direct method calls failed with 404103 DeviceNotOnline{}",
+                self.draft.count,
+                self.top()
+            ),
+            explanation: format!(
+                "The back end invoked direct methods while these devices were not connected, or while they were \
+                 connected but had not subscribed to direct methods. Across many devices, the back end most likely \
+                 calls devices without checking their connection state.{}",
+                self.offenders()
+            ),
+            actions: vec![
+                "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
+                "On the devices, register the direct-method handler right after connecting.",
                 "Retry with backoff only to ride out short disconnects; do not retry for long.",
             ],
         }
@@ -633,7 +988,112 @@ fn with_device(action: &str, device: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fixed;
+    use super::*;
+
+    /// The per-device kinds, each with a cause where it has one.
+    const PER_DEVICE: [(FindingKind, &[u32], Option<&str>); 12] = [
+        (FindingKind::NetworkDisconnect, &[404104], None),
+        (FindingKind::NetworkDisconnect, &[], None),
+        (FindingKind::TimeDrift, &[401003], None),
+        (FindingKind::LinkConflictSideEffect, &[409002], Some("mass-disconnect")),
+        (FindingKind::LinkConflictSideEffect, &[409002], Some("404104")),
+        (FindingKind::LinkConflictSideEffect, &[409002], None),
+        (FindingKind::DuplicateIdentity, &[400027], None),
+        (FindingKind::FileUploadLimit, &[403006], None),
+        (FindingKind::C2dLockLost, &[412002], None),
+        (FindingKind::C2dQueueFull, &[403004], None),
+        (FindingKind::DeviceNotOnline, &[404103], None),
+        (FindingKind::DeviceOffline, &[], None),
+    ];
+
+    /// Device `device`'s draft of a kind: `events` events a minute apart.
+    fn draft(kind: FindingKind, codes: &[u32], cause: Option<&str>, device: u32, events: u32) -> Draft {
+        let mut draft = Draft::new(kind);
+        draft.devices = vec![device];
+        draft.codes = codes.to_vec();
+        draft.count = u64::from(events);
+        let times: Vec<Millis> = (0..events)
+            .map(|i| 1_715_644_800_000 + i64::from(device) * 1000 + i64::from(i) * 60_000)
+            .collect();
+        draft.first = times.first().copied();
+        draft.last = times.last().copied();
+        draft.evidence = times
+            .iter()
+            .map(|&at| RecordRef { input: 0, line: (at / 1000) as u64, index: 0 })
+            .take(5)
+            .collect();
+        draft.timeline = times.iter().map(|&at| (at, Some(device), codes.first().copied())).collect();
+        draft.details.root_cause = cause.map(str::to_owned);
+        draft.details.reconnect_minutes = Some(3.0);
+        draft
+    }
+
+    #[test]
+    fn a_single_device_reads_as_its_own_finding() {
+        let names = vec!["door-9".to_owned()];
+        for (kind, codes, cause) in PER_DEVICE {
+            let one = draft(kind, codes, cause, 0, 2);
+            let report = report(Summary::default(), vec![one.clone()], &names);
+            assert_eq!(report.findings, [finding(one, &names)]);
+            let title = &report.findings[0].title;
+            assert!(title.starts_with("door-9: ") || title.contains("door-9"), "{title}");
+        }
+    }
+
+    #[test]
+    fn groups_name_the_device_count_and_the_top_offenders() {
+        let names: Vec<String> = ["pump-1", "pump-2", "gw-7", "meter-3"].map(str::to_owned).to_vec();
+        for (kind, codes, cause) in PER_DEVICE {
+            // gw-7 has the most events.
+            let drafts = (0..4)
+                .map(|device| draft(kind, codes, cause, device, if device == 2 { 4 } else { 1 }))
+                .collect();
+            let report = report(Summary::default(), drafts, &names);
+            assert_eq!(report.findings.len(), 1, "{kind:?}");
+            let group = &report.findings[0];
+            assert!(group.title.starts_with("4 devices: "), "{}", group.title);
+            assert_eq!(group.devices, ["gw-7", "meter-3", "pump-1", "pump-2"]);
+            assert_eq!((group.count, group.details.top_offenders[0].device.as_str()), (7, "gw-7"));
+            assert!(group.explanation.contains("gw-7 (4)"), "{}", group.explanation);
+            assert!(group.explanation.len() > 80 && !group.actions.is_empty());
+            for action in &group.actions {
+                assert!(!action.contains("{device}") && !action.contains("door"), "{action}");
+            }
+            // `{device}` names the top offender.
+            if kind == FindingKind::DeviceOffline
+                || cause == Some("mass-disconnect")
+                || cause == Some("404104")
+            {
+                continue;
+            }
+            assert!(
+                group.title.contains("top offender gw-7 (4)")
+                    || group.actions.iter().any(|a| a.contains("gw-7")),
+                "{kind:?}: {} {:?}",
+                group.title,
+                group.actions
+            );
+        }
+    }
+
+    #[test]
+    fn offline_groups_list_a_few_devices_when_each_counts_once() {
+        let names: Vec<String> = (0..9).map(|i| format!("sensor-{i}")).collect();
+        let drafts = (0..9).map(|device| draft(FindingKind::DeviceOffline, &[], None, device, 1)).collect();
+        let offline = &report(Summary::default(), drafts, &names).findings[0];
+        assert_eq!(
+            offline.title,
+            "9 devices: disconnected between 2024-05-14T00:00:00Z and 2024-05-14T00:00:08Z and not back"
+        );
+        assert!(
+            offline
+                .explanation
+                .contains("Among them: sensor-0, sensor-1, sensor-2, sensor-3, sensor-4 and 4 more."),
+            "{}",
+            offline.explanation
+        );
+        assert!(offline.actions.iter().any(|a| a.contains("such as sensor-0")), "{:?}", offline.actions);
+    }
 
     #[test]
     fn fixed_rounds_like_the_standard_formatting() {
