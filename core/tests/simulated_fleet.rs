@@ -122,6 +122,35 @@ fn score(findings: &[FleetFinding], truth: &[Truth], scores: &mut BTreeMap<Findi
     }
 }
 
+/// Per-device kinds come grouped: one finding per kind and cause, its devices each once and by name, and when it
+/// has several devices, "N devices: " in the title and at most five top offenders, most events first.
+fn assert_grouped(findings: &[FleetFinding], label: &str) {
+    let mut groups = std::collections::BTreeSet::new();
+    for finding in findings.iter().filter(|f| !fleet_wide(f.kind) && f.kind != FindingKind::SasTokenRenewal) {
+        let cause = (finding.kind, finding.codes.is_empty(), finding.details.root_cause.clone());
+        assert!(groups.insert(cause.clone()), "{label}: two findings of {cause:?}");
+        let mut sorted = finding.devices.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(finding.devices, sorted, "{label}: {}", finding.title);
+        let top = &finding.details.top_offenders;
+        if finding.devices.len() > 1 {
+            assert!(
+                finding.title.starts_with(&format!("{} devices: ", finding.devices.len())),
+                "{}",
+                finding.title
+            );
+            assert!(!top.is_empty() && top.len() <= 5, "{label}: {}", finding.title);
+            assert!(top.windows(2).all(|w| (std::cmp::Reverse(w[0].count), &w[0].device)
+                < (std::cmp::Reverse(w[1].count), &w[1].device)));
+            assert!(top.iter().map(|o| o.count).sum::<u64>() <= finding.count);
+        } else {
+            assert!(finding.title.starts_with(&format!("{}: ", finding.devices[0])), "{}", finding.title);
+            assert!(top.is_empty());
+        }
+    }
+}
+
 #[test]
 fn diagnosis_finds_what_the_simulator_injected() {
     let mut scores: BTreeMap<FindingKind, Score> = BTreeMap::new();
@@ -148,7 +177,9 @@ fn diagnosis_finds_what_the_simulator_injected() {
                 truth.extend(drifting.map(|t| Truth { kind: Kind::DeviceOffline, ..t }));
                 truth.extend(full.into_iter().filter(|t| t.kind == Kind::MassDisconnect));
             }
-            score(&report.findings, &truth, &mut scores, &format!("seed {seed} {}", format.as_str()));
+            let label = format!("seed {seed} {}", format.as_str());
+            assert_grouped(&report.findings, &label);
+            score(&report.findings, &truth, &mut scores, &label);
         }
     }
     let mut failures = Vec::new();
@@ -179,4 +210,74 @@ fn diagnosis_finds_what_the_simulator_injected() {
         Kind::ALL.iter().all(|k| scores.contains_key(&FindingKind::from_name(k.as_str()).unwrap()));
     assert!(every_kind_seen, "some injected kinds never appeared: {:?}", scores.keys().collect::<Vec<_>>());
     assert!(failures.is_empty(), "below 0.95:\n{}", failures.join("\n"));
+}
+
+/// A fleet of 2000 devices of which most go offline (each MQTT device's log is cut after a disconnect):
+/// the report groups them into one `device-offline` finding, stays small, and still lists every device.
+#[test]
+fn a_large_offline_fleet_gives_a_small_grouped_report() {
+    use iothub_errors_sim::{Fleet, Operation};
+    let config = Config {
+        seed: 11,
+        devices: 2000,
+        hours: 2,
+        scenarios: vec![Kind::SasTokenRenewal, Kind::DeviceOffline],
+        ..Config::default()
+    };
+    let fleet = simulate(&config);
+    let start = config.start_unix_ms;
+    let end = start + i64::from(config.hours) * 3_600_000;
+    // The log of every device but one in five stops at its first disconnect between 30 minutes in and 10
+    // minutes before the end; the others go on renewing their tokens until the end.
+    let mut cut: BTreeMap<String, i64> = BTreeMap::new();
+    for event in &fleet.events {
+        let window = start + 30 * 60_000..end - 10 * 60_000;
+        let stays = event.device.bytes().map(u32::from).sum::<u32>() % 5 == 0;
+        if event.operation == Operation::DeviceDisconnect && window.contains(&event.time_ms) && !stays {
+            let at = cut.entry(event.device.to_string()).or_insert(event.time_ms);
+            *at = (*at).min(event.time_ms);
+        }
+    }
+    let events = fleet
+        .events
+        .iter()
+        .filter(|e| cut.get(&*e.device).is_none_or(|&at| e.time_ms <= at))
+        .cloned()
+        .collect();
+    let fleet = Fleet { events, truth: fleet.truth };
+    let mut offline: Vec<String> = cut.keys().cloned().collect();
+    offline
+        .extend(fleet.truth.iter().filter(|t| t.kind == Kind::DeviceOffline).flat_map(|t| t.devices.clone()));
+    offline.sort();
+    offline.dedup();
+    assert!(offline.len() > 1000, "{} offline devices", offline.len());
+
+    let mut bytes = Vec::new();
+    write(&fleet, Format::StorageJsonLines, &mut bytes).unwrap();
+    let report = diagnose_text(&String::from_utf8(bytes).unwrap());
+    let json = serde_json::to_string(&report).unwrap();
+    let findings: Vec<&FleetFinding> = report.of_kind(FindingKind::DeviceOffline).collect();
+    println!(
+        "{} devices offline, {} device-offline finding(s), {} findings, report JSON {} bytes",
+        offline.len(),
+        findings.len(),
+        report.findings.len(),
+        json.len()
+    );
+    assert_eq!(findings.len(), 1);
+    let grouped = findings[0];
+    assert_eq!(grouped.devices, offline, "every offline device, sorted by name");
+    assert_eq!(grouped.count, offline.len() as u64);
+    assert!(grouped.title.starts_with(&format!("{} devices: ", offline.len())), "{}", grouped.title);
+    assert_eq!(grouped.details.top_offenders.len(), 5);
+    assert!(grouped.evidence.len() <= 10 && grouped.timeline.len() <= 200);
+    let times: Vec<i64> = grouped.timeline.iter().map(|e| e.time_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+    // One finding per offline device made 2.4 MB of JSON here. Grouped, the offline finding is its device ids
+    // (14 bytes each) plus at most 24 KB of words, queries, evidence and timeline; the whole report, with the
+    // summary and the token-renewal groups of the other devices, stays under 192 KB.
+    let finding_json = serde_json::to_string(grouped).unwrap().len();
+    let devices_json = serde_json::to_string(&grouped.devices).unwrap().len();
+    assert!(finding_json - devices_json < 24 * 1024, "device-offline finding {finding_json} bytes");
+    assert!(json.len() < 192 * 1024, "report JSON {} bytes", json.len());
 }
