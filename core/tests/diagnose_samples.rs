@@ -118,6 +118,45 @@ fn event_grid_sample() {
 }
 
 #[test]
+fn fleet_sample_groups_devices_by_kind_and_cause() {
+    let report = diagnose("fleet-site-outage.jsonl");
+    assert_eq!((report.summary.records_read, report.summary.records_skipped), (27, 0));
+    let offline = only(&report, FindingKind::DeviceOffline);
+    assert_eq!(offline.devices, ["shelf-01", "shelf-02", "shelf-03", "shelf-04"]);
+    assert_eq!((offline.count, offline.severity), (4, Severity::Error));
+    assert_eq!(
+        offline.title,
+        "4 devices: disconnected between 2024-05-16T09:12:03Z and 2024-05-16T09:12:09Z and not back"
+    );
+    assert!(
+        offline.explanation.contains("shelf-01, shelf-02, shelf-03 and shelf-04"),
+        "{}",
+        offline.explanation
+    );
+    assert_eq!(offline.evidence.len(), 4);
+    let network = only(&report, FindingKind::NetworkDisconnect);
+    assert_eq!(network.devices, ["dock-1", "dock-2", "dock-3"]);
+    assert_eq!((network.count, network.codes.as_slice()), (6, &[404104][..]));
+    let top: Vec<(&str, u64)> =
+        network.details.top_offenders.iter().map(|o| (o.device.as_str(), o.count)).collect();
+    assert_eq!(top, [("dock-1", 3), ("dock-3", 2), ("dock-2", 1)]);
+    assert_eq!(
+        network.title,
+        "3 devices: 6 unexpected disconnects without token expiry; top offender dock-1 (3)"
+    );
+    assert!(network.actions[0].starts_with("Start with dock-1:"), "{}", network.actions[0]);
+    assert_eq!(network.timeline.len(), 6);
+    assert_eq!(network.first.as_deref(), Some("2024-05-16T08:20:14Z"));
+    assert_eq!(network.last.as_deref(), Some("2024-05-16T09:40:08Z"));
+    let link = only(&report, FindingKind::LinkConflictSideEffect);
+    assert_eq!(link.devices, ["dock-1", "dock-3"]);
+    assert_eq!((link.count, link.severity), (2, Severity::Info));
+    assert_eq!(link.details.root_cause.as_deref(), Some("404104"));
+    assert!(link.title.starts_with("2 devices: "), "{}", link.title);
+    assert_eq!(report.findings.len(), 3, "{:#?}", kinds(&report));
+}
+
+#[test]
 fn every_finding_explains_itself_and_links_the_catalog() {
     for file in [
         "connections-sas-renewal.jsonl",
@@ -125,6 +164,7 @@ fn every_finding_explains_itself_and_links_the_catalog() {
         "throttling.jsonl",
         "azurediagnostics-export.csv",
         "eventgrid-connection-state.json",
+        "fleet-site-outage.jsonl",
     ] {
         for finding in diagnose(file).findings {
             assert!(
@@ -160,6 +200,44 @@ fn order_shuffling_and_duplicates_do_not_change_the_diagnosis() {
     assert_eq!(kinds(&report), kinds(&original));
     assert_eq!(report.summary.duplicates, 7);
     assert_eq!(report.summary.records_read, 40);
+}
+
+#[test]
+fn grouped_findings_do_not_depend_on_the_order_of_the_records() {
+    let path = format!("{}/../testdata/logs/fleet-site-outage.jsonl", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    // Everything but where the evidence is in the input.
+    let words = |report: &Report| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {:?} {} {:?} {} {} {:?} {:?} {:?}",
+                    f.title,
+                    f.devices,
+                    f.count,
+                    f.details,
+                    f.explanation,
+                    f.evidence.len(),
+                    f.actions,
+                    f.timeline,
+                    f.kql
+                )
+            })
+            .collect()
+    };
+    let expected = words(&diagnose_text(&text));
+    // Records reversed within each four minutes (the reorder window is five): the shelves' disconnects, the
+    // first connects, dock-1's reconnect and its 409002 all come in the opposite order.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let bucket = |line: &str| {
+        let minute: u32 = line[23..25].parse().unwrap();
+        (line[9..22].to_owned(), minute / 4)
+    };
+    lines.sort_by(|a, b| bucket(a).cmp(&bucket(b)).then(b.cmp(a)));
+    assert_ne!(lines.join("\n"), text.trim_end());
+    assert_eq!(words(&diagnose_text(&lines.join("\n"))), expected);
 }
 
 #[test]
