@@ -121,7 +121,19 @@ fn finding_text(out: &mut String, finding: &FleetFinding, inputs: &[String], sty
         let listed: Vec<&str> = finding.devices.iter().take(12).map(String::as_str).collect();
         let more = finding.devices.len().saturating_sub(listed.len());
         let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-        let _ = writeln!(out, "  {} {}{more}", style.dim("Devices:"), listed.join(", "));
+        let _ = writeln!(
+            out,
+            "  {} {}: {}{more}",
+            style.dim("Devices:"),
+            finding.devices.len(),
+            listed.join(", ")
+        );
+    }
+    // Top offenders, unless each device counts once (the device list says it all then).
+    if finding.details.top_offenders.iter().any(|o| o.count > 1) {
+        let top: Vec<String> =
+            finding.details.top_offenders.iter().map(|o| format!("{} ({})", o.device, o.count)).collect();
+        let _ = writeln!(out, "  {} {}", style.dim("Top offenders:"), top.join(", "));
     }
     let evidence: Vec<String> = finding
         .evidence

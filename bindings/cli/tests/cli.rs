@@ -258,8 +258,8 @@ fn diagnose_a_directory_of_exports() {
     let output = run(&["diagnose", "--json", &testdata("logs")]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let report = json(&output);
-    assert_eq!(report["inputs"].as_array().unwrap().len(), 5);
-    assert_eq!(report["summary"]["records_read"], 118);
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 6);
+    assert_eq!(report["summary"]["records_read"], 145);
     assert_eq!(report["summary"]["records_skipped"], 0);
     let kinds: Vec<&str> =
         report["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
@@ -271,13 +271,46 @@ fn diagnose_a_directory_of_exports() {
             assert!(finding.get(key).is_some(), "{key} missing");
         }
     }
+    // Per-device patterns of all the inputs come grouped by kind and cause, every device listed.
+    let of_kind = |kind: &str| -> Vec<&Value> {
+        report["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == kind).collect()
+    };
+    let offline = of_kind("device-offline");
+    assert_eq!(offline.len(), 1);
+    assert_eq!(
+        offline[0]["devices"],
+        serde_json::json!(["pump-22", "shelf-01", "shelf-02", "shelf-03", "shelf-04"])
+    );
+    assert!(offline[0]["title"].as_str().unwrap().starts_with("5 devices: "));
+    let network: Vec<&Value> = of_kind("network-disconnect");
+    assert_eq!(network.len(), 1);
+    assert_eq!(network[0]["devices"], serde_json::json!(["dock-1", "dock-2", "dock-3", "door-9"]));
+    assert_eq!(network[0]["count"], 9);
+    assert_eq!(
+        network[0]["details"]["top_offenders"][0],
+        serde_json::json!({"device": "dock-1", "count": 3})
+    );
+    assert_eq!(
+        network[0]["details"]["top_offenders"][1],
+        serde_json::json!({"device": "door-9", "count": 3})
+    );
+    let links: Vec<&Value> = of_kind("link-conflict-side-effect");
+    let causes: Vec<(&Value, &Value)> =
+        links.iter().map(|f| (&f["details"]["root_cause"], &f["devices"])).collect();
+    assert_eq!(
+        causes,
+        [
+            (&serde_json::json!("404104"), &serde_json::json!(["dock-1", "dock-3"])),
+            (&serde_json::json!("mass-disconnect"), &serde_json::json!(["meter-004"]))
+        ]
+    );
 }
 
 #[test]
 fn diagnose_reads_patterns_files_and_stdin_alike() {
     let pattern = testdata("logs/*.jsonl");
     let by_pattern = json(&run(&["diagnose", "--json", &pattern]));
-    assert_eq!(by_pattern["summary"]["records_read"], 33 + 17);
+    assert_eq!(by_pattern["summary"]["records_read"], 33 + 27 + 17);
     let across_directories = json(&run(&["diagnose", "--json", &testdata("lo?s/**/*.jsonl")]));
     assert_eq!(across_directories["inputs"], by_pattern["inputs"]);
     assert_eq!(across_directories["summary"], by_pattern["summary"]);
@@ -294,6 +327,14 @@ fn diagnose_text_shows_findings_with_timelines_and_a_summary() {
     assert!(text.contains("WARNING  mass-disconnect  11 devices dropped within 10 s"), "{text}");
     assert!(text.contains('●') && text.contains("Summary") && text.contains("Errors by code"));
     assert!(text.contains("link-conflict-side-effect"));
+    let grouped = stdout(&run(&["diagnose", &testdata("logs/fleet-site-outage.jsonl")]));
+    assert!(
+        grouped.contains("network-disconnect  3 devices: 6 unexpected disconnects without token expiry; top offender dock-1 (3)"),
+        "{grouped}"
+    );
+    assert!(grouped.contains("Devices: 3: dock-1, dock-2, dock-3"), "{grouped}");
+    assert!(grouped.contains("Top offenders: dock-1 (3), dock-3 (2), dock-2 (1)"), "{grouped}");
+    assert!(grouped.contains("Devices: 4: shelf-01, shelf-02, shelf-03, shelf-04"), "{grouped}");
 }
 
 #[test]
