@@ -93,6 +93,29 @@ def test_event_grid() -> None:
     assert len(report.findings) == 3
 
 
+def test_fleet_site_outage_groups_devices_by_kind_and_cause() -> None:
+    report = ie.diagnose(LOGS / "fleet-site-outage.jsonl")
+    assert (report.summary.records_read, report.summary.records_skipped) == (27, 0)
+    offline = only(report, "device-offline")
+    assert offline.devices == ("shelf-01", "shelf-02", "shelf-03", "shelf-04")
+    assert (offline.count, offline.severity) == (4, ie.Severity.ERROR)
+    assert offline.title == "4 devices: disconnected between 2024-05-15T09:12:03Z and 2024-05-15T09:12:09Z and not back"
+    assert "shelf-01, shelf-02, shelf-03 and shelf-04" in offline.explanation
+    network = only(report, "network-disconnect")
+    assert (network.devices, network.count, network.codes) == (("dock-1", "dock-2", "dock-3"), 6, (404104,))
+    top = [(o.device, o.count) for o in network.details.top_offenders]
+    assert top == [("dock-1", 3), ("dock-3", 2), ("dock-2", 1)]
+    assert network.title == "3 devices: 6 unexpected disconnects without token expiry; top offender dock-1 (3)"
+    assert network.actions[0].startswith("Start with dock-1:")
+    link = only(report, "link-conflict-side-effect")
+    assert (link.devices, link.count, link.details.root_cause) == (("dock-1", "dock-3"), 2, "404104")
+    assert len(report.findings) == 3
+    card = network._repr_html_()
+    assert "3: " in card and ">Top offenders<" in card and "dock-1</code> (3)" in card
+    assert ">Top offenders<" not in offline._repr_html_()  # each shelf counts once
+    assert report.findings_frame()["device_count"].tolist() == [4, 3, 2]
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in LOGS.iterdir() if p.suffix in (".json", ".jsonl", ".csv")))
 def test_every_finding_explains_itself_and_links_the_catalog(name: str) -> None:
     for finding in ie.diagnose(LOGS / name).findings:

@@ -95,8 +95,30 @@ test('eventgrid-connection-state.json', () => {
   assert.equal(report.findings.length, 3);
 });
 
+test('fleet-site-outage.jsonl: per-device patterns come grouped', () => {
+  const report = diagnose('fleet-site-outage.jsonl');
+  assert.deepEqual([report.summary.records_read, report.summary.records_skipped], [27, 0]);
+  const offline = only(report, 'device-offline');
+  assert.deepEqual(offline.devices, ['shelf-01', 'shelf-02', 'shelf-03', 'shelf-04']);
+  assert.deepEqual([offline.count, offline.severity], [4, 'error']);
+  assert.equal(offline.title, '4 devices: disconnected between 2024-05-15T09:12:03Z and 2024-05-15T09:12:09Z and not back');
+  assert.match(offline.explanation, /shelf-01, shelf-02, shelf-03 and shelf-04/);
+  const network = only(report, 'network-disconnect');
+  assert.deepEqual([network.devices, network.count, network.codes], [['dock-1', 'dock-2', 'dock-3'], 6, [404104]]);
+  assert.deepEqual(network.details.top_offenders, [
+    { device: 'dock-1', count: 3 },
+    { device: 'dock-3', count: 2 },
+    { device: 'dock-2', count: 1 },
+  ]);
+  assert.equal(network.title, '3 devices: 6 unexpected disconnects without token expiry; top offender dock-1 (3)');
+  assert.match(network.actions[0], /^Start with dock-1:/);
+  const link = only(report, 'link-conflict-side-effect');
+  assert.deepEqual([link.devices, link.count, link.details.root_cause, link.severity], [['dock-1', 'dock-3'], 2, '404104', 'info']);
+  assert.equal(report.findings.length, 3);
+});
+
 test('every finding explains itself, links the catalog and has a timeline', () => {
-  for (const file of ['connections-sas-renewal.jsonl', 'mass-disconnect.eventhub.json', 'throttling.jsonl', 'azurediagnostics-export.csv', 'eventgrid-connection-state.json']) {
+  for (const file of ['connections-sas-renewal.jsonl', 'mass-disconnect.eventhub.json', 'throttling.jsonl', 'azurediagnostics-export.csv', 'eventgrid-connection-state.json', 'fleet-site-outage.jsonl']) {
     for (const finding of diagnose(file).findings) {
       assert.ok(finding.explanation.length > 80 && finding.actions.length > 0, `${file}: ${finding.title}`);
       assert.ok(finding.first && finding.last && finding.timeline.length > 0);

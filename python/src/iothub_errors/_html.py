@@ -320,8 +320,13 @@ def fleet_finding_card(finding: FleetFinding) -> str:
         f'<div style="{CARD}"><div>{severity_badge(finding.severity)} <b>{escape(finding.title)}</b> '
         f'<span style="{MUTED}">{escape(str(finding.kind))}</span></div><table style="{TABLE}">'
     ]
-    if finding.devices:
+    if len(finding.devices) > 1:
+        html.append(row("Devices", f"{len(finding.devices)}: " + devices_html(finding.devices)))
+    elif finding.devices:
         html.append(row("Devices", devices_html(finding.devices)))
+    top = finding.details.top_offenders
+    if any(offender.count > 1 for offender in top):  # when each device counts once, the device list says it all
+        html.append(row("Top offenders", ", ".join(f"{code_text(o.device)} ({o.count})" for o in top)))
     if finding.entries:
         html.append(row("Codes", ", ".join(link(e.doc_url, nowrap(f"{e.code} {escape(e.name)}")) for e in finding.entries)))
     html.append(row("When", span(finding.first, finding.last)))

@@ -265,6 +265,27 @@ fun sampleDiagnoses(logs: File) {
         assertEquals(listOf("thermo-0042"), only(report, FindingKind.SAS_TOKEN_RENEWAL).devices, "renewal")
         assertEquals(3, report.findings.size, "findings")
     }
+    test("fleet-site-outage.jsonl: per-device patterns come grouped") {
+        val report = diagnoseFile(File(logs, "fleet-site-outage.jsonl"))
+        assertEquals(27uL, report.summary.recordsRead, "records")
+        val offline = only(report, FindingKind.DEVICE_OFFLINE)
+        assertEquals(listOf("shelf-01", "shelf-02", "shelf-03", "shelf-04"), offline.devices, "offline devices")
+        assertEquals(4uL to Severity.ERROR, offline.count to offline.severity, "offline count")
+        check(offline.title.startsWith("4 devices: ")) { offline.title }
+        val network = only(report, FindingKind.NETWORK_DISCONNECT)
+        assertEquals(listOf("dock-1", "dock-2", "dock-3"), network.devices, "network devices")
+        assertEquals(6uL, network.count, "disconnects")
+        assertEquals(
+            listOf("dock-1" to 3uL, "dock-3" to 2uL, "dock-2" to 1uL),
+            network.details.topOffenders.map { it.device to it.count },
+            "top offenders",
+        )
+        assertEquals("3 devices: 6 unexpected disconnects without token expiry; top offender dock-1 (3)", network.title, "title")
+        check(network.actions[0].startsWith("Start with dock-1:")) { network.actions[0] }
+        val link = only(report, FindingKind.LINK_CONFLICT_SIDE_EFFECT)
+        assertEquals(listOf("dock-1", "dock-3") to "404104", link.devices to link.details.rootCause, "link conflicts")
+        assertEquals(3, report.findings.size, "findings")
+    }
     test("two inputs in one Diagnoser: evidence carries the input number, finish starts over") {
         Diagnoser().use { diagnoser ->
             diagnoser.pushBytes(File(logs, "throttling.jsonl").readBytes())
@@ -277,7 +298,7 @@ fun sampleDiagnoses(logs: File) {
         }
     }
     test("every finding explains itself and links the catalog") {
-        for (name in listOf("connections-sas-renewal.jsonl", "mass-disconnect.eventhub.json", "throttling.jsonl")) {
+        for (name in listOf("connections-sas-renewal.jsonl", "mass-disconnect.eventhub.json", "throttling.jsonl", "fleet-site-outage.jsonl")) {
             for (finding in diagnoseText(File(logs, name).readText()).findings) {
                 check(finding.explanation.length > 80 && finding.actions.isNotEmpty()) { "$name: ${finding.title}" }
                 assertEquals(finding.codes.size, finding.entries.size, "$name entries")

@@ -288,6 +288,21 @@ def test_diagnosis():
     assert (burst[0].details.top_offenders[0].device, burst[0].details.top_offenders[0].count) == ("camera-77", 14)
 
 
+def test_grouped_diagnosis():
+    report = ie.diagnose_text((ROOT / "testdata" / "logs" / "fleet-site-outage.jsonl").read_text(encoding="utf-8"))
+    by_kind = {f.kind: f for f in report.findings}
+    assert len(report.findings) == len(by_kind) == 3, report.findings
+    offline = by_kind[ie.FindingKind.DEVICE_OFFLINE]
+    assert offline.devices == ["shelf-01", "shelf-02", "shelf-03", "shelf-04"] and offline.count == 4
+    assert offline.title.startswith("4 devices: "), offline.title
+    network = by_kind[ie.FindingKind.NETWORK_DISCONNECT]
+    assert (network.devices, network.count) == (["dock-1", "dock-2", "dock-3"], 6)
+    top = [(o.device, o.count) for o in network.details.top_offenders]
+    assert top == [("dock-1", 3), ("dock-3", 2), ("dock-2", 1)], top
+    link = by_kind[ie.FindingKind.LINK_CONFLICT_SIDE_EFFECT]
+    assert (link.devices, link.details.root_cause) == (["dock-1", "dock-3"], "404104")
+
+
 def main():
     passed, failures = conformance()
     print(f"conformance: {passed + len(failures)} cases, {len(failures)} failed")
@@ -295,7 +310,7 @@ def main():
     print(f"scan-cases.tsv: {cases} cases, {len(scan_failures)} failed")
     passed += cases - len(scan_failures)
     failures += scan_failures
-    for test in (test_resolve_error, test_typed_errors, test_numbers_beyond_64_bits_are_rejected_by_the_generated_code, test_diagnosis):
+    for test in (test_resolve_error, test_typed_errors, test_numbers_beyond_64_bits_are_rejected_by_the_generated_code, test_diagnosis, test_grouped_diagnosis):
         try:
             test()
             passed += 1

@@ -210,6 +210,18 @@ func diagnosis() {
         try expect(link[0].details.rootCause == "mass-disconnect", "root cause")
         try expect(report.findings.count == 2, "findings \(report.findings.count)")
     }
+    test("fleet-site-outage.jsonl: per-device patterns come grouped") {
+        let text = try String(contentsOf: root.appendingPathComponent("testdata/logs/fleet-site-outage.jsonl"), encoding: .utf8)
+        let report = try diagnoseText(text: text)
+        let offline = report.findings.filter { $0.kind == .deviceOffline }
+        try expect(offline.count == 1 && offline[0].devices == ["shelf-01", "shelf-02", "shelf-03", "shelf-04"], "offline \(offline)")
+        try expect(offline[0].title.hasPrefix("4 devices: "), offline[0].title)
+        let network = report.findings.filter { $0.kind == .networkDisconnect }
+        try expect(network.count == 1 && network[0].devices == ["dock-1", "dock-2", "dock-3"] && network[0].count == 6, "network \(network)")
+        let top = network[0].details.topOffenders.map { "\($0.device) \($0.count)" }
+        try expect(top == ["dock-1 3", "dock-3 2", "dock-2 1"], "top offenders \(top)")
+        try expect(report.findings.count == 3, "findings \(report.findings.count)")
+    }
 }
 
 // MARK: resolve(error:) (the hand-written bindings/uniffi/swift/IotHubErrorsResolve.swift)
