@@ -99,6 +99,7 @@ pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> 
             .cmp(&a.severity)
             .then_with(|| a.first.cmp(&b.first))
             .then_with(|| a.devices.cmp(&b.devices))
+            .then_with(|| a.kind.cmp(&b.kind))
     });
     Report { recognised: summary.records_read > 0, summary, findings }
 }
@@ -242,7 +243,7 @@ impl<'a> Words<'a> {
 
     fn network(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.network_group(devices);
+            return self.grouped(devices, self.network_group());
         }
         let back = self
             .draft
@@ -323,7 +324,7 @@ impl<'a> Words<'a> {
 
     fn link_conflict(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.link_conflict_group(devices);
+            return self.grouped(devices, self.link_conflict_group());
         }
         match self.draft.details.root_cause.as_deref() {
             Some(cause) => {
@@ -369,7 +370,7 @@ impl<'a> Words<'a> {
 
     fn duplicate_identity(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.duplicate_identity_group(devices);
+            return self.grouped(devices, self.duplicate_identity_group());
         }
         let ips = &self.draft.details.ip_addresses;
         let from =
@@ -395,7 +396,7 @@ impl<'a> Words<'a> {
 
     fn time_drift(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.time_drift_group(devices);
+            return self.grouped(devices, self.time_drift_group());
         }
         Wording {
             severity: Severity::Error,
@@ -482,7 +483,7 @@ impl<'a> Words<'a> {
 
     fn file_upload(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.file_upload_group(devices);
+            return self.grouped(devices, self.file_upload_group());
         }
         Wording {
             severity: Severity::Error,
@@ -501,7 +502,7 @@ impl<'a> Words<'a> {
 
     fn lock_lost(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.lock_lost_group(devices);
+            return self.grouped(devices, self.lock_lost_group());
         }
         let ids = &self.draft.details.message_ids;
         let which = if ids.is_empty() {
@@ -535,7 +536,7 @@ impl<'a> Words<'a> {
 
     fn queue_full(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.queue_full_group(devices);
+            return self.grouped(devices, self.queue_full_group());
         }
         Wording {
             severity: Severity::Error,
@@ -553,7 +554,7 @@ impl<'a> Words<'a> {
 
     fn offline(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.offline_group(devices);
+            return self.grouped(devices, self.offline_group());
         }
         Wording {
             severity: Severity::Error,
@@ -571,7 +572,7 @@ impl<'a> Words<'a> {
 
     fn not_online(&self) -> Wording {
         if let Some(devices) = self.group() {
-            return self.not_online_group(devices);
+            return self.grouped(devices, self.not_online_group());
         }
         Wording {
             severity: Severity::Warning,
@@ -601,75 +602,62 @@ impl Words<'_> {
         self.draft.last.map(time::format).unwrap_or_else(|| "an unknown time".into())
     }
 
-    /// "; top offender x (n)" for a title, when a device had more than one of the events.
-    fn top(&self) -> String {
-        match self.draft.details.top_offenders.first() {
-            Some(top) if top.count > 1 => format!("; top offender {} ({})", top.device, top.count),
-            _ => String::new(),
-        }
-    }
-
-    /// A sentence naming the top offenders and their counts (a few of the devices, when each counts once) and
-    /// how many more devices the finding lists.
-    fn offenders(&self) -> String {
+    /// A group's wording from its kind's words: "N devices: " and the top offender around the title, a sentence
+    /// naming the top offenders (a few of the devices, when each counts once) after the explanation.
+    fn grouped(&self, devices: usize, words: Wording) -> Wording {
         let top = &self.draft.details.top_offenders;
         let counted = top.iter().any(|offender| offender.count > 1);
-        let mut items: Vec<String> = top
-            .iter()
-            .map(|o| if counted { format!("{} ({})", o.device, o.count) } else { o.device.clone() })
-            .collect();
-        let more = self.draft.devices.len().saturating_sub(items.len());
-        if more > 0 {
-            items.push(format!("{more} more"));
+        let mut title = format!("{devices} devices: {}", words.title);
+        let mut explanation = words.explanation;
+        explanation.push_str(match (counted, devices > top.len()) {
+            (true, _) => " Most affected: ",
+            (false, false) => " The devices: ",
+            (false, true) => " Among them: ",
+        });
+        for (i, offender) in top.iter().enumerate() {
+            if i > 0 {
+                explanation.push_str(if i + 1 == top.len() && devices == top.len() { " and " } else { ", " });
+            }
+            explanation.push_str(&offender.device);
+            if counted {
+                explanation.push_str(&format!(" ({})", offender.count));
+            }
+            if counted && i == 0 {
+                title.push_str(&format!("; top offender {} ({})", offender.device, offender.count));
+            }
         }
-        let list = match items.split_last() {
-            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-            Some((last, _)) => last.clone(),
-            None => return String::new(),
-        };
-        match (counted, more) {
-            (true, _) => format!(" Most affected: {list}."),
-            (false, 0) => format!(" The devices: {list}."),
-            (false, _) => format!(" Among them: {list}."),
+        if devices > top.len() {
+            explanation.push_str(&format!(" and {} more", devices - top.len()));
         }
+        explanation.push('.');
+        Wording { title, explanation, ..words }
     }
 
-    fn network_group(&self, devices: usize) -> Wording {
+    fn network_group(&self) -> Wording {
         let count = self.draft.count;
         let minutes = self.draft.details.reconnect_minutes;
         let back = minutes
             .map(|m| format!(" They were back after {} min on average.", fixed(m, 1)))
             .unwrap_or_default();
+        let (first, last) = (self.first(), self.last());
         let (title, explanation) = if self.draft.codes.is_empty() {
             let average = minutes.map(|m| format!(" ({} min on average)", fixed(m, 1))).unwrap_or_default();
             (
-                format!(
-                    "{devices} devices: {count} disconnects of more than a minute{average}, then back{}",
-                    self.top()
-                ),
+                format!("{count} disconnects of more than a minute{average}, then back"),
                 format!(
                     "Event Grid shows these devices disconnecting and reconnecting only after more than a minute, between \
-                     {} and {}.{back}{} Event Grid carries no reason: look up 404104 and other errors of these devices in \
-                     the Connections resource logs.",
-                    self.first(),
-                    self.last(),
-                    self.offenders()
+                     {first} and {last}.{back} Event Grid carries no reason: look up 404104 and other errors of these \
+                     devices in the Connections resource logs."
                 ),
             )
         } else {
             (
+                format!("{count} unexpected disconnects without token expiry"),
                 format!(
-                    "{devices} devices: {count} unexpected disconnects without token expiry{}",
-                    self.top()
-                ),
-                format!(
-                    "Between {} and {} the hub closed connections of these devices with 404104 \
+                    "Between {first} and {last} the hub closed connections of these devices with 404104 \
                      DeviceConnectionClosedRemotely and no token expiry (401003) came before, so these are not renewals. \
                      The usual causes sit on the devices' side: connectivity lost for longer than 1.5 times the MQTT \
-                     keep-alive, TCP resets without an MQTT DISCONNECT, or the application crashing or restarting.{back}{}",
-                    self.first(),
-                    self.last(),
-                    self.offenders()
+                     keep-alive, TCP resets without an MQTT DISCONNECT, or the application crashing or restarting.{back}"
                 ),
             )
         };
@@ -682,7 +670,7 @@ impl Words<'_> {
         Wording { severity: Severity::Warning, title, explanation, actions }
     }
 
-    fn link_conflict_group(&self, devices: usize) -> Wording {
+    fn link_conflict_group(&self) -> Wording {
         let count = self.draft.count;
         match self.draft.details.root_cause.as_deref() {
             Some(cause) => {
@@ -699,14 +687,11 @@ impl Words<'_> {
                 };
                 Wording {
                     severity: Severity::Info,
-                    title: format!(
-                        "{devices} devices: {count} × 409002 LinkCreationConflict, a side effect of {cause_words}"
-                    ),
+                    title: format!("{count} × 409002 LinkCreationConflict, a side effect of {cause_words}"),
                     explanation: format!(
                         "These devices reconnected while the hub still held their previous links, so the hub closed each \
                          old link with 409002 LinkCreationConflict. The root cause is {cause_words}; 409002 itself needs \
-                         no action.{}",
-                        self.offenders()
+                         no action."
                     ),
                     actions: vec![
                         "Follow the finding of the root cause instead of this one.",
@@ -716,17 +701,12 @@ impl Words<'_> {
             }
             None => Wording {
                 severity: Severity::Warning,
-                title: format!(
-                    "{devices} devices: {count} × 409002 LinkCreationConflict with no failure before it{}",
-                    self.top()
-                ),
-                explanation: format!(
-                    "The hub closed existing links because the same device opened another one, and no disconnect error \
+                title: format!("{count} × 409002 LinkCreationConflict with no failure before it"),
+                explanation: "The hub closed existing links because the same device opened another one, and no disconnect error \
                      came first. Device code that connects again while its first connection is still open, or a second \
                      client using the identity, does this; across many devices, suspect the reconnect logic of the \
-                     firmware they share.{}",
-                    self.offenders()
-                ),
+                     firmware they share."
+                    .to_owned(),
                 actions: vec![
                     "Open a new connection only after the current one has really dropped (watch the SDK's connection status callback).",
                     "Make sure only one client instance runs per device identity; look for 400027 on these devices, starting with {device}.",
@@ -735,21 +715,15 @@ impl Words<'_> {
         }
     }
 
-    fn duplicate_identity_group(&self, devices: usize) -> Wording {
+    fn duplicate_identity_group(&self) -> Wording {
         Wording {
             severity: Severity::Error,
-            title: format!(
-                "{devices} devices: two clients share each identity ({} forced closes){}",
-                self.draft.count,
-                self.top()
-            ),
-            explanation: format!(
-                "IoT Hub keeps one connection per device identity. When another client connects with the same identity \
+            title: format!("two clients share each identity ({} forced closes)", self.draft.count),
+            explanation: "IoT Hub keeps one connection per device identity. When another client connects with the same identity \
                  the current connection is closed with 400027 ConnectionForcefullyClosedOnNewConnection, and two clients \
                  keep pushing each other off. Many identities at once usually means devices cloned from one image with \
-                 its credentials, or a tool or test rig running with production identities.{}",
-                self.offenders()
-            ),
+                 its credentials, or a tool or test rig running with production identities."
+                .to_owned(),
             actions: vec![
                 "Find the second clients, starting with {device}: compare the masked IP addresses and sdkVersion of the connects, and look for cloned images, copied credentials or a test tool using production identities.",
                 "Give every client its own device or module identity (az iot hub device-identity create).",
@@ -758,23 +732,21 @@ impl Words<'_> {
         }
     }
 
-    fn time_drift_group(&self, devices: usize) -> Wording {
+    fn time_drift_group(&self) -> Wording {
+        let first = self.first();
         Wording {
             severity: Severity::Error,
             title: format!(
-                "{devices} devices: every connect refused with 401003 while other devices connect, the first since {}",
-                self.first()
+                "every connect refused with 401003 while other devices connect, the first since {first}"
             ),
             explanation: format!(
-                "These devices had connected successfully before; from {} on, {} connection attempts were refused as \
+                "These devices had connected successfully before; from {first} on, {} connection attempts were refused as \
                  unauthorized while other devices of the hub kept connecting. The most likely cause is device clocks \
                  more than about five minutes off, which makes every SAS token they sign look expired or not yet valid; \
                  several devices at once point at a time source they share (an NTP server they cannot reach, a batch of \
                  real-time clocks). Keys rotated together, expired certificates or disabled identities look the same: \
-                 rule them out.{}",
-                self.first(),
-                self.draft.count,
-                self.offenders()
+                 rule them out.",
+                self.draft.count
             ),
             actions: vec![
                 "Sync the clocks of these devices with NTP, starting with {device}, or reboot them if they set their clock at boot.",
@@ -784,21 +756,15 @@ impl Words<'_> {
         }
     }
 
-    fn file_upload_group(&self, devices: usize) -> Wording {
+    fn file_upload_group(&self) -> Wording {
         Wording {
             severity: Severity::Error,
-            title: format!(
-                "{devices} devices: more than 10 file uploads open at once (403006, {} times){}",
-                self.draft.count,
-                self.top()
-            ),
-            explanation: format!(
-                "A device may have at most 10 file uploads in progress. An upload stays open until the device sends the \
+            title: format!("more than 10 file uploads open at once (403006, {} times)", self.draft.count),
+            explanation: "A device may have at most 10 file uploads in progress. An upload stays open until the device sends the \
                  completion notification or its SAS URI expires, so devices that start uploads without notifying \
                  completion (often after network failures) run into the limit; across many devices, the upload code \
-                 they share misses the notification.{}",
-                self.offenders()
-            ),
+                 they share misses the notification."
+                .to_owned(),
             actions: vec![
                 "Always send the file-upload completion notification, with a failure status when the upload failed.",
                 "Shorten the file-upload SAS TTL of the hub so abandoned uploads expire sooner.",
@@ -807,7 +773,7 @@ impl Words<'_> {
         }
     }
 
-    fn lock_lost_group(&self, devices: usize) -> Wording {
+    fn lock_lost_group(&self) -> Wording {
         let deliveries = self
             .draft
             .details
@@ -817,16 +783,14 @@ impl Words<'_> {
         Wording {
             severity: Severity::Warning,
             title: format!(
-                "{devices} devices: C2D messages completed too late and redelivered (412002, {} times){}",
-                self.draft.count,
-                self.top()
+                "C2D messages completed too late and redelivered (412002, {} times)",
+                self.draft.count
             ),
             explanation: format!(
                 "A received cloud-to-device message is locked for one minute. These devices completed messages after the \
                  lock had expired, so the hub had already put them back in the queue and delivered them again.\
                  {deliveries} The one-minute lock cannot be changed; when many devices miss it, the message handler \
-                 they share does long work before completing.{}",
-                self.offenders()
+                 they share does long work before completing."
             ),
             actions: vec![
                 "Complete, reject or abandon each C2D message within a minute of receiving it; persist it first and do long work afterwards.",
@@ -835,20 +799,14 @@ impl Words<'_> {
         }
     }
 
-    fn queue_full_group(&self, devices: usize) -> Wording {
+    fn queue_full_group(&self) -> Wording {
         Wording {
             severity: Severity::Error,
-            title: format!(
-                "{devices} devices: cloud-to-device queue full (403004, {} times){}",
-                self.draft.count,
-                self.top()
-            ),
-            explanation: format!(
-                "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
+            title: format!("cloud-to-device queue full (403004, {} times)", self.draft.count),
+            explanation: "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
                  messages off it. Usually the devices poll rarely over HTTPS, are offline, or never complete messages; \
-                 across many devices, the back end often keeps sending to devices that are offline.{}",
-                self.offenders()
-            ),
+                 across many devices, the back end often keeps sending to devices that are offline."
+                .to_owned(),
             actions: vec![
                 "Receive C2D messages over MQTT or AMQP so they are delivered as they arrive.",
                 "Complete, reject or abandon messages promptly on the devices.",
@@ -857,12 +815,12 @@ impl Words<'_> {
         }
     }
 
-    fn offline_group(&self, devices: usize) -> Wording {
+    fn offline_group(&self) -> Wording {
         let (first, last) = (self.first(), self.last());
         let title = if first == last {
-            format!("{devices} devices: disconnected at {first} and not back")
+            format!("disconnected at {first} and not back")
         } else {
-            format!("{devices} devices: disconnected between {first} and {last} and not back")
+            format!("disconnected between {first} and {last} and not back")
         };
         let over = match self.span_seconds() / 60 {
             0 => "within a minute".to_owned(),
@@ -873,10 +831,9 @@ impl Words<'_> {
             title,
             explanation: format!(
                 "For each of these devices the last connection event is a disconnect, and no connect follows in the \
-                 data; they went offline {over}.{} Devices that drop close together usually share a cause (a site's \
-                 power or network, a gateway, a firmware or configuration rollout, revoked credentials); devices that \
-                 drop one by one need attention each.",
-                self.offenders()
+                 data; they went offline {over}. Devices that drop close together usually share a cause (a site's power \
+                 or network, a gateway, a firmware or configuration rollout, revoked credentials); devices that drop \
+                 one by one need attention each."
             ),
             actions: vec![
                 "Look first at what these devices share: a site's power or network, a gateway, a recent firmware or configuration rollout, revoked credentials.",
@@ -887,20 +844,14 @@ impl Words<'_> {
         }
     }
 
-    fn not_online_group(&self, devices: usize) -> Wording {
+    fn not_online_group(&self) -> Wording {
         Wording {
             severity: Severity::Warning,
-            title: format!(
-                "{devices} devices: {} direct method calls failed with 404103 DeviceNotOnline{}",
-                self.draft.count,
-                self.top()
-            ),
-            explanation: format!(
-                "The back end invoked direct methods while these devices were not connected, or while they were \
+            title: format!("{} direct method calls failed with 404103 DeviceNotOnline", self.draft.count),
+            explanation: "The back end invoked direct methods while these devices were not connected, or while they were \
                  connected but had not subscribed to direct methods. Across many devices, the back end most likely \
-                 calls devices without checking their connection state.{}",
-                self.offenders()
-            ),
+                 calls devices without checking their connection state."
+                .to_owned(),
             actions: vec![
                 "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
                 "On the devices, register the direct-method handler right after connecting.",

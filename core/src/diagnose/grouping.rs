@@ -6,11 +6,11 @@
 //! their content (device names, times, record references), never from device indexes (the order devices first
 //! appeared in) or from the order the drafts came in.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 
 use super::findings::{Draft, MAX_TIMELINE};
+use super::sorted_map::SortedMap;
 use super::{FindingKind, Offender};
-use crate::logs::RecordRef;
 use crate::time::Millis;
 
 /// Evidence references kept per group (as many as a token-renewal group or a hub-wide finding keeps).
@@ -37,94 +37,106 @@ fn per_device(kind: FindingKind) -> bool {
     )
 }
 
-/// The group a draft belongs to: its kind and cause. A network disconnect is either seen through error codes
-/// (404104, 5xx) or, without codes, as an Event Grid outage; a 409002 by its root cause. The other kinds have
-/// one cause each.
-fn key_order(a: &Draft, b: &Draft) -> Ordering {
-    a.kind
-        .cmp(&b.kind)
-        .then_with(|| a.codes.is_empty().cmp(&b.codes.is_empty()))
-        .then_with(|| a.details.root_cause.cmp(&b.details.root_cause))
-}
-
-/// An order of drafts by their content alone: kind, devices by name, times, count, codes, cause, evidence.
-fn content_order(a: &Draft, b: &Draft, names: &[String]) -> Ordering {
-    let devices = |draft: &Draft| draft.devices.iter().map(|&d| name(names, d)).collect::<Vec<_>>();
-    a.kind
-        .cmp(&b.kind)
-        .then_with(|| a.first.cmp(&b.first))
-        .then_with(|| devices(a).cmp(&devices(b)))
-        .then_with(|| a.last.cmp(&b.last))
-        .then_with(|| a.count.cmp(&b.count))
-        .then_with(|| a.codes.cmp(&b.codes))
-        .then_with(|| a.details.root_cause.cmp(&b.details.root_cause))
-        .then_with(|| a.evidence.cmp(&b.evidence))
+/// True when two drafts belong to one group: same kind and cause. A network disconnect is either seen through
+/// error codes (404104, 5xx) or, without codes, as an Event Grid outage; a 409002 has its root cause. The other
+/// kinds have one cause each.
+fn same_group(a: &Draft, b: &Draft) -> bool {
+    a.kind == b.kind
+        && a.codes.is_empty() == b.codes.is_empty()
+        && a.details.root_cause == b.details.root_cause
 }
 
 fn name(names: &[String], device: u32) -> &str {
     names.get(device as usize).map_or("", String::as_str)
 }
 
-/// Merges the per-device drafts of the same kind and cause into one draft per group. A group of one draft is
-/// returned as it is, so a small fleet reads exactly as before; the other drafts pass through. The result is in
-/// an order of content.
-pub(super) fn group(drafts: Vec<Draft>, names: &[String]) -> Vec<Draft> {
-    let (mut candidates, mut out): (Vec<Draft>, Vec<Draft>) =
-        drafts.into_iter().partition(|draft| per_device(draft.kind));
-    crate::sort::sort_by(&mut candidates, |a, b| key_order(a, b).then_with(|| content_order(a, b, names)));
-    let mut run: Vec<Draft> = Vec::new();
-    for draft in candidates {
-        if run.first().is_some_and(|head| key_order(head, &draft) != Ordering::Equal) {
-            out.push(merge(std::mem::take(&mut run), names));
+/// Inserts `item` into the ascending `list` unless it is there already, keeping the first `cap` items.
+fn insert_sorted<T: Ord>(list: &mut Vec<T>, item: T, cap: usize) {
+    if let Err(at) = list.binary_search(&item) {
+        if at < cap {
+            list.insert(at, item);
+            list.truncate(cap);
         }
-        run.push(draft);
     }
-    if !run.is_empty() {
-        out.push(merge(run, names));
+}
+
+/// Merges the per-device drafts of the same kind and cause into one draft per group; the other drafts pass
+/// through. A group of one draft is returned as it is, so a small fleet reads exactly as before. The groups come
+/// after the other drafts, in the order their kinds first appear: `findings::report` orders the findings.
+pub(super) fn group(drafts: Vec<Draft>, names: &[String]) -> Vec<Draft> {
+    let mut out = Vec::with_capacity(drafts.len());
+    let mut groups: Vec<Vec<Draft>> = Vec::new();
+    for draft in drafts {
+        if !per_device(draft.kind) {
+            out.push(draft);
+        } else if let Some(group) =
+            groups.iter_mut().find(|group| group.first().is_some_and(|head| same_group(head, &draft)))
+        {
+            group.push(draft);
+        } else {
+            groups.push(vec![draft]);
+        }
     }
-    crate::sort::sort_by(&mut out, |a, b| content_order(a, b, names));
+    out.extend(groups.into_iter().filter_map(|members| merge(members, names)));
     out
 }
 
-/// One draft from the drafts of one group, given in content order.
-fn merge(mut members: Vec<Draft>, names: &[String]) -> Draft {
+/// One draft from the drafts of one group. Every step is commutative (sums, minimums, sorted sets, the first
+/// items of a sorted order), so the result does not depend on the order of the members.
+fn merge(mut members: Vec<Draft>, names: &[String]) -> Option<Draft> {
     if members.len() == 1 {
-        if let Some(only) = members.pop() {
-            return only;
-        }
+        return members.pop();
     }
-    let Some(head) = members.first() else { return Draft::new(FindingKind::DeviceOffline) };
+    let head = members.first()?;
     let mut group = Draft::new(head.kind);
     group.details.root_cause = head.details.root_cause.clone();
     group.details.sdk = head.details.sdk.clone();
     group.details.period_minutes = head.details.period_minutes;
     group.quiet = true;
-    let mut per_device: Vec<(u32, u64)> = Vec::new();
-    let mut evidence: Vec<(Millis, RecordRef)> = Vec::new();
-    let (mut weighted_minutes, mut weight) = (0.0, 0u64);
+    // Each device's events, by name.
+    let mut devices: SortedMap<&str, (u32, u64)> = SortedMap::default();
+    let mut evidence = Vec::new();
+    let mut timeline = Vec::new();
+    let mut message_ids = Vec::new();
+    let mut ip_addresses = Vec::new();
+    // Reconnect minutes weighted by count, summed in thousandths of a minute so that the order does not count.
+    let (mut weighted, mut weight) = (0i64, 0i64);
     for member in &members {
-        per_device.extend(member.devices.iter().map(|&device| (device, member.count)));
+        for &device in &member.devices {
+            devices.update(name(names, device), || (device, 0), |entry| entry.1 += member.count);
+        }
         group.count += member.count;
         group.first = group.first.into_iter().chain(member.first).min();
         group.last = group.last.into_iter().chain(member.last).max();
-        group.codes.extend(member.codes.iter().copied());
+        for &code in &member.codes {
+            insert_sorted(&mut group.codes, code, usize::MAX);
+        }
         for (&code, &n) in member.code_counts.iter() {
             group.code_counts.update(code, || 0, |total| *total += n);
         }
         // `Draft::for_device` keeps the evidence and the timeline of the same series: the i-th reference is the
         // record of the i-th event.
-        evidence.extend(member.evidence.iter().enumerate().map(|(i, &source)| {
+        for (i, &source) in member.evidence.iter().enumerate() {
             let at = member.timeline.get(i).map(|event| event.0).or(member.first).unwrap_or(Millis::MIN);
-            (at, source)
-        }));
-        group.timeline.extend(member.timeline.iter().copied());
-        let details = &member.details;
-        if let Some(minutes) = details.reconnect_minutes {
-            weighted_minutes += minutes * member.count as f64;
-            weight += member.count;
+            insert_sorted(&mut evidence, (at, source), MAX_EVIDENCE);
         }
-        group.details.message_ids.extend(details.message_ids.iter().cloned());
-        group.details.ip_addresses.extend(details.ip_addresses.iter().cloned());
+        for (i, &(at, device, code)) in member.timeline.iter().enumerate() {
+            let who = device.map(|d| name(names, d));
+            // Identical events stay apart (they read the same whichever comes first).
+            insert_sorted(&mut timeline, (at, who, code, device, i, member.first), MAX_TIMELINE);
+        }
+        let details = &member.details;
+        for id in &details.message_ids {
+            insert_sorted(&mut message_ids, id.as_str(), MAX_LISTED);
+        }
+        for ip in &details.ip_addresses {
+            insert_sorted(&mut ip_addresses, ip.as_str(), MAX_LISTED);
+        }
+        if let Some(minutes) = details.reconnect_minutes {
+            let count = i64::try_from(member.count).unwrap_or(i64::MAX);
+            weighted = weighted.saturating_add(((minutes * 1000.0).round() as i64).saturating_mul(count));
+            weight = weight.saturating_add(count);
+        }
         group.details.max_delivery_count = group.details.max_delivery_count.max(details.max_delivery_count);
         if group.details.sdk != details.sdk {
             group.details.sdk = None;
@@ -140,50 +152,31 @@ fn merge(mut members: Vec<Draft>, names: &[String]) -> Draft {
         };
     }
     if weight > 0 {
-        group.details.reconnect_minutes = Some(weighted_minutes / weight as f64);
+        group.details.reconnect_minutes = Some(weighted as f64 / weight as f64 / 1000.0);
     }
-    crate::sort::sort(&mut group.codes);
-    group.codes.dedup();
-    for list in [&mut group.details.message_ids, &mut group.details.ip_addresses] {
-        crate::sort::sort(list);
-        list.dedup();
-        list.truncate(MAX_LISTED);
+    group.evidence = evidence.into_iter().map(|(_, source)| source).collect();
+    group.timeline = timeline.into_iter().map(|(at, _, code, device, ..)| (at, device, code)).collect();
+    group.details.message_ids = message_ids.into_iter().map(str::to_owned).collect();
+    group.details.ip_addresses = ip_addresses.into_iter().map(str::to_owned).collect();
+    // Every device once, by name; the top offenders have the most events (ties by name).
+    let mut top = Vec::new();
+    for (&device, &(index, count)) in devices.iter() {
+        group.devices.push(index);
+        insert_sorted(&mut top, (Reverse(count), device), MAX_OFFENDERS);
     }
-    crate::sort::sort(&mut evidence);
-    evidence.dedup();
-    group.evidence = evidence.into_iter().take(MAX_EVIDENCE).map(|(_, source)| source).collect();
-    crate::sort::sort_by(&mut group.timeline, |a, b| {
-        let device = |event: &(Millis, Option<u32>, Option<u32>)| event.1.map(|d| name(names, d));
-        a.0.cmp(&b.0).then_with(|| device(a).cmp(&device(b))).then_with(|| a.2.cmp(&b.2))
-    });
-    group.timeline.truncate(MAX_TIMELINE);
-
-    // Every device once, by name, with all its events; the top offenders have the most.
-    crate::sort::sort_by(&mut per_device, |a, b| name(names, a.0).cmp(name(names, b.0)));
-    let mut devices: Vec<(u32, u64)> = Vec::with_capacity(per_device.len());
-    for (device, count) in per_device {
-        match devices.last_mut() {
-            Some(last) if name(names, last.0) == name(names, device) => last.1 += count,
-            _ => devices.push((device, count)),
-        }
-    }
-    group.devices = devices.iter().map(|&(device, _)| device).collect();
-    if devices.len() > 1 {
-        crate::sort::sort_by(&mut devices, |a, b| {
-            b.1.cmp(&a.1).then_with(|| name(names, a.0).cmp(name(names, b.0)))
-        });
-        group.details.top_offenders = devices
+    if group.devices.len() > 1 {
+        group.details.top_offenders = top
             .into_iter()
-            .take(MAX_OFFENDERS)
-            .map(|(device, count)| Offender { device: name(names, device).to_owned(), count })
+            .map(|(Reverse(count), device)| Offender { device: device.to_owned(), count })
             .collect();
     }
-    group
+    Some(group)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::logs::RecordRef;
 
     fn names(n: usize) -> Vec<String> {
         // Indexes in another order than names, so that an order by index would show.
@@ -262,9 +255,9 @@ mod tests {
         draft.devices.iter().map(|&d| name(names, d).to_owned()).collect()
     }
 
-    /// Everything a finding is made from, comparable.
+    /// Everything a finding is made from, comparable (in an order of content: `findings::report` orders them).
     fn summary(drafts: &[Draft], names: &[String]) -> Vec<String> {
-        drafts
+        let mut summary: Vec<String> = drafts
             .iter()
             .map(|d| {
                 format!(
@@ -285,7 +278,9 @@ mod tests {
                     d.quiet
                 )
             })
-            .collect()
+            .collect();
+        summary.sort();
+        summary
     }
 
     #[test]
@@ -312,19 +307,20 @@ mod tests {
     fn drafts_of_one_kind_and_cause_make_one_group() {
         let (drafts, names) = fleet();
         let groups = group(drafts, &names);
-        let kinds: Vec<(FindingKind, usize, u64, Option<&str>, bool)> = groups
+        let mut kinds: Vec<(FindingKind, usize, u64, Option<&str>, bool)> = groups
             .iter()
             .map(|d| (d.kind, d.devices.len(), d.count, d.details.root_cause.as_deref(), d.codes.is_empty()))
             .collect();
+        kinds.sort();
         assert_eq!(
             kinds,
             [
                 (FindingKind::SasTokenRenewal, 2, 1, None, false),
-                (FindingKind::NetworkDisconnect, 12, 30, None, false),
                 (FindingKind::NetworkDisconnect, 3, 3, None, true),
-                (FindingKind::LinkConflictSideEffect, 2, 2, Some("mass-disconnect"), false),
-                (FindingKind::LinkConflictSideEffect, 1, 2, Some("404104"), false),
+                (FindingKind::NetworkDisconnect, 12, 30, None, false),
                 (FindingKind::LinkConflictSideEffect, 1, 1, None, false),
+                (FindingKind::LinkConflictSideEffect, 1, 2, Some("404104"), false),
+                (FindingKind::LinkConflictSideEffect, 2, 2, Some("mass-disconnect"), false),
                 (FindingKind::FileUploadLimit, 1, 3, None, false),
                 (FindingKind::DeviceOffline, 30, 30, None, true),
             ]
