@@ -366,6 +366,8 @@ export interface FindingQueries {
 export interface FleetFinding {
   /** What kind of pattern. */
   readonly kind: FindingKind;
+  /** The hub (lower-case name) whose devices the finding is about, when the records named it. */
+  readonly hub: string | null;
   /** How bad it is; benign patterns are `info`. */
   readonly severity: Severity;
   /** One line for a person. */

@@ -820,6 +820,8 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
 
     kind: FindingKind
     """What kind of pattern."""
+    hub: Optional[str]
+    """The hub (lower-case name) whose devices the finding is about, when the records named it."""
     severity: Severity
     """How bad it is; benign patterns are `info`."""
     title: str
@@ -856,6 +858,7 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
         record = object.__new__(cls)
         record.__dict__.update(
             kind=FindingKind._of(value["kind"]),
+            hub=value["hub"],
             severity=Severity._of(value["severity"]),
             title=value["title"],
             devices=tuple(value["devices"]),
