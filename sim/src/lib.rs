@@ -59,10 +59,16 @@ pub struct Config {
     pub duplicates_percent: u8,
     /// Largest delay between a record's `time` and its position in the output (logs are not ordered).
     pub max_skew_ms: i64,
+    /// Percentage of records delivered late: 10 to 90 minutes after their `time` (instead of within
+    /// `max_skew_ms`), far beyond a reader's few-minute reorder window. A late record is the same record, only
+    /// further on in the output, so the truth does not change. Which records are late, and by how much, is fixed
+    /// by the seed, and turning lateness on moves only the late records: the others keep their relative order.
+    pub late_percent: u8,
 }
 
 impl Default for Config {
-    /// Seed 1, 200 devices, 6 hours from 2024-05-14T00:00:00Z, all scenarios, 1 % duplicates, 2 minutes of skew.
+    /// Seed 1, 200 devices, 6 hours from 2024-05-14T00:00:00Z, all scenarios, 1 % duplicates, 2 minutes of skew,
+    /// nothing late.
     fn default() -> Config {
         Config {
             seed: 1,
@@ -72,6 +78,7 @@ impl Default for Config {
             scenarios: Vec::new(),
             duplicates_percent: 1,
             max_skew_ms: 120_000,
+            late_percent: 0,
         }
     }
 }
@@ -417,6 +424,12 @@ pub struct Event {
     pub seq: u32,
     /// True for the second copy of a duplicated record.
     pub duplicate: bool,
+    /// When the record reaches the export, milliseconds since the epoch: `time_ms` plus its delivery delay (up
+    /// to `max_skew_ms`, or 10 to 90 minutes for a late record). [`Fleet::events`] is sorted by it.
+    pub received_ms: i64,
+    /// True when the record is delivered late ([`Config::late_percent`]); each copy of a duplicate is decided
+    /// on its own.
+    pub late: bool,
 }
 
 impl Event {
@@ -476,7 +489,8 @@ pub struct Truth {
 /// A simulated fleet: its log records and the ground truth.
 #[derive(Debug, Clone, Default)]
 pub struct Fleet {
-    /// Records in emission order: sorted by time, duplicated and jittered by up to `max_skew_ms`.
+    /// Records in emission order, that is by [`Event::received_ms`]: sorted by time, duplicated, jittered by up to
+    /// `max_skew_ms`, and the late ones ([`Config::late_percent`]) moved 10 to 90 minutes on.
     pub events: Vec<Event>,
     /// Everything injected, sorted by kind then first time.
     pub truth: Vec<Truth>,

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! iothub-errors-sim --seed N --devices N --hours N --format F [--scenarios a,b] --out FILE [--truth FILE]
-//!                   [--start-ms N] [--duplicates PCT] [--skew-ms N]
+//!                   [--start-ms N] [--duplicates PCT] [--skew-ms N] [--late PCT]
 //! ```
 
 use std::fs::File;
@@ -23,6 +23,8 @@ options:
   --scenarios a,b     scenarios to inject (default: all)
   --duplicates PCT    percentage of records emitted twice (default 1)
   --skew-ms N         largest out-of-order delay in ms (default 120000)
+  --late PCT          percentage of records delivered 10-90 minutes after their time, beyond any reorder
+                      window (default 0); the truth does not change
   --format FORMAT     storage-jsonl | eventhubs | azurediagnostics-csv | loganalytics-json | eventgrid |
                       operations-monitoring
   --out FILE          log file to write (`-` for stdout)
@@ -43,6 +45,13 @@ struct Args {
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
     value.parse().map_err(|_| format!("{flag}: `{value}` is not a valid number"))
+}
+
+fn percent(flag: &str, value: &str) -> Result<u8, String> {
+    match value.parse::<u8>() {
+        Ok(percent) if percent <= 100 => Ok(percent),
+        _ => Err(format!("{flag}: `{value}` is not a percentage (0 to 100)")),
+    }
 }
 
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -67,6 +76,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
             "--start-ms" => config.start_unix_ms = number(&flag, &value)?,
             "--duplicates" => config.duplicates_percent = number(&flag, &value)?,
             "--skew-ms" => config.max_skew_ms = number(&flag, &value)?,
+            "--late" => config.late_percent = percent(&flag, &value)?,
             "--scenarios" => {
                 config.scenarios = value
                     .split(',')

@@ -2,8 +2,9 @@
 //!
 //! Phase 1 plays every device's connection life (initial connect, SDK token renewals, scripted interruptions)
 //! and records when it is online. Phase 2 adds operations that need the device to be online or offline at the
-//! time (twin/method traffic, telemetry errors, C2D, file uploads). Then records are ordered, duplicated and
-//! jittered. Every scenario record credits a truth slot, so the truth is exactly what was emitted.
+//! time (twin/method traffic, telemetry errors, C2D, file uploads). Then records are ordered, duplicated,
+//! jittered and some delivered late. Every scenario record credits a truth slot, so the truth is exactly what
+//! was emitted.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -16,6 +17,12 @@ use crate::{
 const SEC: i64 = 1000;
 const MIN: i64 = 60 * SEC;
 const HOUR: i64 = 60 * MIN;
+
+/// Delivery delay of a late record: 10 to 90 minutes, past any reader's few-minute reorder window.
+const LATE_MIN: i64 = 10 * MIN;
+const LATE_MAX: i64 = 90 * MIN;
+/// Stream of the lateness draws (see `Sim::finish`).
+const LATE_STREAM: u64 = 0x1A7E;
 
 /// `sdkVersion` of service-side calls (twin reads, direct methods): the service API version.
 const SERVICE_API: &str = "2021-04-12";
@@ -506,6 +513,8 @@ impl Sim {
             message: None,
             seq: 0,
             duplicate: false,
+            received_ms: 0,
+            late: false,
         }
     }
 
@@ -878,7 +887,7 @@ impl Sim {
         self.online[d] = spans;
     }
 
-    /// Orders, duplicates and jitters the records and turns the accumulators into truth.
+    /// Orders, duplicates, jitters and delays the records and turns the accumulators into truth.
     fn finish(mut self, config: &Config, rng: &mut Rng) -> Fleet {
         self.events.sort_by_key(|e| e.time_ms);
         for (i, e) in self.events.iter_mut().enumerate() {
@@ -886,18 +895,28 @@ impl Sim {
         }
         let skew = config.max_skew_ms.max(0);
         let percent = u64::from(config.duplicates_percent.min(100));
+        // Lateness draws from its own stream, so that turning it on leaves every other record's delay alone.
+        let late_percent = u64::from(config.late_percent.min(100));
+        let mut late_rng = Rng::new(mix(config.seed, LATE_STREAM));
+        let mut deliver = |mut e: Event, rng: &mut Rng| {
+            e.received_ms = e.time_ms + rng.range(0, skew);
+            if late_percent > 0 && late_rng.percent(late_percent) {
+                e.received_ms = e.time_ms + late_rng.range(LATE_MIN, LATE_MAX);
+                e.late = true;
+            }
+            e
+        };
         let extra = self.events.len() * percent as usize / 100 + 16;
-        let mut keyed: Vec<(i64, Event)> = Vec::with_capacity(self.events.len() + extra);
+        let mut events: Vec<Event> = Vec::with_capacity(self.events.len() + extra);
         for e in self.events {
             if percent > 0 && rng.percent(percent) {
                 let mut copy = e.clone();
                 copy.duplicate = true;
-                keyed.push((copy.time_ms + rng.range(0, skew), copy));
+                events.push(deliver(copy, rng));
             }
-            keyed.push((e.time_ms + rng.range(0, skew), e));
+            events.push(deliver(e, rng));
         }
-        keyed.sort_by_key(|(key, _)| *key);
-        let events = keyed.into_iter().map(|(_, e)| e).collect();
+        events.sort_by_key(|e| e.received_ms);
 
         let devices = &self.devices;
         let mut truth: Vec<Truth> = self

@@ -720,3 +720,93 @@ fn small_and_odd_configs_do_not_panic() {
         assert!(!format.extension().is_empty());
     }
 }
+
+const MINUTE: i64 = 60_000;
+
+/// A record's identity across runs of one config: its position in true order and whether it is the copy.
+fn identity(e: &Event) -> (u32, bool) {
+    (e.seq, e.duplicate)
+}
+
+#[test]
+fn late_records_arrive_ten_to_ninety_minutes_on_and_change_nothing_else() {
+    let on_time = simulate(&config(21, Vec::new()));
+    assert!(on_time.events.iter().all(|e| !e.late));
+    assert!(on_time.events.iter().all(|e| (0..=120_000).contains(&(e.received_ms - e.time_ms))));
+
+    let cfg = Config { late_percent: 20, ..config(21, Vec::new()) };
+    let fleet = simulate(&cfg);
+    assert_eq!(fleet.truth, on_time.truth, "lateness must not change the truth");
+    assert_eq!(simulate(&cfg).events, fleet.events, "deterministic per seed");
+    assert_ne!(
+        simulate(&Config { seed: 22, ..cfg.clone() }).events.iter().filter(|e| e.late).count(),
+        0,
+        "another seed has late records too"
+    );
+
+    // The same records, only delivered at other positions.
+    let strip = |events: &[Event]| {
+        let mut events: Vec<Event> =
+            events.iter().cloned().map(|e| Event { received_ms: 0, late: false, ..e }).collect();
+        events.sort_by_key(identity);
+        events
+    };
+    assert_eq!(strip(&fleet.events), strip(&on_time.events));
+
+    let late: Vec<&Event> = fleet.events.iter().filter(|e| e.late).collect();
+    assert!(late.len() * 100 > fleet.events.len() * 17 && late.len() * 100 < fleet.events.len() * 23);
+    for e in &fleet.events {
+        let delay = e.received_ms - e.time_ms;
+        if e.late {
+            assert!((10 * MINUTE..=90 * MINUTE).contains(&delay), "late by {delay} ms");
+        } else {
+            assert!((0..=cfg.max_skew_ms).contains(&delay), "skew {delay} ms");
+        }
+    }
+    assert!(fleet.events.windows(2).all(|w| w[0].received_ms <= w[1].received_ms));
+    // Delays spread over the whole range, not one fixed offset.
+    let spread = late.iter().map(|e| (e.received_ms - e.time_ms) / (10 * MINUTE)).collect::<BTreeSet<_>>();
+    assert!(spread.len() >= 8, "{spread:?}");
+
+    // The records that are on time keep the order they have without lateness.
+    let late_ids: BTreeSet<(u32, bool)> = late.iter().map(|e| identity(e)).collect();
+    let order = |events: &[Event]| -> Vec<(u32, bool)> {
+        events.iter().map(identity).filter(|id| !late_ids.contains(id)).collect()
+    };
+    assert_eq!(order(&fleet.events), order(&on_time.events));
+
+    // In the output, each late record comes after records 8 minutes or more younger than itself (10 minutes
+    // late less 2 of skew): further than the diagnoser's 5-minute reorder window reaches.
+    let (text, _) = render(&fleet, Format::StorageJsonLines);
+    assert_eq!(iso_ms("2024-05-14T00:00:00Z"), cfg.start_unix_ms);
+    assert_eq!(iso_ms("2024-03-01T01:02:03Z"), 1_709_254_923_000);
+    let end = cfg.start_unix_ms + i64::from(cfg.hours) * HOUR;
+    let mut newest = String::new();
+    let mut checked = 0;
+    for (line, e) in text.lines().zip(&fleet.events) {
+        let record = parse(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+        let time = record.str("time").unwrap_or("").to_string();
+        if e.late && e.time_ms + 90 * MINUTE < end {
+            let behind = iso_ms(&newest) - iso_ms(&time);
+            assert!(behind >= 8 * MINUTE, "{line} only {behind} ms behind {newest}");
+            checked += 1;
+        }
+        newest = newest.max(time);
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+/// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ`.
+fn iso_ms(text: &str) -> i64 {
+    let field =
+        |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let (y, m, d) = (field(0..4), field(5..7), field(8..10));
+    // Days from civil (Howard Hinnant).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    ((days * 24 + field(11..13)) * 60 + field(14..16)) * 60_000 + field(17..19) * 1000
+}
