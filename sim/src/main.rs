@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! iothub-errors-sim --seed N --devices N --hours N --format F [--scenarios a,b] --out FILE [--truth FILE]
-//!                   [--start-ms N] [--duplicates PCT] [--skew-ms N] [--late PCT]
+//!                   [--start-ms N] [--duplicates PCT] [--skew-ms N] [--late PCT] [--hubs N]
 //! ```
 
 use std::fs::File;
@@ -18,6 +18,8 @@ usage: iothub-errors-sim --format FORMAT --out FILE [options]
 options:
   --seed N            seed of every random choice (default 1)
   --devices N         fleet size (default 200)
+  --hubs N            hubs the fleet is dealt to, each with its own scenarios (default 1): FLEET-SIM-HUB,
+                      FLEET-SIM-HUB-2, ...; device ids repeat across hubs, and truth entries name their hub
   --hours N           log length in hours (default 6)
   --start-ms N        log start, ms since the Unix epoch (default 2024-05-14T00:00:00Z)
   --scenarios a,b     scenarios to inject (default: all)
@@ -72,6 +74,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String>
         match flag.as_str() {
             "--seed" => config.seed = number(&flag, &value)?,
             "--devices" => config.devices = number(&flag, &value)?,
+            "--hubs" => config.hubs = number(&flag, &value)?,
             "--hours" => config.hours = number(&flag, &value)?,
             "--start-ms" => config.start_unix_ms = number(&flag, &value)?,
             "--duplicates" => config.duplicates_percent = number(&flag, &value)?,

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use crate::rng::Rng;
 use crate::text::{csv_field, csv_quoted, csv_time, hex, iso, iso7, json_escape, json_str, timespan, uint};
 use crate::{
-    Category, Event, Fleet, Format, HUB, LOCATION, Level, Operation, RESOURCE_GROUP, RESOURCE_ID,
-    SUBSCRIPTION, grid,
+    Category, Event, Fleet, Format, LOCATION, Level, Operation, RESOURCE_GROUP, SUBSCRIPTION, grid, hub_name,
+    hub_resource_id,
 };
 
 const CHUNK: usize = 1 << 18;
@@ -23,7 +23,8 @@ const GRID_EPOCH: u64 = 0x01DA_A61B_2C3D_4E5F;
 
 /// Writes `fleet`'s records to `out` in `format`; returns the number of records written (Event Grid: events).
 pub fn write(fleet: &Fleet, format: Format, out: &mut impl Write) -> io::Result<u64> {
-    let mut w = Writer { buf: Vec::with_capacity(CHUNK + 8192), props: Vec::with_capacity(1024), out };
+    let hubs = HubNames::of(fleet);
+    let mut w = Writer { buf: Vec::with_capacity(CHUNK + 8192), props: Vec::with_capacity(1024), hubs, out };
     let count = match format {
         Format::StorageJsonLines => w.lines(&fleet.events, Writer::record)?,
         Format::OperationsMonitoring => w.lines(&fleet.events, Writer::legacy)?,
@@ -39,9 +40,41 @@ pub fn write(fleet: &Fleet, format: Format, out: &mut impl Write) -> io::Result<
     Ok(count)
 }
 
+/// How each hub of a fleet is spelled in the records, by hub index.
+struct HubNames {
+    /// `Resource`, upper case.
+    name: Vec<String>,
+    /// Event Grid `hubName`, lower case.
+    name_lower: Vec<String>,
+    /// `resourceId`, upper case.
+    id: Vec<String>,
+    /// `_ResourceId`, lower case.
+    id_lower: Vec<String>,
+}
+
+impl HubNames {
+    fn of(fleet: &Fleet) -> HubNames {
+        let count = fleet.events.iter().map(|e| e.hub).max().unwrap_or(0);
+        let name: Vec<String> = (0..=count).map(hub_name).collect();
+        let id: Vec<String> = (0..=count).map(hub_resource_id).collect();
+        HubNames {
+            name_lower: name.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            id_lower: id.iter().map(|i| i.to_ascii_lowercase()).collect(),
+            name,
+            id,
+        }
+    }
+}
+
+/// The entry of `hub` in one of [`HubNames`]' lists (every hub of the fleet has one).
+fn of(names: &[String], hub: u32) -> &[u8] {
+    names.get(hub as usize).map_or(&[], |n| n.as_bytes())
+}
+
 struct Writer<'o, W: Write> {
     buf: Vec<u8>,
     props: Vec<u8>,
+    hubs: HubNames,
     out: &'o mut W,
 }
 
@@ -196,7 +229,7 @@ impl<W: Write> Writer<'_, W> {
         b.extend_from_slice(b"{\"time\":\"");
         iso(b, e.time_ms);
         b.extend_from_slice(b"\",\"resourceId\":\"");
-        b.extend_from_slice(RESOURCE_ID.as_bytes());
+        b.extend_from_slice(of(&self.hubs.id, e.hub));
         b.extend_from_slice(b"\",\"operationName\":\"");
         b.extend_from_slice(e.operation.as_str().as_bytes());
         b.extend_from_slice(b"\",\"category\":\"");
@@ -230,7 +263,7 @@ impl<W: Write> Writer<'_, W> {
         b.extend_from_slice(b",Azure,\"");
         csv_time(b, e.time_ms);
         b.extend_from_slice(b"\",");
-        b.extend_from_slice(RESOURCE_ID.as_bytes());
+        b.extend_from_slice(of(&self.hubs.id, e.hub));
         b.push(b',');
         b.extend_from_slice(e.category.as_str().as_bytes());
         b.push(b',');
@@ -238,7 +271,7 @@ impl<W: Write> Writer<'_, W> {
         b.push(b',');
         b.extend_from_slice(SUBSCRIPTION.to_ascii_lowercase().as_bytes());
         b.extend_from_slice(b",MICROSOFT.DEVICES,");
-        b.extend_from_slice(HUB.as_bytes());
+        b.extend_from_slice(of(&self.hubs.name, e.hub));
         b.extend_from_slice(b",IOTHUBS,");
         b.extend_from_slice(e.operation.as_str().as_bytes());
         b.push(b',');
@@ -260,7 +293,7 @@ impl<W: Write> Writer<'_, W> {
         b.push(b',');
         csv_quoted(b, &self.props);
         b.extend_from_slice(b",AzureDiagnostics,");
-        b.extend_from_slice(RESOURCE_ID.to_ascii_lowercase().as_bytes());
+        b.extend_from_slice(of(&self.hubs.id_lower, e.hub));
     }
 
     /// A Log Analytics JSON row: every value a string, empty where absent.
@@ -284,9 +317,9 @@ impl<W: Write> Writer<'_, W> {
         b.extend_from_slice(b",\"properties_s\":\"");
         json_escape(b, &self.props);
         b.extend_from_slice(b"\",\"Resource\":\"");
-        b.extend_from_slice(HUB.as_bytes());
+        b.extend_from_slice(of(&self.hubs.name, e.hub));
         b.extend_from_slice(b"\",\"ResourceId\":\"");
-        b.extend_from_slice(RESOURCE_ID.as_bytes());
+        b.extend_from_slice(of(&self.hubs.id, e.hub));
         b.extend_from_slice(b"\",\"Type\":\"AzureDiagnostics\"}");
     }
 
@@ -334,7 +367,6 @@ impl<W: Write> Writer<'_, W> {
 
     fn event_grid(&mut self, events: &[Event]) -> io::Result<u64> {
         let derived = grid::derive(events);
-        let hub = HUB.to_ascii_lowercase();
         self.buf.push(b'[');
         for (i, g) in derived.iter().enumerate() {
             let b = &mut self.buf;
@@ -342,7 +374,7 @@ impl<W: Write> Writer<'_, W> {
             b.extend_from_slice(b"{\"id\": \"");
             guid(b, g.id);
             b.extend_from_slice(b"\", \"topic\": \"");
-            b.extend_from_slice(RESOURCE_ID.as_bytes());
+            b.extend_from_slice(of(&self.hubs.id, g.hub));
             b.extend_from_slice(b"\", \"subject\": \"devices/");
             json_escape(b, g.device.as_bytes());
             b.extend_from_slice(b"\", \"eventType\": \"Microsoft.Devices.");
@@ -357,7 +389,7 @@ impl<W: Write> Writer<'_, W> {
             hex(b, u64::from(g.partition), 8);
             hex(b, g.counter, 24);
             b.extend_from_slice(b"\"}, \"hubName\": \"");
-            b.extend_from_slice(hub.as_bytes());
+            b.extend_from_slice(of(&self.hubs.name_lower, g.hub));
             b.extend_from_slice(b"\", \"deviceId\": ");
             json_str(b, g.device);
             b.extend_from_slice(

@@ -5,7 +5,8 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use iothub_errors_sim::{
-    Category, Config, Event, Fleet, Format, Kind, Level, Operation, simulate, truth_for, truth_json, write,
+    Category, Config, Event, Fleet, Format, HUB, Kind, Level, Operation, RESOURCE_ID, hub_name,
+    hub_resource_id, simulate, truth_for, truth_json, write,
 };
 use support::{Json, csv, parse, parse_stream};
 
@@ -809,4 +810,175 @@ fn iso_ms(text: &str) -> i64 {
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     let days = era * 146_097 + doe - 719_468;
     ((days * 24 + field(11..13)) * 60 + field(14..16)) * 60_000 + field(17..19) * 1000
+}
+
+/// A record without what delivery decides (position, copy, lateness), to compare fleets record by record.
+fn played(e: &Event) -> Event {
+    Event { seq: 0, duplicate: false, received_ms: 0, late: false, ..e.clone() }
+}
+
+/// The records of `hub` in true order, without duplicates.
+fn hub_events(fleet: &Fleet, hub: u32) -> Vec<&Event> {
+    let mut events: Vec<&Event> = fleet.events.iter().filter(|e| !e.duplicate && e.hub == hub).collect();
+    events.sort_by_key(|e| e.seq);
+    events
+}
+
+#[test]
+fn one_hub_is_the_default_and_names_no_hub() {
+    assert_eq!(Config::default().hubs, 1);
+    let fleet = simulate(&config(5, Vec::new()));
+    assert_eq!(simulate(&Config { hubs: 0, ..config(5, Vec::new()) }).events, fleet.events);
+    assert!(fleet.events.iter().all(|e| e.hub == 0));
+    assert!(fleet.truth.iter().all(|t| t.hub.is_none()));
+    assert!(!truth_json(&fleet.truth).contains("\"hub\""));
+    assert_eq!(hub_name(0), HUB);
+    assert_eq!(hub_resource_id(0), RESOURCE_ID);
+    assert_eq!(hub_name(1), "FLEET-SIM-HUB-2");
+    assert_eq!(hub_resource_id(2), RESOURCE_ID.replace("FLEET-SIM-HUB", "FLEET-SIM-HUB-3"));
+}
+
+#[test]
+fn hubs_share_device_ids_and_each_keeps_its_own_truth() {
+    let cfg = Config { hubs: 3, devices: 200, ..config(4, Vec::new()) };
+    let fleet = simulate(&cfg);
+    assert_eq!(simulate(&cfg).events, fleet.events, "deterministic");
+    assert_eq!(simulate(&cfg).truth, fleet.truth, "deterministic");
+
+    // The devices are dealt to the hubs in turn: 67, 67 and 66.
+    let ids = |hub: u32| -> BTreeSet<&str> { hub_events(&fleet, hub).iter().map(|e| &*e.device).collect() };
+    let (a, b, c) = (ids(0), ids(1), ids(2));
+    assert_eq!((a.len(), b.len(), c.len()), (67, 67, 66));
+    assert!(fleet.events.iter().all(|e| e.hub < 3));
+    // The same ids in every hub, and they are different devices: their records differ.
+    assert_eq!(a.intersection(&b).count(), 67);
+    assert_eq!(a.intersection(&c).count(), 66);
+    let connects = |hub: u32, device: &str| -> Vec<(String, &str)> {
+        hub_events(&fleet, hub)
+            .into_iter()
+            .filter(|e| &*e.device == device && e.operation == Operation::DeviceConnect)
+            .map(|e| (e.masked_ip(), e.sdk_version))
+            .collect()
+    };
+    let differing = a.iter().filter(|d| connects(0, d) != connects(1, d)).count();
+    assert!(differing > 60, "{differing} of {}", a.len());
+
+    // The first hub is exactly the one-hub fleet of its share of the devices.
+    let alone = simulate(&Config { devices: 67, ..config(4, Vec::new()) });
+    let first: Vec<Event> = hub_events(&fleet, 0).into_iter().map(played).collect();
+    let single: Vec<Event> = hub_events(&alone, 0).into_iter().map(played).collect();
+    assert_eq!(first, single);
+    let first_truth: Vec<iothub_errors_sim::Truth> =
+        fleet.truth.iter().filter(|t| t.hub.as_deref() == Some(HUB)).cloned().collect();
+    let single_truth: Vec<iothub_errors_sim::Truth> =
+        alone.truth.iter().map(|t| iothub_errors_sim::Truth { hub: Some(HUB.into()), ..t.clone() }).collect();
+    assert_eq!(first_truth, single_truth);
+
+    // Every hub lives through every scenario, and each truth entry names its hub and that hub's devices.
+    for hub in 0..3 {
+        let name = hub_name(hub);
+        let kinds: BTreeSet<Kind> =
+            fleet.truth.iter().filter(|t| t.hub.as_deref() == Some(name.as_str())).map(|t| t.kind).collect();
+        assert_eq!(kinds, Kind::ALL.into_iter().collect(), "{name}");
+    }
+    let hub_index = |name: &str| (0..3).find(|&h| hub_name(h) == name).expect("a hub of the fleet");
+    for t in &fleet.truth {
+        let hub = hub_index(t.hub.as_deref().expect("every entry names its hub"));
+        let events = hub_events(&fleet, hub);
+        for device in &t.devices {
+            let own: Vec<&&Event> = events.iter().filter(|e| *e.device == **device).collect();
+            assert!(!own.is_empty(), "{}: {device} not in hub {hub}", t.kind);
+            let codes = signature(t.kind);
+            if !codes.is_empty() {
+                let hit = own.iter().any(|e| e.code.is_some_and(|c| codes.contains(&c)));
+                assert!(hit, "{}: {device} of hub {hub} has none of {codes:?}", t.kind);
+            }
+        }
+    }
+    // A device id alone does not name the device: some scenario device's namesake in another hub lacks its codes.
+    let ambiguous = fleet.truth.iter().filter(|t| !signature(t.kind).is_empty()).any(|t| {
+        let hub = t.hub.as_deref().map_or(0, hub_index);
+        t.devices.iter().any(|device| {
+            (0..3).filter(|&other| other != hub).any(|other| {
+                hub_events(&fleet, other)
+                    .iter()
+                    .filter(|e| *e.device == **device)
+                    .all(|e| !e.code.is_some_and(|c| signature(t.kind).contains(&c)))
+            })
+        })
+    });
+    assert!(ambiguous);
+
+    let parsed = parse(&truth_json(&fleet.truth)).expect("truth JSON");
+    for (entry, t) in parsed.items().iter().zip(&fleet.truth) {
+        assert_eq!(entry.keys(), ["kind", "devices", "first", "last", "hub"]);
+        assert_eq!(entry.str("hub"), t.hub.as_deref());
+    }
+}
+
+#[test]
+fn every_format_names_each_records_own_hub() {
+    let fleet = simulate(&Config { hubs: 2, devices: 80, hours: 3, ..config(6, Vec::new()) });
+    let ids: Vec<String> = (0..2).map(hub_resource_id).collect();
+    let device = |properties: &str| parse(properties).ok().and_then(|p| p.str("deviceId").map(str::to_owned));
+
+    let (text, _) = render(&fleet, Format::StorageJsonLines);
+    let mut seen = BTreeSet::new();
+    for (line, e) in text.lines().zip(&fleet.events) {
+        let record = parse(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+        assert_eq!(record.str("resourceId"), Some(ids[e.hub as usize].as_str()), "{line}");
+        assert_eq!(device(record.str("properties").unwrap_or("")).as_deref(), Some(&*e.device));
+        seen.insert(e.hub);
+    }
+    assert_eq!(seen.len(), 2);
+
+    let (text, _) = render(&fleet, Format::EventHubsRecords);
+    let records: Vec<Json> = parse_stream(&text)
+        .expect("documents")
+        .iter()
+        .flat_map(|d| d.get("records").map(|r| r.items().to_vec()).unwrap_or_default())
+        .collect();
+    assert_eq!(records.len(), fleet.events.len());
+    for (record, e) in records.iter().zip(&fleet.events) {
+        assert_eq!(record.str("resourceId"), Some(ids[e.hub as usize].as_str()));
+    }
+
+    let (text, _) = render(&fleet, Format::AzureDiagnosticsCsv);
+    let rows = csv(&text).expect("CSV");
+    let column = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let (resource_id, resource, lower) = (column("ResourceId"), column("Resource"), column("_ResourceId"));
+    for (row, e) in rows[1..].iter().zip(&fleet.events) {
+        assert_eq!(row[resource_id], ids[e.hub as usize]);
+        assert_eq!(row[resource], hub_name(e.hub));
+        assert_eq!(row[lower], ids[e.hub as usize].to_ascii_lowercase());
+    }
+
+    let (text, _) = render(&fleet, Format::LogAnalyticsJson);
+    let rows = parse(&text).expect("JSON array");
+    for (row, e) in rows.items().iter().zip(&fleet.events) {
+        assert_eq!(row.str("ResourceId"), Some(ids[e.hub as usize].as_str()));
+        assert_eq!(row.str("Resource"), Some(hub_name(e.hub).as_str()));
+    }
+
+    // Event Grid: topic and hubName name the hub; each (hub, device) has its own rising sequence numbers.
+    let (text, _) = render(&fleet, Format::EventGrid);
+    let events = parse(&text).expect("JSON array");
+    let mut last: HashMap<(String, String), String> = HashMap::new();
+    let mut devices_per_hub: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for event in events.items() {
+        let topic = event.str("topic").unwrap_or("").to_string();
+        let hub = ids.iter().position(|id| *id == topic).expect("topic is a hub of the fleet");
+        let data = event.get("data").expect("data");
+        assert_eq!(data.str("hubName"), Some(hub_name(hub as u32).to_ascii_lowercase().as_str()));
+        let device = data.str("deviceId").unwrap_or("").to_string();
+        let seq =
+            data.get("deviceConnectionStateEventInfo").and_then(|i| i.str("sequenceNumber")).unwrap_or("");
+        if let Some(previous) = last.insert((topic.clone(), device.clone()), seq.to_string()) {
+            assert!(previous.as_str() < seq, "{topic} {device}: {previous} then {seq}");
+        }
+        devices_per_hub.entry(topic).or_default().insert(device);
+    }
+    let hubs: Vec<&BTreeSet<String>> = devices_per_hub.values().collect();
+    assert_eq!(hubs.len(), 2);
+    assert!(hubs[0].intersection(hubs[1]).count() >= 38, "namesakes in both hubs");
 }
