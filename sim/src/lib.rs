@@ -6,6 +6,8 @@
 //! duplicates and out-of-order delivery, plus the ground truth ([`Truth`]) of what was injected.
 //! [`write()`] renders the records in each export shape IoT Hub logs reach people in ([`Format`]), byte-compatible
 //! with the fixtures in `shared/fixtures/sample-logs`; [`truth_for`] and [`truth_json`] give the matching truth.
+//! [`write_layout`] writes the storage container layout of a diagnostic setting (a `PT1H.json` blob per category,
+//! hub and hour of receipt).
 //!
 //! Everything is deterministic for a seed and depends on nothing but `std`.
 //!
@@ -29,7 +31,7 @@ mod sim;
 mod text;
 mod write;
 
-pub use write::write;
+pub use write::{Blob, blob_path, write, write_layout};
 
 /// Subscription of the simulated hub (upper case, as in `resourceId`).
 pub const SUBSCRIPTION: &str = "3F9A1C2E-7B4D-4E8F-9A0B-1C2D3E4F5A6B";

@@ -3,10 +3,11 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 use iothub_errors_sim::{
-    Category, Config, Event, Fleet, Format, HUB, Kind, Level, Operation, RESOURCE_ID, hub_name,
-    hub_resource_id, simulate, truth_for, truth_json, write,
+    Category, Config, Event, Fleet, Format, HUB, Kind, Level, Operation, RESOURCE_ID, blob_path, hub_name,
+    hub_resource_id, simulate, truth_for, truth_json, write, write_layout,
 };
 use support::{Json, csv, parse, parse_stream};
 
@@ -981,4 +982,194 @@ fn every_format_names_each_records_own_hub() {
     let hubs: Vec<&BTreeSet<String>> = devices_per_hub.values().collect();
     assert_eq!(hubs.len(), 2);
     assert!(hubs[0].intersection(hubs[1]).count() >= 38, "namesakes in both hubs");
+}
+
+/// Year, month, day and hour (UTC) of milliseconds since the epoch.
+fn ymdh(ms: i64) -> (i64, i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
+    let hour = ms.rem_euclid(86_400_000) / 3_600_000;
+    // Civil from days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day, hour)
+}
+
+/// The blob a diagnostic setting appends `e` to: its category and hub, and the hour it is received in.
+fn expected_blob(e: &Event) -> String {
+    let (y, m, d, h) = ymdh(e.received_ms);
+    format!(
+        "insights-logs-{}/resourceId={}/y={y:04}/m={m:02}/d={d:02}/h={h:02}/m=00/PT1H.json",
+        e.category.as_str().to_lowercase(),
+        hub_resource_id(e.hub)
+    )
+}
+
+/// Every file under `dir`, by its `/`-separated path relative to `dir`, with its text.
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).expect("readable directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path.strip_prefix(root).expect("under root");
+                let name: Vec<String> =
+                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                out.insert(name.join("/"), std::fs::read_to_string(&path).expect("UTF-8 blob"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A fresh directory for one test under the system's temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iothub-errors-sim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn layout_has_a_blob_per_category_hub_and_hour_of_receipt() {
+    assert_eq!(ymdh(1_709_254_923_000), (2024, 3, 1, 1));
+    let cfg = Config {
+        hubs: 2,
+        devices: 80,
+        hours: 3,
+        late_percent: 25,
+        duplicates_percent: 3,
+        ..config(8, Vec::new())
+    };
+    let fleet = simulate(&cfg);
+    let dir = scratch("layout");
+    let blobs = write_layout(&fleet, &dir).expect("layout written");
+
+    // What a diagnostic setting would have appended where, computed from the storage lines.
+    let (text, _) = render(&fleet, Format::StorageJsonLines);
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    for (line, e) in text.lines().zip(&fleet.events) {
+        assert_eq!(blob_path(e), expected_blob(e));
+        let blob = expected.entry(expected_blob(e)).or_default();
+        blob.push_str(line);
+        blob.push('\n');
+    }
+    let written = tree(&dir);
+    assert_eq!(written.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert!(written == expected, "blob contents differ");
+    let listed: BTreeMap<String, u64> = blobs.iter().map(|b| (b.path.clone(), b.records)).collect();
+    let counted: BTreeMap<String, u64> =
+        expected.iter().map(|(path, text)| (path.clone(), text.lines().count() as u64)).collect();
+    assert_eq!(listed, counted);
+    assert_eq!(blobs.len(), listed.len(), "each blob listed once");
+
+    // Each line sits under its own category and hub.
+    let containers: BTreeSet<&str> = written.keys().filter_map(|p| p.split('/').next()).collect();
+    assert_eq!(
+        containers,
+        BTreeSet::from([
+            "insights-logs-c2dcommands",
+            "insights-logs-c2dtwinoperations",
+            "insights-logs-connections",
+            "insights-logs-d2ctwinoperations",
+            "insights-logs-devicetelemetry",
+            "insights-logs-directmethods",
+            "insights-logs-fileuploadoperations",
+        ])
+    );
+    for (path, text) in &written {
+        for line in text.lines() {
+            let record = parse(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+            let category = record.str("category").unwrap_or("").to_lowercase();
+            let resource = record.str("resourceId").unwrap_or("");
+            assert!(
+                path.starts_with(&format!("insights-logs-{category}/resourceId={resource}/y=")),
+                "{path}"
+            );
+        }
+    }
+    // Both hubs, every hour of the log, and late records in the hours after it.
+    assert!(written.keys().any(|p| p.contains("/IOTHUBS/FLEET-SIM-HUB-2/")));
+    assert!(written.keys().any(|p| p.contains("/IOTHUBS/FLEET-SIM-HUB/")));
+    let hours: BTreeSet<&str> = written.keys().filter_map(|p| p.split("/h=").nth(1)?.get(..2)).collect();
+    assert_eq!(hours, BTreeSet::from(["00", "01", "02", "03", "04"]));
+    // Late records land in the blob of a later hour than their time's, as Azure fills them.
+    let moved = fleet
+        .events
+        .iter()
+        .filter(|e| e.late && ymdh(e.received_ms) != ymdh(e.time_ms))
+        .filter(|e| written.contains_key(&expected_blob(e)))
+        .count();
+    assert!(moved > 100, "{moved}");
+    let on_time_elsewhere =
+        fleet.events.iter().filter(|e| !e.late && ymdh(e.received_ms).3 != ymdh(e.time_ms).3).count();
+    assert!(on_time_elsewhere < fleet.events.len() / 20, "{on_time_elsewhere}");
+
+    // Writing again replaces the blobs rather than appending to them.
+    write_layout(&fleet, &dir).expect("layout written again");
+    assert!(tree(&dir) == expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn sim_command(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_iothub-errors-sim"))
+        .args(args)
+        .output()
+        .expect("the simulator binary runs")
+}
+
+#[test]
+fn command_line_late_hubs_and_layout() {
+    let help = String::from_utf8(sim_command(&["--help"]).stdout).expect("UTF-8");
+    for flag in ["--late PCT", "--hubs N", "--layout DIR"] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+
+    let dir = scratch("cli-layout");
+    let truth_path = dir.with_extension("truth.json");
+    let (dir_text, truth_text) =
+        (dir.to_string_lossy().into_owned(), truth_path.to_string_lossy().into_owned());
+    let common = ["--seed", "3", "--devices", "70", "--hours", "2", "--hubs", "2", "--late", "10"];
+    let run = sim_command(&[&common[..], &["--layout", &dir_text, "--truth", &truth_text]].concat());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let cfg = Config { seed: 3, devices: 70, hours: 2, hubs: 2, late_percent: 10, ..Config::default() };
+    let fleet = simulate(&cfg);
+    let library = scratch("cli-layout-library");
+    write_layout(&fleet, &library).expect("layout written");
+    let (cli, lib) = (tree(&dir), tree(&library));
+    assert!(cli.len() > 20, "{}", cli.len());
+    assert!(cli == lib, "the command line writes the library's layout");
+    let truth = std::fs::read_to_string(&truth_path).expect("truth written");
+    assert_eq!(truth, truth_json(&truth_for(&fleet, Format::StorageJsonLines)));
+    assert!(truth.contains("\"hub\":\"FLEET-SIM-HUB-2\""));
+
+    // The same flags with --out give the storage lines of the same fleet.
+    let out = sim_command(&[&common[..], &["--format", "storage-jsonl", "--out", "-"]].concat());
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).expect("UTF-8"), render(&fleet, Format::StorageJsonLines).0);
+
+    for (args, message) in [
+        (vec!["--layout", dir_text.as_str(), "--out", "-"], "exclude each other"),
+        (vec!["--layout", dir_text.as_str(), "--format", "eventgrid"], "storage-jsonl"),
+        (vec!["--format", "storage-jsonl"], "--out (or --layout) is required"),
+        (vec!["--format", "storage-jsonl", "--out", "-", "--late", "101"], "not a percentage"),
+        (vec!["--format", "storage-jsonl", "--out", "-", "--hubs", "two"], "not a valid number"),
+    ] {
+        let refused = sim_command(&args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    for path in [&dir, &library] {
+        let _ = std::fs::remove_dir_all(path);
+    }
+    let _ = std::fs::remove_file(&truth_path);
 }
