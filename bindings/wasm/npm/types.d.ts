@@ -278,6 +278,7 @@ export type ErrorKind =
   | 'unknown-code'
   | 'unknown-name'
   | 'not-an-error-body'
+  | 'invalid-partial'
   ;
 
 /** One error of a cause chain. */

@@ -24,7 +24,7 @@ mod summary;
 
 use serde::Serialize;
 
-pub use partial::{Partial, PartialError};
+pub use partial::Partial;
 pub use summary::{CodeCount, Count, Summary};
 
 use crate::logs::{LogDecoder, LogRecord, ReadItem, RecordRef, Skipped};

@@ -37,36 +37,6 @@ pub struct Partial {
     hubs: SortedMap<Option<String>, HubPartial>,
 }
 
-/// Why partials could not be read or finished.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PartialError {
-    /// The bytes are not a serialized partial of this version.
-    Malformed(String),
-    /// The same device is in two partials: the records of one device must all reach one diagnoser.
-    DeviceInTwoPartials {
-        /// The hub, when known.
-        hub: Option<String>,
-        /// The device (`device` or `device/module`).
-        device: String,
-    },
-}
-
-impl std::fmt::Display for PartialError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PartialError::Malformed(reason) => write!(f, "not a diagnosis partial: {reason}"),
-            PartialError::DeviceInTwoPartials { hub, device } => write!(
-                f,
-                "device `{device}`{} is in two partials: give all records of a device to one diagnoser \
-                 (partition by hub and device)",
-                hub.as_deref().map(|hub| format!(" of hub `{hub}`")).unwrap_or_default()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PartialError {}
-
 impl Partial {
     /// Digests the logs of `collector` (taken out of it): each device's records in canonical order,
     /// duplicates dropped, through the device machine.
@@ -121,18 +91,26 @@ impl Partial {
     }
 
     /// A partial from [`Partial::to_json`]'s JSON.
-    pub fn from_json(json: &[u8]) -> Result<Partial, PartialError> {
-        serde_json::from_slice(json).map_err(|error| PartialError::Malformed(error.to_string()))
+    pub fn from_json(json: &[u8]) -> Result<Partial, crate::Error> {
+        serde_json::from_slice(json).map_err(|error| crate::Error::InvalidPartial {
+            reason: format!("not a diagnosis partial ({error})"),
+        })
     }
 
     /// The report of all merged partials; an error when a device was in two of them.
-    pub fn finish(mut self) -> Result<Report, PartialError> {
+    pub fn finish(mut self) -> Result<Report, crate::Error> {
         crate::sort::sort_by(&mut self.devices, |a, b| a.key.cmp(&b.key));
         if let Some(pair) =
             self.devices.windows(2).find(|pair| pair.first().map(|d| &d.key) == pair.get(1).map(|d| &d.key))
         {
             let key = pair.first().map(|d| d.key.clone()).unwrap_or_default();
-            return Err(PartialError::DeviceInTwoPartials { hub: key.hub, device: key.name });
+            let hub = key.hub.map(|hub| format!(" of hub `{hub}`")).unwrap_or_default();
+            let reason = format!(
+                "device `{}`{hub} is in two partials: give all records of a device to one diagnoser \
+                 (partition by hub and device)",
+                key.name
+            );
+            return Err(crate::Error::InvalidPartial { reason });
         }
         Ok(self.report())
     }

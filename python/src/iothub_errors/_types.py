@@ -103,6 +103,9 @@ class ErrorKind(OrderedStrEnum):
     NOT_AN_ERROR_BODY = "not-an-error-body"
     """[`Error::NotAnErrorBody`]."""
 
+    INVALID_PARTIAL = "invalid-partial"
+    """[`Error::InvalidPartial`]."""
+
 
 class Evidence(OrderedStrEnum):
     """The kind of text a finding rests on."""

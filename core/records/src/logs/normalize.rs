@@ -892,9 +892,16 @@ mod tests {
         }
         // Other members, and other spellings of the wanted ones, change nothing.
         let plain = read_with(r#""x":1"#);
-        for other in
-            ["resourceGroup", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX", "Statuscode"]
-        {
+        for other in [
+            "resourceGroup",
+            "location",
+            "correlationId",
+            "durationMs",
+            "DEVICEID",
+            "",
+            "timeX",
+            "Statuscode",
+        ] {
             for record in [format!(r#"{other:?}:"7""#), format!(r#""properties":{{{other:?}:"7"}}"#)] {
                 assert_eq!(read_with(&record), plain, "{record}");
             }
