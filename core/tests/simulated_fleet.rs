@@ -127,7 +127,8 @@ fn score(findings: &[FleetFinding], truth: &[Truth], scores: &mut BTreeMap<Findi
 fn assert_grouped(findings: &[FleetFinding], label: &str) {
     let mut groups = std::collections::BTreeSet::new();
     for finding in findings.iter().filter(|f| !fleet_wide(f.kind) && f.kind != FindingKind::SasTokenRenewal) {
-        let cause = (finding.kind, finding.codes.is_empty(), finding.details.root_cause.clone());
+        let cause =
+            (finding.hub.clone(), finding.kind, finding.codes.is_empty(), finding.details.root_cause.clone());
         assert!(groups.insert(cause.clone()), "{label}: two findings of {cause:?}");
         let mut sorted = finding.devices.clone();
         sorted.sort();
@@ -210,6 +211,21 @@ fn diagnosis_finds_what_the_simulator_injected() {
         Kind::ALL.iter().all(|k| scores.contains_key(&FindingKind::from_name(k.as_str()).unwrap()));
     assert!(every_kind_seen, "some injected kinds never appeared: {:?}", scores.keys().collect::<Vec<_>>());
     assert!(failures.is_empty(), "below 0.95:\n{}", failures.join("\n"));
+}
+
+/// Two hubs with their own fleets: the per-device findings are grouped per hub, never across hubs.
+#[test]
+fn each_hub_gets_its_own_grouped_findings() {
+    let config = Config { seed: 3, devices: 240, hours: 5, hubs: 2, ..Config::default() };
+    let fleet = simulate(&config);
+    let mut bytes = Vec::new();
+    write(&fleet, Format::StorageJsonLines, &mut bytes).unwrap();
+    let report = diagnose_text(&String::from_utf8(bytes).unwrap());
+    assert_grouped(&report.findings, "two hubs");
+    let hubs: std::collections::BTreeSet<Option<&str>> =
+        report.findings.iter().filter(|f| f.devices.len() > 1).map(|f| f.hub.as_deref()).collect();
+    assert_eq!(hubs.len(), 2, "grouped findings of both hubs: {hubs:?}");
+    assert!(hubs.iter().all(Option::is_some));
 }
 
 /// A fleet of 2000 devices of which most go offline (each MQTT device's log is cut after a disconnect):

@@ -37,11 +37,12 @@ fn per_device(kind: FindingKind) -> bool {
     )
 }
 
-/// True when two drafts belong to one group: same kind and cause. A network disconnect is either seen through
-/// error codes (404104, 5xx) or, without codes, as an Event Grid outage; a 409002 has its root cause. The other
-/// kinds have one cause each.
+/// True when two drafts belong to one group: same hub, kind and cause. A network disconnect is either seen
+/// through error codes (404104, 5xx) or, without codes, as an Event Grid outage; a 409002 has its root cause.
+/// The other kinds have one cause each.
 fn same_group(a: &Draft, b: &Draft) -> bool {
     a.kind == b.kind
+        && a.hub == b.hub
         && a.codes.is_empty() == b.codes.is_empty()
         && a.details.root_cause == b.details.root_cause
 }
@@ -89,6 +90,7 @@ fn merge(mut members: Vec<Draft>, names: &[String]) -> Option<Draft> {
     }
     let head = members.first()?;
     let mut group = Draft::new(head.kind);
+    group.hub = head.hub.clone();
     group.details.root_cause = head.details.root_cause.clone();
     group.details.sdk = head.details.sdk.clone();
     group.details.period_minutes = head.details.period_minutes;
@@ -261,8 +263,9 @@ mod tests {
             .iter()
             .map(|d| {
                 format!(
-                    "{:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {}",
+                    "{:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {}",
                     d.kind,
+                    d.hub,
                     device_names(d, names),
                     d.codes,
                     (d.first, d.last),
@@ -325,6 +328,23 @@ mod tests {
                 (FindingKind::DeviceOffline, 30, 30, None, true),
             ]
         );
+    }
+
+    #[test]
+    fn each_hub_has_its_own_groups() {
+        let names = names(6);
+        let drafts: Vec<Draft> = (0..6)
+            .map(|device| {
+                let mut offline =
+                    draft(FindingKind::DeviceOffline, device, &[1_000 * i64::from(device)], &[]);
+                offline.hub = Some(if device < 4 { "hub-a" } else { "hub-b" }.to_owned());
+                offline
+            })
+            .collect();
+        let mut groups: Vec<(Option<String>, usize)> =
+            group(drafts, &names).into_iter().map(|d| (d.hub, d.devices.len())).collect();
+        groups.sort();
+        assert_eq!(groups, [(Some("hub-a".to_owned()), 4), (Some("hub-b".to_owned()), 2)]);
     }
 
     #[test]
