@@ -29,14 +29,36 @@ export function renderReport(target, report, files, seconds, linkOf, lookup) {
     summaryTables(s));
 }
 
+/**
+ * The devices of a finding: one by name; several as their count, the top offenders (when some device had more
+ * than one event) and the full list collapsed. A fleet finding can list thousands of devices, so the list is
+ * only put into the page when it is opened.
+ */
+function devicesBlock(finding) {
+  const devices = finding.devices;
+  if (devices.length === 0) return null;
+  if (devices.length === 1) return el('p', { class: 'devices' }, el('em', {}, 'Device: '), devices[0]);
+  const top = finding.details.top_offenders;
+  const list = el('p', { class: 'device-list' });
+  const all = el('details', { class: 'devices' },
+    el('summary', {}, el('em', {}, `${count(devices.length)} devices`), devices.length > 3 ? `: ${devices.slice(0, 3).join(', ')}, …` : `: ${devices.join(', ')}`),
+    list);
+  all.addEventListener('toggle', () => {
+    if (all.open && !list.firstChild) list.append(devices.join(', '));
+  });
+  return el('div', { class: 'device-group', 'data-devices': devices.length },
+    top.some((o) => o.count > 1)
+      ? el('p', { class: 'offenders' }, el('em', {}, 'Top offenders: '), top.map((o) => `${o.device} (${count(o.count)})`).join(', '))
+      : null,
+    all);
+}
+
 function findingCard(finding, index, linkOf, lookup) {
-  const devices = finding.devices.length > 8 ? `${finding.devices.slice(0, 8).join(', ')} and ${finding.devices.length - 8} more` : finding.devices.join(', ');
   const details = finding.details;
   const facts = [
     details.period_minutes !== null ? `every ${details.period_minutes.toFixed(0)} min` : null,
     details.reconnect_minutes !== null ? `back after ${details.reconnect_minutes.toFixed(1)} min` : null,
     details.root_cause ? `root cause: ${details.root_cause}` : null,
-    details.top_offenders.length ? `top: ${details.top_offenders.slice(0, 3).map((o) => `${o.device} (${o.count})`).join(', ')}` : null,
     details.message_ids.length ? `messages: ${details.message_ids.join(', ')}` : null,
     details.max_delivery_count !== null ? `delivery count up to ${details.max_delivery_count}` : null,
     details.ip_addresses.length ? `IPs: ${details.ip_addresses.join(', ')}` : null,
@@ -45,7 +67,7 @@ function findingCard(finding, index, linkOf, lookup) {
   return el('li', { class: `finding-card ${finding.severity}`, 'data-kind': finding.kind },
     el('h4', {}, el('span', { class: `badge ${finding.severity}` }, finding.severity), ' ', finding.title),
     el('p', { class: 'hint' }, `${finding.kind} · ${count(finding.count)} records`, finding.first ? ` · ${finding.first} → ${finding.last}` : ''),
-    devices ? el('p', { class: 'devices' }, el('em', {}, 'Devices: '), devices) : null,
+    devicesBlock(finding),
     facts.length ? el('p', { class: 'hint' }, facts.join(' · ')) : null,
     el('p', {}, finding.explanation),
     timeline(finding, index),

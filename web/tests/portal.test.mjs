@@ -261,6 +261,7 @@ const EXPECTED = {
   'throttling.jsonl': ['throttling-burst'],
   'azurediagnostics-export.csv': ['time-drift', 'file-upload-limit', 'c2d-lock-lost'],
   'eventgrid-connection-state.json': ['device-offline', 'network-disconnect', 'sas-token-renewal'],
+  'fleet-site-outage.jsonl': ['device-offline', 'network-disconnect', 'link-conflict-side-effect'],
 };
 
 for (const [file, kinds] of Object.entries(EXPECTED)) {
@@ -277,6 +278,29 @@ for (const [file, kinds] of Object.entries(EXPECTED)) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('a grouped finding shows its device count and top offenders, with the device list collapsed', async (t) => {
+  const { page, problems } = await open(t);
+  await page.locator('#files').setInputFiles(join(logs, 'fleet-site-outage.jsonl'));
+  await page.locator('#findings').waitFor();
+  const network = page.locator('#findings > li[data-kind="network-disconnect"]');
+  assert.match(await network.locator('h4').textContent(), /3 devices: 6 unexpected disconnects without token expiry; top offender dock-1 \(3\)/);
+  assert.equal(await network.locator('.device-group').getAttribute('data-devices'), '3');
+  assert.equal(await network.locator('.offenders').textContent(), 'Top offenders: dock-1 (3), dock-3 (2), dock-2 (1)');
+  const list = network.locator('details.devices');
+  assert.equal(await list.evaluate((details) => details.open), false, 'the list starts collapsed');
+  assert.match(await list.locator('summary').textContent(), /^3 devices: dock-1, dock-2, dock-3$/);
+  assert.equal(await network.locator('.device-list').isVisible(), false);
+  await list.locator('summary').click();
+  await network.locator('.device-list').waitFor({ state: 'visible' });
+  assert.equal(await network.locator('.device-list').textContent(), 'dock-1, dock-2, dock-3');
+  // Each offline shelf counts once: no top offenders, the count and the first names.
+  const offline = page.locator('#findings > li[data-kind="device-offline"]');
+  assert.equal(await offline.locator('.offenders').count(), 0);
+  assert.match(await offline.locator('details.devices summary').textContent(), /^4 devices: shelf-01, shelf-02, shelf-03, …$/);
+  await shot(page, 'portal-log-grouped');
+  assert.deepEqual(problems, []);
+});
 
 test('a device id holding markup stays text in the report', async (t) => {
   const { page, problems } = await open(t);
