@@ -92,7 +92,7 @@ impl Draft {
     }
 }
 
-/// Groups the per-device drafts of one kind and cause, puts every draft into words and orders the findings: most
+/// Groups the per-device drafts of one hub, kind and cause, puts every draft into words and orders the findings: most
 /// severe first, then by time.
 pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> Report {
     let drafts = super::grouping::group(drafts, names);

@@ -2,9 +2,9 @@
 //! report on a fleet of thousands stays readable: one `device-offline` finding for 1,600 offline devices, not
 //! 1,600 findings. The group lists every device; what is capped is the evidence, the timeline and the lists.
 //!
-//! Nothing here depends on the order of the drafts: each group is built from its members in an order taken from
-//! their content (device names, times, record references), never from device indexes (the order devices first
-//! appeared in) or from the order the drafts came in.
+//! Nothing here depends on the order of the drafts: a group is built with sums, minimums, maximums and sorted,
+//! capped lists ordered by content (device names, times, record references), never by the order the drafts came
+//! in.
 
 use std::cmp::Reverse;
 
@@ -20,8 +20,8 @@ const MAX_OFFENDERS: usize = 5;
 /// Message ids and IP addresses kept per group.
 const MAX_LISTED: usize = 20;
 
-/// True for the kinds the engine reports per device (and, for 409002, per event). Token renewals are grouped by
-/// the engine itself; mass disconnects, throttling bursts and the quota are hub-wide already.
+/// True for the kinds the diagnosis reports per device (and, for 409002, per event). Token renewals are grouped
+/// by the diagnosis itself (by quiet and SDK); mass disconnects, throttling bursts and the quota are hub-wide.
 fn per_device(kind: FindingKind) -> bool {
     matches!(
         kind,
@@ -61,7 +61,7 @@ fn insert_sorted<T: Ord>(list: &mut Vec<T>, item: T, cap: usize) {
     }
 }
 
-/// Merges the per-device drafts of the same kind and cause into one draft per group; the other drafts pass
+/// Merges the per-device drafts of the same hub, kind and cause into one draft per group; the other drafts pass
 /// through. A group of one draft is returned as it is, so a small fleet reads exactly as before. The groups come
 /// after the other drafts, in the order their kinds first appear: `findings::report` orders the findings.
 pub(super) fn group(drafts: Vec<Draft>, names: &[String]) -> Vec<Draft> {
