@@ -65,8 +65,8 @@ pub(super) struct ThrottleMinute {
     pub count: u64,
     pub devices: SortedMap<String, u64>,
     pub codes: SortedMap<u32, u64>,
-    /// (source, device, code), the earliest by time.
-    pub events: Earliest<(RecordRef, Option<String>, u32)>,
+    /// (device, code, source), the earliest by time (ties by content, then position).
+    pub events: Earliest<(Option<String>, u32, RecordRef)>,
 }
 
 /// The daily quota errors (403002) of one hub.
@@ -140,7 +140,7 @@ impl HubPartial {
                             bucket.devices.update(device.to_owned(), || 0, |n| *n += 1);
                         }
                         bucket.codes.update(code, || 0, |n| *n += 1);
-                        bucket.events.push(at, (source, device.map(str::to_owned), code));
+                        bucket.events.push(at, (device.map(str::to_owned), code, source));
                     },
                 );
             }
@@ -198,7 +198,7 @@ pub(super) struct Burst {
     pub count: u64,
     pub devices: SortedMap<String, u64>,
     pub codes: SortedMap<u32, u64>,
-    pub events: Earliest<(RecordRef, Option<String>, u32)>,
+    pub events: Earliest<(Option<String>, u32, RecordRef)>,
 }
 
 impl Default for Burst {
@@ -222,7 +222,7 @@ impl Burst {
             .into_sorted()
             .into_iter()
             .take(MAX_REFS * 2)
-            .map(|(_, (source, ..))| source)
+            .map(|(_, (.., source))| source)
             .collect()
     }
 }

@@ -358,7 +358,7 @@ impl<'a> HubContext<'a> {
                 .clone()
                 .into_sorted()
                 .into_iter()
-                .map(|(at, (_, device, code))| (at, device.and_then(|d| self.index_of(&d)), Some(code)))
+                .map(|(at, (device, code, _))| (at, device.and_then(|d| self.index_of(&d)), Some(code)))
                 .collect();
             draft.details.top_offenders = ranked.into_iter().take(5).collect();
             drafts.push(draft);
