@@ -45,11 +45,7 @@ fn without_positions(report: &Report) -> serde_json::Value {
 /// The (hub, device) a storage line is about, read from its text.
 fn device_of(line: &str) -> String {
     let hub = line.split("/IOTHUBS/").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("");
-    let device = line
-        .split(r#"deviceId\":\""#)
-        .nth(1)
-        .and_then(|rest| rest.split('\\').next())
-        .unwrap_or("");
+    let device = line.split(r#"deviceId\":\""#).nth(1).and_then(|rest| rest.split('\\').next()).unwrap_or("");
     format!("{hub}/{device}")
 }
 
@@ -148,7 +144,8 @@ proptest! {
 
 /// A stable hash of a text (FNV-1a), so that shards do not depend on the process.
 fn fxhash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3))
+    text.bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3))
 }
 
 /// In-memory files for the parallel reader.

@@ -21,6 +21,8 @@ pub mod parallel;
 mod partial;
 mod sorted_map;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
