@@ -109,7 +109,7 @@ impl HubPartial {
         let at = event.time;
         self.end = Some(self.end.map_or(at, |end| end.max(at)));
         let source = event.source();
-        match event.code {
+        match event.raw_code() {
             403002 => {
                 let quota = &mut self.quota;
                 quota.count += 1;

@@ -49,7 +49,7 @@ impl Partial {
             events.dedup_by(|later, earlier| same_record(collector, later, earlier));
             partial.summary.duplicates((before - events.len()) as u64);
             for event in events.iter() {
-                partial.summary.event(event, &collector.strings);
+                partial.summary.event(event, collector);
             }
             let hub = collector.strings.get(log.hub).map(str::to_owned);
             let key = DeviceKey { hub: hub.clone(), name: log.name.to_string() };

@@ -113,18 +113,28 @@ fn incidents_are_sized_by_their_hub_and_absorb_every_drop() {
 }
 
 fn stored(time: i64, code: u32) -> Stored {
-    Stored {
+    let source = crate::logs::RecordRef { input: 0, line: 1, index: 0 };
+    Stored::new(
         time,
-        input: 0,
-        line: 1,
-        index: 0,
-        code,
-        category: 0,
-        operation: 0,
-        extra: super::collect::NONE,
-        level: Level::Error,
-        format: Format::StorageJsonLines,
-        action: super::collect::Action::Other,
+        source,
+        Some(code),
+        Level::Error,
+        Format::StorageJsonLines,
+        super::collect::Action::Other,
+    )
+}
+
+#[test]
+fn a_stored_record_takes_32_bytes_and_keeps_its_fields() {
+    assert_eq!(std::mem::size_of::<Stored>(), 32);
+    let source = crate::logs::RecordRef { input: 3, line: 7, index: 5 };
+    for level in Level::ALL {
+        for format in Format::ALL {
+            let stored =
+                Stored::new(9, source, Some(999_999), level, format, super::collect::Action::Disconnect);
+            assert_eq!((stored.level(), stored.format(), stored.code()), (level, format, Some(999_999)));
+            assert_eq!((stored.action(), stored.source()), (super::collect::Action::Disconnect, source));
+        }
     }
 }
 
