@@ -234,6 +234,22 @@ def test_log_analytics_rows(spark: Any, small: dict[str, Path]) -> None:
     assert rows(ies.diagnose(table, 3)) == expected(ie.diagnose(path))
 
 
+def test_example(spark: Any, fleet: Fleet, local_report: ie.Report, capsys: pytest.CaptureFixture[str]) -> None:
+    """python/examples/spark_diagnose.py on the fixture's container (its `getOrCreate()` finds this session)."""
+    import runpy
+    import sys
+
+    argv = sys.argv
+    sys.argv = ["spark_diagnose.py", str(fleet.container)]
+    try:
+        runpy.run_path(str(ROOT / "python/examples/spark_diagnose.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+    out = capsys.readouterr().out
+    assert f"{fleet.records} records, {len(local_report.findings)} findings" in out
+    assert local_report.findings[0].actions[0] in out
+
+
 def test_arguments(spark: Any, fleet: Fleet) -> None:
     with pytest.raises(ValueError, match="num_partitions"):
         ies.diagnose(ies.read_resource_logs(spark, fleet.jsonl), 0)

@@ -24,8 +24,10 @@ pyspark is imported by this module only, so `import iothub_errors` stays light.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+from types import ModuleType
 from typing import TYPE_CHECKING, Iterable, Iterator, Literal, Optional, Sequence, Union, overload
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -42,9 +44,13 @@ from pyspark.sql.types import (
 )
 
 if TYPE_CHECKING:
-    import pyarrow
+    from typing import Any
 
     from iothub_errors._types import Report, Summary
+
+    #: pyarrow ships no type information: its batches and arrays are `Any` here.
+    ArrowBatch = Any
+    ArrowArray = Any
 
 __all__ = ["FINDINGS_SCHEMA", "RECORDS_SCHEMA", "diagnose", "diagnose_report", "read_resource_logs", "to_records"]
 
@@ -245,10 +251,10 @@ def findings_frame(spark: SparkSession, report: Report) -> DataFrame:
     return spark.createDataFrame(rows, FINDINGS_SCHEMA)
 
 
-def _diagnose_partition(batches: Iterable[pyarrow.RecordBatch]) -> Iterator[pyarrow.RecordBatch]:
+def _diagnose_partition(batches: Iterable[ArrowBatch]) -> Iterator[ArrowBatch]:
     """Runs on an executor: one `Diagnoser` for the partition, fed each batch's lines (each ends with a line
     break) as one chunk of bytes straight from the Arrow buffer; yields the partial state at the end."""
-    import pyarrow as pa
+    pa = _pyarrow()
 
     import iothub_errors
 
@@ -263,10 +269,10 @@ def _diagnose_partition(batches: Iterable[pyarrow.RecordBatch]) -> Iterator[pyar
     )
 
 
-def _joined(column: pyarrow.Array) -> Union[bytes, memoryview]:
+def _joined(column: ArrowArray) -> Union[bytes, memoryview]:
     """The values of a string column one after the other: the slice of its data buffer they occupy (no copy)
     when the column has no nulls, else the values joined."""
-    import pyarrow as pa
+    pa = _pyarrow()
 
     if column.null_count == 0 and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         _, offsets, data = column.buffers()
@@ -279,10 +285,10 @@ def _joined(column: pyarrow.Array) -> Union[bytes, memoryview]:
     return "".join(value for value in column.to_pylist() if value is not None).encode()
 
 
-def _split_documents(batches: Iterable[pyarrow.RecordBatch]) -> Iterator[pyarrow.RecordBatch]:
+def _split_documents(batches: Iterable[ArrowBatch]) -> Iterator[ArrowBatch]:
     """Runs on an executor: splits whole files of JSON documents (Event Hubs bodies one after the other, arrays of
     rows or events, single objects) into one compact JSON line per record."""
-    import pyarrow as pa
+    pa = _pyarrow()
 
     decoder = json.JSONDecoder()
     dump = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -352,6 +358,11 @@ def _with_keys(records: DataFrame) -> DataFrame:
         module.alias("module"),
         time.alias("time"),
     )
+
+
+def _pyarrow() -> ModuleType:
+    """pyarrow, which ships no type information (its members are `Any` through `ModuleType`)."""
+    return importlib.import_module("pyarrow")
 
 
 def _first_text(*columns: Column) -> Column:
