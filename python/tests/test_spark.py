@@ -212,8 +212,9 @@ def test_read_resource_logs_export_files(spark: Any, small: dict[str, Path], sha
     assert rows(ies.diagnose(logs, 3)) == expected(ie.diagnose(path))
 
 
-def test_event_hubs_bodies(spark: Any, small: dict[str, Path]) -> None:
-    """A DataFrame of Event Hubs events (a Capture read, the connector's stream): `Body` holds one
+@pytest.mark.parametrize("column", ["Body", "value"])
+def test_event_hubs_bodies(spark: Any, small: dict[str, Path], column: str) -> None:
+    """A DataFrame of Event Hubs events: `Body` (a Capture read) or a binary `value` (the Kafka source) holds one
     `{"records": [...]}` document per event."""
     path = small["eventhubs"]
     text = path.read_text()
@@ -222,7 +223,7 @@ def test_event_hubs_bodies(spark: Any, small: dict[str, Path]) -> None:
         document, position = decoder.raw_decode(text, start)
         bodies.append((json.dumps(document).encode(), 0))
     assert len(bodies) > 3
-    events = spark.createDataFrame(bodies, "Body binary, SequenceNumber long")
+    events = spark.createDataFrame(bodies, f"{column} binary, offset long")
     assert rows(ies.diagnose(events, 3)) == expected(ie.diagnose(path))
 
 

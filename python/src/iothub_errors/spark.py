@@ -152,8 +152,8 @@ def to_records(df: DataFrame) -> DataFrame:
 
     - the output of `read_resource_logs` (returned as it is);
     - a column `value` (string) holding one JSON record per row (`spark.read.text` of JSON lines);
-    - a column `Body`/`body` (binary or string) holding Event Hubs bodies (`{"records": [...]}`): a Capture read,
-      or the Event Hubs / Kafka connector's stream;
+    - a column `Body`/`body` (binary or string) or a binary `value` holding Event Hubs bodies
+      (`{"records": [...]}`): a Capture read, the Event Hubs connector's or the Kafka source's events;
     - a column `records` (an array of JSON strings or of structs);
     - otherwise the rows are records themselves, their columns the Azure Monitor fields (`TimeGenerated`,
       `properties_s`, `_ResourceId`, ...: a Log Analytics query's result, a CSV export, a table): each row is
@@ -165,8 +165,11 @@ def to_records(df: DataFrame) -> DataFrame:
     if set(RECORDS_SCHEMA.names) <= columns:
         return df.select(*RECORDS_SCHEMA.names)
     source = F.col("_source").cast("string") if "_source" in columns else F.lit(None).cast("string")
-    body = next((name for name in ("Body", "body") if name in columns), None)
-    if "value" in columns and dict(df.dtypes)["value"] == "string":
+    types = dict(df.dtypes)
+    # Event Hubs events: Capture's `Body`, the connector's `body`, Kafka's `value` (binary).
+    body = next((name for name in ("Body", "body", "value") if types.get(name) in ("binary", "string")), None)
+    body = None if body == "value" and types["value"] == "string" else body
+    if types.get("value") == "string":
         records = df.select(F.col("value"), source.alias("source"))
     elif body is not None:
         documents = F.from_json(F.col(body).cast("string"), "records array<string>")
@@ -177,7 +180,7 @@ def to_records(df: DataFrame) -> DataFrame:
         exploded = df.select(F.explode("records").alias("item"), source.alias("source"))
         records = exploded.select(item.alias("value"), F.col("source"))
     else:
-        fields = [F.col(f"`{name}`") for name in df.columns if name != "_source"]
+        fields = [F.col("`" + name.replace("`", "``") + "`") for name in df.columns if name != "_source"]
         records = df.select(F.to_json(F.struct(*fields)).alias("value"), source.alias("source"))
     return _with_keys(records.where(F.col("value").isNotNull()))
 
