@@ -36,7 +36,7 @@ spark = SparkSession.builder.appName("iothub-errors").getOrCreate()
 
 # One row per record: the record as a JSON line (`value`), its blob (`source`) and the blob's hour (`blob_hour`,
 # the hour the records were received), and the keys read from it: hub, device, module, time.
-logs = read_resource_logs(spark, CONTAINERS)
+logs = read_resource_logs(spark, CONTAINERS, format="lines")
 logs.groupBy("hub").agg(F.count("*").alias("records"), F.count_distinct("device").alias("devices")).show()
 
 # Every device's records go to one partition and through one native diagnoser there; the driver merges the small

@@ -123,7 +123,8 @@ def read_resource_logs(spark: SparkSession, path: Paths, *, format: Format = "au
       source (built into Databricks, Synapse and Fabric; elsewhere `spark.jars.packages`
       `org.apache.spark:spark-avro_2.13:<spark version>`).
     - `"auto"` (the default): `.avro` files are Capture, `.csv` files CSV; otherwise the first line decides:
-      a line holding one complete JSON object means JSON lines, anything else documents.
+      a line holding one complete JSON object means JSON lines, anything else documents. Guessing lists the
+      files once more: name the format for a large container.
     """
     paths = [os.fspath(p) for p in ([path] if isinstance(path, (str, os.PathLike)) else path)]
     if not paths:
