@@ -22,6 +22,8 @@ named_enum! {
         UnknownName = "unknown-name",
         /// [`Error::NotAnErrorBody`].
         NotAnErrorBody = "not-an-error-body",
+        /// [`Error::InvalidPartial`].
+        InvalidPartial = "invalid-partial",
     }
 }
 
@@ -62,6 +64,12 @@ pub enum Error {
         /// What was missing or wrong.
         reason: &'static str,
     },
+    /// Diagnosis partials that cannot be merged: bytes that are not a serialized partial, or one device in two
+    /// partials (all records of a device must reach one diagnoser).
+    InvalidPartial {
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -74,6 +82,7 @@ impl Error {
             Error::UnknownCode { .. } => ErrorKind::UnknownCode,
             Error::UnknownName { .. } => ErrorKind::UnknownName,
             Error::NotAnErrorBody { .. } => ErrorKind::NotAnErrorBody,
+            Error::InvalidPartial { .. } => ErrorKind::InvalidPartial,
         }
     }
 
@@ -101,6 +110,7 @@ impl fmt::Display for Error {
             }
             Error::UnknownName { name } => write!(f, "no IoT Hub error is called \"{name}\""),
             Error::NotAnErrorBody { reason } => write!(f, "not an IoT Hub error body: {reason}"),
+            Error::InvalidPartial { reason } => write!(f, "diagnosis partials cannot be merged: {reason}"),
         }
     }
 }
@@ -125,6 +135,7 @@ impl Serialize for Error {
             Error::UnknownCode { code } => s.serialize_field("code", code)?,
             Error::UnknownName { name } => s.serialize_field("name", name)?,
             Error::NotAnErrorBody { reason } => s.serialize_field("reason", reason)?,
+            Error::InvalidPartial { reason } => s.serialize_field("reason", reason)?,
         }
         s.end()
     }

@@ -19,6 +19,8 @@ pub(crate) struct GridEvent<'a> {
     /// Sub-millisecond ticks (0..10_000) of `eventTime`.
     pub(crate) ticks: u32,
     pub(crate) device: &'a str,
+    /// The device's hub (device ids repeat across hubs).
+    pub(crate) hub: u32,
     pub(crate) connected: bool,
     /// Middle part of the sequence number (constant per device).
     pub(crate) partition: u32,
@@ -38,12 +40,13 @@ struct State {
     hash: u64,
 }
 
-fn publish<'a>(out: &mut Vec<GridEvent<'a>>, device: &'a str, state: &State, window_end: i64) {
+fn publish<'a>(out: &mut Vec<GridEvent<'a>>, (hub, device): (u32, &'a str), state: &State, window_end: i64) {
     let bits = mix(state.hash, window_end as u64);
     out.push(GridEvent {
         time_ms: window_end + (bits % 1000) as i64,
         ticks: ((bits >> 10) % 10_000) as u32,
         device,
+        hub,
         connected: state.connected,
         partition: state.partition,
         counter: state.counter,
@@ -51,17 +54,22 @@ fn publish<'a>(out: &mut Vec<GridEvent<'a>>, device: &'a str, state: &State, win
     });
 }
 
-/// Derives the events from the records (duplicates ignored, true order by `seq`), sorted by event time.
+/// Derives the events from the records (duplicates ignored, true order by `seq`), sorted by event time; a device
+/// is its hub and its id.
 pub(crate) fn derive(events: &[Event]) -> Vec<GridEvent<'_>> {
     let mut connection: Vec<&Event> =
         events.iter().filter(|e| !e.duplicate && e.category == Category::Connections).collect();
     connection.sort_by_key(|e| e.seq);
-    let mut states: HashMap<&str, State> = HashMap::new();
+    let mut states: HashMap<(u32, &str), State> = HashMap::new();
     let mut out = Vec::new();
     for e in connection {
-        let device: &str = &e.device;
+        let device: (u32, &str) = (e.hub, &e.device);
         let state = states.entry(device).or_insert_with(|| {
-            let hash = fnv(device.as_bytes());
+            // The first hub's devices keep the hash of their id alone; a namesake in another hub differs.
+            let hash = match device.0 {
+                0 => fnv(device.1.as_bytes()),
+                hub => mix(fnv(device.1.as_bytes()), u64::from(hub)),
+            };
             State {
                 connected: false,
                 counter: hash % 7 + 1,
@@ -90,11 +98,11 @@ pub(crate) fn derive(events: &[Event]) -> Vec<GridEvent<'_>> {
         state.counter += 1;
         state.pending = Some(window_end);
     }
-    for (device, state) in &states {
+    for (&device, state) in &states {
         if let Some(pending) = state.pending {
             publish(&mut out, device, state, pending);
         }
     }
-    out.sort_by(|a, b| (a.time_ms, a.ticks, a.device).cmp(&(b.time_ms, b.ticks, b.device)));
+    out.sort_by(|a, b| (a.time_ms, a.ticks, a.device, a.hub).cmp(&(b.time_ms, b.ticks, b.device, b.hub)));
     out
 }

@@ -6,6 +6,8 @@
 //! duplicates and out-of-order delivery, plus the ground truth ([`Truth`]) of what was injected.
 //! [`write()`] renders the records in each export shape IoT Hub logs reach people in ([`Format`]), byte-compatible
 //! with the fixtures in `shared/fixtures/sample-logs`; [`truth_for`] and [`truth_json`] give the matching truth.
+//! [`write_layout`] writes the storage container layout of a diagnostic setting (a `PT1H.json` blob per category,
+//! hub and hour of receipt).
 //!
 //! Everything is deterministic for a seed and depends on nothing but `std`.
 //!
@@ -29,13 +31,13 @@ mod sim;
 mod text;
 mod write;
 
-pub use write::write;
+pub use write::{Blob, blob_path, write, write_layout};
 
 /// Subscription of the simulated hub (upper case, as in `resourceId`).
 pub const SUBSCRIPTION: &str = "3F9A1C2E-7B4D-4E8F-9A0B-1C2D3E4F5A6B";
 /// Resource group of the simulated hub.
 pub const RESOURCE_GROUP: &str = "FLEET-SIM-RG";
-/// Name of the simulated hub (upper case, as in `resourceId`).
+/// Name of the simulated hub (upper case, as in `resourceId`); with several hubs, of the first ([`hub_name`]).
 pub const HUB: &str = "FLEET-SIM-HUB";
 /// Region written to `location`.
 pub const LOCATION: &str = "westeurope";
@@ -59,10 +61,23 @@ pub struct Config {
     pub duplicates_percent: u8,
     /// Largest delay between a record's `time` and its position in the output (logs are not ordered).
     pub max_skew_ms: i64,
+    /// Percentage of records delivered late: 10 to 90 minutes after their `time` (instead of within
+    /// `max_skew_ms`), far beyond a reader's few-minute reorder window. A late record is the same record, only
+    /// further on in the output, so the truth does not change. Which records are late, and by how much, is fixed
+    /// by the seed, and turning lateness on moves only the late records: the others keep their relative order.
+    pub late_percent: u8,
+    /// Number of hubs the fleet is spread over (at least 1 is used): [`HUB`], `FLEET-SIM-HUB-2`, ... ([`hub_name`]).
+    /// The devices are dealt to the hubs in turn, and every hub is a fleet of its own: its own devices, its own
+    /// scenarios (each hub gets every requested scenario that fits its share of the devices) and its own truth
+    /// entries, which name the hub ([`Truth::hub`]). Device ids repeat across hubs (a device id is unique only
+    /// within its hub): the n-th device of every hub has the same id, and they are different devices. The first
+    /// hub of N is exactly the one-hub fleet of its share of the devices, and 1 gives the one-hub output.
+    pub hubs: usize,
 }
 
 impl Default for Config {
-    /// Seed 1, 200 devices, 6 hours from 2024-05-14T00:00:00Z, all scenarios, 1 % duplicates, 2 minutes of skew.
+    /// Seed 1, 200 devices, 6 hours from 2024-05-14T00:00:00Z, all scenarios, 1 % duplicates, 2 minutes of skew,
+    /// nothing late, one hub.
     fn default() -> Config {
         Config {
             seed: 1,
@@ -72,6 +87,8 @@ impl Default for Config {
             scenarios: Vec::new(),
             duplicates_percent: 1,
             max_skew_ms: 120_000,
+            late_percent: 0,
+            hubs: 1,
         }
     }
 }
@@ -387,8 +404,10 @@ pub struct MessageInfo {
 pub struct Event {
     /// The record's `time`, milliseconds since the epoch (whole seconds, as IoT Hub writes them).
     pub time_ms: i64,
-    /// `deviceId`.
+    /// `deviceId`: unique only within the record's hub.
     pub device: Arc<str>,
+    /// The record's hub, an index: 0 is [`HUB`], `n` is [`hub_name`]`(n)`.
+    pub hub: u32,
     /// `category`.
     pub category: Category,
     /// `operationName`.
@@ -417,6 +436,12 @@ pub struct Event {
     pub seq: u32,
     /// True for the second copy of a duplicated record.
     pub duplicate: bool,
+    /// When the record reaches the export, milliseconds since the epoch: `time_ms` plus its delivery delay (up
+    /// to `max_skew_ms`, or 10 to 90 minutes for a late record). [`Fleet::events`] is sorted by it.
+    pub received_ms: i64,
+    /// True when the record is delivered late ([`Config::late_percent`]); each copy of a duplicate is decided
+    /// on its own.
+    pub late: bool,
 }
 
 impl Event {
@@ -465,6 +490,9 @@ pub fn code_name(code: u32) -> &'static str {
 pub struct Truth {
     /// The scenario.
     pub kind: Kind,
+    /// The hub the scenario happened in ([`hub_name`]) when the fleet spans several hubs, where a device id alone
+    /// does not name a device; `None` in a one-hub fleet (its hub is [`HUB`]).
+    pub hub: Option<String>,
     /// Affected device ids, sorted; empty for hub-wide findings ([`Kind::QuotaExceeded`]).
     pub devices: Vec<String>,
     /// Time of the scenario's first record.
@@ -473,12 +501,29 @@ pub struct Truth {
     pub last_ms: i64,
 }
 
+/// Name of hub `hub` (upper case, as in `resourceId`): [`HUB`] for 0, `FLEET-SIM-HUB-2` for 1, and so on.
+pub fn hub_name(hub: u32) -> String {
+    match hub {
+        0 => HUB.to_string(),
+        n => format!("{HUB}-{}", u64::from(n) + 1),
+    }
+}
+
+/// ARM resource id of hub `hub`, as IoT Hub writes it in `resourceId` ([`RESOURCE_ID`] for 0).
+pub fn hub_resource_id(hub: u32) -> String {
+    format!(
+        "/SUBSCRIPTIONS/{SUBSCRIPTION}/RESOURCEGROUPS/{RESOURCE_GROUP}/PROVIDERS/MICROSOFT.DEVICES/IOTHUBS/{}",
+        hub_name(hub)
+    )
+}
+
 /// A simulated fleet: its log records and the ground truth.
 #[derive(Debug, Clone, Default)]
 pub struct Fleet {
-    /// Records in emission order: sorted by time, duplicated and jittered by up to `max_skew_ms`.
+    /// Records in emission order, that is by [`Event::received_ms`]: sorted by time, duplicated, jittered by up to
+    /// `max_skew_ms`, and the late ones ([`Config::late_percent`]) moved 10 to 90 minutes on.
     pub events: Vec<Event>,
-    /// Everything injected, sorted by kind then first time.
+    /// Everything injected, sorted by kind then first time (then hub).
     pub truth: Vec<Truth>,
 }
 
@@ -498,6 +543,7 @@ pub fn truth_for(fleet: &Fleet, format: Format) -> Vec<Truth> {
 }
 
 /// Renders truth as JSON: `[{"kind":"...","devices":[...],"first":"ISO","last":"ISO"}]`, one entry per line.
+/// Entries of a fleet of several hubs end with the hub's name: `...,"last":"ISO","hub":"FLEET-SIM-HUB-2"}`.
 pub fn truth_json(truth: &[Truth]) -> String {
     let mut buf = Vec::with_capacity(256 + truth.len() * 128);
     buf.push(b'[');
@@ -516,7 +562,12 @@ pub fn truth_json(truth: &[Truth]) -> String {
         text::iso(&mut buf, t.first_ms);
         buf.extend_from_slice(b"\",\"last\":\"");
         text::iso(&mut buf, t.last_ms);
-        buf.extend_from_slice(b"\"}");
+        buf.push(b'"');
+        if let Some(hub) = &t.hub {
+            buf.extend_from_slice(b",\"hub\":");
+            text::json_str(&mut buf, hub);
+        }
+        buf.push(b'}');
     }
     buf.extend_from_slice(b"\n]\n");
     String::from_utf8_lossy(&buf).into_owned()

@@ -2,8 +2,9 @@
 //!
 //! Phase 1 plays every device's connection life (initial connect, SDK token renewals, scripted interruptions)
 //! and records when it is online. Phase 2 adds operations that need the device to be online or offline at the
-//! time (twin/method traffic, telemetry errors, C2D, file uploads). Then records are ordered, duplicated and
-//! jittered. Every scenario record credits a truth slot, so the truth is exactly what was emitted.
+//! time (twin/method traffic, telemetry errors, C2D, file uploads). Then records are ordered, duplicated,
+//! jittered and some delivered late. Every scenario record credits a truth slot, so the truth is exactly what
+//! was emitted.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -16,6 +17,18 @@ use crate::{
 const SEC: i64 = 1000;
 const MIN: i64 = 60 * SEC;
 const HOUR: i64 = 60 * MIN;
+
+/// Delivery delay of a late record: 10 to 90 minutes, past any reader's few-minute reorder window.
+const LATE_MIN: i64 = 10 * MIN;
+const LATE_MAX: i64 = 90 * MIN;
+/// Stream of the lateness draws (see `finish`).
+const LATE_STREAM: u64 = 0x1A7E;
+/// Seeds of the hubs after the first: the config's seed mixed with this plus the hub's index.
+const HUB_STREAM: u64 = 0x4855_4200;
+/// Stream of the duplicate and jitter draws of a fleet of several hubs (one hub continues its own stream).
+const DELIVERY_STREAM: u64 = 0xDE11;
+/// Most hubs in one fleet.
+const MAX_HUBS: usize = 1 << 16;
 
 /// `sdkVersion` of service-side calls (twin reads, direct methods): the service API version.
 const SERVICE_API: &str = "2021-04-12";
@@ -144,6 +157,7 @@ struct Acc {
 }
 
 struct Sim {
+    hub: u32,
     start: i64,
     end: i64,
     devices: Vec<Device>,
@@ -165,7 +179,29 @@ fn at(rng: &mut Rng, lo: i64, hi: i64) -> i64 {
 }
 
 pub(crate) fn run(config: &Config) -> Fleet {
-    let mut rng = Rng::new(config.seed);
+    let hubs = config.hubs.clamp(1, MAX_HUBS);
+    if hubs == 1 {
+        let (sim, mut rng) = play(config, 0, config.seed, config.devices);
+        let (events, truth) = sim.into_parts(None);
+        return finish(events, truth, config, &mut rng);
+    }
+    // Every hub is a fleet of its own; the first plays with the config's seed, so it is the one-hub fleet of
+    // its share of the devices.
+    let (mut events, mut truth) = (Vec::new(), Vec::new());
+    for hub in 0..hubs {
+        let devices = config.devices / hubs + usize::from(hub < config.devices % hubs);
+        let seed = if hub == 0 { config.seed } else { mix(config.seed, HUB_STREAM + hub as u64) };
+        let (sim, _) = play(config, hub as u32, seed, devices);
+        let (hub_events, hub_truth) = sim.into_parts(Some(crate::hub_name(hub as u32)));
+        events.extend(hub_events);
+        truth.extend(hub_truth);
+    }
+    finish(events, truth, config, &mut Rng::new(mix(config.seed, DELIVERY_STREAM)))
+}
+
+/// Plays one hub's fleet of `devices` devices from `seed`: every record and truth slot, not yet ordered.
+fn play(config: &Config, hub: u32, seed: u64, devices: usize) -> (Sim, Rng) {
+    let mut rng = Rng::new(seed);
     let start = sec(config.start_unix_ms);
     let span = i64::from(config.hours.max(1)) * HOUR;
     let end = start + span;
@@ -182,9 +218,10 @@ pub(crate) fn run(config: &Config) -> Fleet {
         kinds.insert(Kind::NetworkDisconnect);
     }
 
-    let devices: Vec<Device> = (0..config.devices).map(|i| make_device(config.seed, i)).collect();
+    let devices: Vec<Device> = (0..devices).map(|i| make_device(seed, i, config.seed)).collect();
     let n = devices.len();
     let mut sim = Sim {
+        hub,
         start,
         end,
         devices,
@@ -211,13 +248,18 @@ pub(crate) fn run(config: &Config) -> Fleet {
         let mut device_rng = Rng::new(mix(sim.devices[d].seed, 0xB6));
         sim.background(d, &phase2, &mut device_rng);
     }
-    sim.finish(config, &mut rng)
+    (sim, rng)
 }
 
-fn make_device(seed: u64, index: usize) -> Device {
+/// Device `index` of a hub played from `seed`. Its id comes from `id_seed` (the config's seed), so the n-th
+/// device of every hub has the same id; everything else comes from `seed`.
+fn make_device(seed: u64, index: usize, id_seed: u64) -> Device {
     let device_seed = mix(seed, index as u64 + 1);
     let mut rng = Rng::new(device_seed);
-    let prefix = rng.pick(&PREFIXES).copied().unwrap_or("device");
+    let mut prefix = rng.pick(&PREFIXES).copied().unwrap_or("device");
+    if id_seed != seed {
+        prefix = Rng::new(mix(id_seed, index as u64 + 1)).pick(&PREFIXES).copied().unwrap_or("device");
+    }
     let sdk = match rng.below(100) {
         0..=29 => Sdk::DotNet,
         30..=44 => Sdk::Java,
@@ -492,6 +534,7 @@ impl Sim {
         Event {
             time_ms: sec(t),
             device: device.id.clone(),
+            hub: self.hub,
             category,
             operation,
             level: if code.is_some() { crate::Level::Error } else { crate::Level::Information },
@@ -506,6 +549,8 @@ impl Sim {
             message: None,
             seq: 0,
             duplicate: false,
+            received_ms: 0,
+            late: false,
         }
     }
 
@@ -878,39 +923,60 @@ impl Sim {
         self.online[d] = spans;
     }
 
-    /// Orders, duplicates and jitters the records and turns the accumulators into truth.
-    fn finish(mut self, config: &Config, rng: &mut Rng) -> Fleet {
-        self.events.sort_by_key(|e| e.time_ms);
-        for (i, e) in self.events.iter_mut().enumerate() {
-            e.seq = i as u32;
-        }
-        let skew = config.max_skew_ms.max(0);
-        let percent = u64::from(config.duplicates_percent.min(100));
-        let extra = self.events.len() * percent as usize / 100 + 16;
-        let mut keyed: Vec<(i64, Event)> = Vec::with_capacity(self.events.len() + extra);
-        for e in self.events {
-            if percent > 0 && rng.percent(percent) {
-                let mut copy = e.clone();
-                copy.duplicate = true;
-                keyed.push((copy.time_ms + rng.range(0, skew), copy));
-            }
-            keyed.push((e.time_ms + rng.range(0, skew), e));
-        }
-        keyed.sort_by_key(|(key, _)| *key);
-        let events = keyed.into_iter().map(|(_, e)| e).collect();
-
+    /// The records and the truth of the accumulators (unsorted); `hub` names the hub in each entry.
+    fn into_parts(self, hub: Option<String>) -> (Vec<Event>, Vec<Truth>) {
         let devices = &self.devices;
-        let mut truth: Vec<Truth> = self
+        let truth = self
             .accs
             .into_iter()
             .filter(|acc| acc.hits > 0)
             .map(|acc| {
                 let mut ids: Vec<String> = acc.devices.iter().map(|&d| devices[d].id.to_string()).collect();
                 ids.sort();
-                Truth { kind: acc.kind, devices: ids, first_ms: acc.first, last_ms: acc.last }
+                Truth {
+                    kind: acc.kind,
+                    hub: hub.clone(),
+                    devices: ids,
+                    first_ms: acc.first,
+                    last_ms: acc.last,
+                }
             })
             .collect();
-        truth.sort_by_key(|t| (t.kind, t.first_ms));
-        Fleet { events, truth }
+        (self.events, truth)
     }
+}
+
+/// Orders, duplicates, jitters and delays the records, and sorts the truth.
+fn finish(mut events: Vec<Event>, mut truth: Vec<Truth>, config: &Config, rng: &mut Rng) -> Fleet {
+    events.sort_by_key(|e| e.time_ms);
+    for (i, e) in events.iter_mut().enumerate() {
+        e.seq = i as u32;
+    }
+    let skew = config.max_skew_ms.max(0);
+    let percent = u64::from(config.duplicates_percent.min(100));
+    // Lateness draws from its own stream, so that turning it on leaves every other record's delay alone.
+    let late_percent = u64::from(config.late_percent.min(100));
+    let mut late_rng = Rng::new(mix(config.seed, LATE_STREAM));
+    let mut deliver = |mut e: Event, rng: &mut Rng| {
+        e.received_ms = e.time_ms + rng.range(0, skew);
+        if late_percent > 0 && late_rng.percent(late_percent) {
+            e.received_ms = e.time_ms + late_rng.range(LATE_MIN, LATE_MAX);
+            e.late = true;
+        }
+        e
+    };
+    let extra = events.len() * percent as usize / 100 + 16;
+    let mut delivered: Vec<Event> = Vec::with_capacity(events.len() + extra);
+    for e in events {
+        if percent > 0 && rng.percent(percent) {
+            let mut copy = e.clone();
+            copy.duplicate = true;
+            delivered.push(deliver(copy, rng));
+        }
+        delivered.push(deliver(e, rng));
+    }
+    delivered.sort_by_key(|e| e.received_ms);
+
+    truth.sort_by_key(|t| (t.kind, t.first_ms));
+    Fleet { events: delivered, truth }
 }

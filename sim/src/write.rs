@@ -1,13 +1,18 @@
 //! Renders records in each export format. Every writer appends to one reusable byte buffer and hands it to the
 //! output in large chunks; per-record work is plain byte pushing (no `format!`).
 
-use std::io::{self, Write};
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use crate::rng::Rng;
-use crate::text::{csv_field, csv_quoted, csv_time, hex, iso, iso7, json_escape, json_str, timespan, uint};
+use crate::text::{
+    civil, csv_field, csv_quoted, csv_time, hex, iso, iso7, json_escape, json_str, padded, timespan, uint,
+};
 use crate::{
-    Category, Event, Fleet, Format, HUB, LOCATION, Level, Operation, RESOURCE_GROUP, RESOURCE_ID,
-    SUBSCRIPTION, grid,
+    Category, Event, Fleet, Format, LOCATION, Level, Operation, RESOURCE_GROUP, SUBSCRIPTION, grid, hub_name,
+    hub_resource_id,
 };
 
 const CHUNK: usize = 1 << 18;
@@ -23,7 +28,8 @@ const GRID_EPOCH: u64 = 0x01DA_A61B_2C3D_4E5F;
 
 /// Writes `fleet`'s records to `out` in `format`; returns the number of records written (Event Grid: events).
 pub fn write(fleet: &Fleet, format: Format, out: &mut impl Write) -> io::Result<u64> {
-    let mut w = Writer { buf: Vec::with_capacity(CHUNK + 8192), props: Vec::with_capacity(1024), out };
+    let hubs = HubNames::of(fleet);
+    let mut w = Writer { buf: Vec::with_capacity(CHUNK + 8192), props: Vec::with_capacity(1024), hubs, out };
     let count = match format {
         Format::StorageJsonLines => w.lines(&fleet.events, Writer::record)?,
         Format::OperationsMonitoring => w.lines(&fleet.events, Writer::legacy)?,
@@ -39,9 +45,137 @@ pub fn write(fleet: &Fleet, format: Format, out: &mut impl Write) -> io::Result<
     Ok(count)
 }
 
+/// How each hub of a fleet is spelled in the records, by hub index.
+struct HubNames {
+    /// `Resource`, upper case.
+    name: Vec<String>,
+    /// Event Grid `hubName`, lower case.
+    name_lower: Vec<String>,
+    /// `resourceId`, upper case.
+    id: Vec<String>,
+    /// `_ResourceId`, lower case.
+    id_lower: Vec<String>,
+}
+
+impl HubNames {
+    fn of(fleet: &Fleet) -> HubNames {
+        let count = fleet.events.iter().map(|e| e.hub).max().unwrap_or(0);
+        let name: Vec<String> = (0..=count).map(hub_name).collect();
+        let id: Vec<String> = (0..=count).map(hub_resource_id).collect();
+        HubNames {
+            name_lower: name.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            id_lower: id.iter().map(|i| i.to_ascii_lowercase()).collect(),
+            name,
+            id,
+        }
+    }
+}
+
+/// The entry of `hub` in one of [`HubNames`]' lists (every hub of the fleet has one).
+fn of(names: &[String], hub: u32) -> &[u8] {
+    names.get(hub as usize).map_or(&[], |n| n.as_bytes())
+}
+
+/// One blob written by [`write_layout`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    /// The blob's name inside the container directory, `/`-separated ([`blob_path`]).
+    pub path: String,
+    /// Records written to it.
+    pub records: u64,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// Name of the blob that receives `event` in the storage account of an Azure Monitor diagnostic setting:
+/// `insights-logs-<category>/resourceId=<resource id>/y=YYYY/m=MM/d=DD/h=HH/m=00/PT1H.json`, where `<category>` is
+/// the record's category in lower case (`insights-logs-connections`) and the hour is the one in which the record
+/// is received ([`Event::received_ms`]), not its `time`: Azure appends each record to the blob of the hour it
+/// arrives in, so a late record lands in a later hour's blob.
+pub fn blob_path(event: &Event) -> String {
+    let c = civil(event.received_ms);
+    let mut path = Vec::with_capacity(200);
+    path.extend_from_slice(b"insights-logs-");
+    path.extend_from_slice(event.category.as_str().to_ascii_lowercase().as_bytes());
+    path.extend_from_slice(b"/resourceId=");
+    path.extend_from_slice(hub_resource_id(event.hub).as_bytes());
+    path.extend_from_slice(b"/y=");
+    padded(&mut path, c.year.max(0) as u64, 4);
+    for (label, value) in [(&b"/m="[..], c.month), (b"/d=", c.day), (b"/h=", c.hour)] {
+        path.extend_from_slice(label);
+        padded(&mut path, u64::from(value), 2);
+    }
+    path.extend_from_slice(b"/m=00/PT1H.json");
+    String::from_utf8_lossy(&path).into_owned()
+}
+
+/// Writes `fleet`'s records as the storage container layout of an Azure Monitor diagnostic setting under `dir`:
+/// one `PT1H.json` blob per category, hub and hour of receipt ([`blob_path`]), each holding its records as
+/// storage JSON lines ([`Format::StorageJsonLines`]) in the order they arrive. Blobs of the same name are
+/// replaced. Returns the blobs in the order they were started.
+pub fn write_layout(fleet: &Fleet, dir: &Path) -> io::Result<Vec<Blob>> {
+    let mut sink = io::sink();
+    let hubs = HubNames::of(fleet);
+    let mut w =
+        Writer { buf: Vec::with_capacity(8192), props: Vec::with_capacity(1024), hubs, out: &mut sink };
+    let mut blobs: Vec<Blob> = Vec::new();
+    // The blobs of the current hour, still open; the records arrive in order, so an hour once passed is done.
+    let mut open: HashMap<(Category, u32), (BufWriter<File>, usize)> = HashMap::new();
+    let mut done: HashSet<(Category, u32, i64)> = HashSet::new();
+    let mut hour = i64::MIN;
+    for e in &fleet.events {
+        let this_hour = e.received_ms.div_euclid(HOUR_MS);
+        if this_hour != hour {
+            for ((category, hub), (mut file, _)) in open.drain() {
+                file.flush()?;
+                done.insert((category, hub, hour));
+            }
+            hour = this_hour;
+        }
+        let (file, index) = match open.entry((e.category, e.hub)) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let name = blob_path(e);
+                let path: PathBuf = name.split('/').fold(dir.to_path_buf(), |path, part| path.join(part));
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                // Records arrive in order, so a blob is never reopened; were it, it would be appended to.
+                let reopened = done.contains(&(e.category, e.hub, this_hour));
+                let file = OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .append(reopened)
+                    .truncate(!reopened)
+                    .open(&path)?;
+                let index = match blobs.iter().position(|b| reopened && b.path == name) {
+                    Some(index) => index,
+                    None => {
+                        blobs.push(Blob { path: name, records: 0 });
+                        blobs.len() - 1
+                    }
+                };
+                entry.insert((BufWriter::with_capacity(1 << 16, file), index))
+            }
+        };
+        w.buf.clear();
+        w.record(e);
+        w.buf.push(b'\n');
+        file.write_all(&w.buf)?;
+        if let Some(blob) = blobs.get_mut(*index) {
+            blob.records += 1;
+        }
+    }
+    for (_, (mut file, _)) in open.drain() {
+        file.flush()?;
+    }
+    Ok(blobs)
+}
+
 struct Writer<'o, W: Write> {
     buf: Vec<u8>,
     props: Vec<u8>,
+    hubs: HubNames,
     out: &'o mut W,
 }
 
@@ -196,7 +330,7 @@ impl<W: Write> Writer<'_, W> {
         b.extend_from_slice(b"{\"time\":\"");
         iso(b, e.time_ms);
         b.extend_from_slice(b"\",\"resourceId\":\"");
-        b.extend_from_slice(RESOURCE_ID.as_bytes());
+        b.extend_from_slice(of(&self.hubs.id, e.hub));
         b.extend_from_slice(b"\",\"operationName\":\"");
         b.extend_from_slice(e.operation.as_str().as_bytes());
         b.extend_from_slice(b"\",\"category\":\"");
@@ -230,7 +364,7 @@ impl<W: Write> Writer<'_, W> {
         b.extend_from_slice(b",Azure,\"");
         csv_time(b, e.time_ms);
         b.extend_from_slice(b"\",");
-        b.extend_from_slice(RESOURCE_ID.as_bytes());
+        b.extend_from_slice(of(&self.hubs.id, e.hub));
         b.push(b',');
         b.extend_from_slice(e.category.as_str().as_bytes());
         b.push(b',');
@@ -238,7 +372,7 @@ impl<W: Write> Writer<'_, W> {
         b.push(b',');
         b.extend_from_slice(SUBSCRIPTION.to_ascii_lowercase().as_bytes());
         b.extend_from_slice(b",MICROSOFT.DEVICES,");
-        b.extend_from_slice(HUB.as_bytes());
+        b.extend_from_slice(of(&self.hubs.name, e.hub));
         b.extend_from_slice(b",IOTHUBS,");
         b.extend_from_slice(e.operation.as_str().as_bytes());
         b.push(b',');
@@ -260,7 +394,7 @@ impl<W: Write> Writer<'_, W> {
         b.push(b',');
         csv_quoted(b, &self.props);
         b.extend_from_slice(b",AzureDiagnostics,");
-        b.extend_from_slice(RESOURCE_ID.to_ascii_lowercase().as_bytes());
+        b.extend_from_slice(of(&self.hubs.id_lower, e.hub));
     }
 
     /// A Log Analytics JSON row: every value a string, empty where absent.
@@ -284,9 +418,9 @@ impl<W: Write> Writer<'_, W> {
         b.extend_from_slice(b",\"properties_s\":\"");
         json_escape(b, &self.props);
         b.extend_from_slice(b"\",\"Resource\":\"");
-        b.extend_from_slice(HUB.as_bytes());
+        b.extend_from_slice(of(&self.hubs.name, e.hub));
         b.extend_from_slice(b"\",\"ResourceId\":\"");
-        b.extend_from_slice(RESOURCE_ID.as_bytes());
+        b.extend_from_slice(of(&self.hubs.id, e.hub));
         b.extend_from_slice(b"\",\"Type\":\"AzureDiagnostics\"}");
     }
 
@@ -334,7 +468,6 @@ impl<W: Write> Writer<'_, W> {
 
     fn event_grid(&mut self, events: &[Event]) -> io::Result<u64> {
         let derived = grid::derive(events);
-        let hub = HUB.to_ascii_lowercase();
         self.buf.push(b'[');
         for (i, g) in derived.iter().enumerate() {
             let b = &mut self.buf;
@@ -342,7 +475,7 @@ impl<W: Write> Writer<'_, W> {
             b.extend_from_slice(b"{\"id\": \"");
             guid(b, g.id);
             b.extend_from_slice(b"\", \"topic\": \"");
-            b.extend_from_slice(RESOURCE_ID.as_bytes());
+            b.extend_from_slice(of(&self.hubs.id, g.hub));
             b.extend_from_slice(b"\", \"subject\": \"devices/");
             json_escape(b, g.device.as_bytes());
             b.extend_from_slice(b"\", \"eventType\": \"Microsoft.Devices.");
@@ -357,7 +490,7 @@ impl<W: Write> Writer<'_, W> {
             hex(b, u64::from(g.partition), 8);
             hex(b, g.counter, 24);
             b.extend_from_slice(b"\"}, \"hubName\": \"");
-            b.extend_from_slice(hub.as_bytes());
+            b.extend_from_slice(of(&self.hubs.name_lower, g.hub));
             b.extend_from_slice(b"\", \"deviceId\": ");
             json_str(b, g.device);
             b.extend_from_slice(

@@ -3,9 +3,11 @@
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 use iothub_errors_sim::{
-    Category, Config, Event, Fleet, Format, Kind, Level, Operation, simulate, truth_for, truth_json, write,
+    Category, Config, Event, Fleet, Format, HUB, Kind, Level, Operation, RESOURCE_ID, blob_path, hub_name,
+    hub_resource_id, simulate, truth_for, truth_json, write, write_layout,
 };
 use support::{Json, csv, parse, parse_stream};
 
@@ -719,4 +721,455 @@ fn small_and_odd_configs_do_not_panic() {
         assert_eq!(format.as_str().parse::<Format>(), Ok(format));
         assert!(!format.extension().is_empty());
     }
+}
+
+const MINUTE: i64 = 60_000;
+
+/// A record's identity across runs of one config: its position in true order and whether it is the copy.
+fn identity(e: &Event) -> (u32, bool) {
+    (e.seq, e.duplicate)
+}
+
+#[test]
+fn late_records_arrive_ten_to_ninety_minutes_on_and_change_nothing_else() {
+    let on_time = simulate(&config(21, Vec::new()));
+    assert!(on_time.events.iter().all(|e| !e.late));
+    assert!(on_time.events.iter().all(|e| (0..=120_000).contains(&(e.received_ms - e.time_ms))));
+
+    let cfg = Config { late_percent: 20, ..config(21, Vec::new()) };
+    let fleet = simulate(&cfg);
+    assert_eq!(fleet.truth, on_time.truth, "lateness must not change the truth");
+    assert_eq!(simulate(&cfg).events, fleet.events, "deterministic per seed");
+    assert_ne!(
+        simulate(&Config { seed: 22, ..cfg.clone() }).events.iter().filter(|e| e.late).count(),
+        0,
+        "another seed has late records too"
+    );
+
+    // The same records, only delivered at other positions.
+    let strip = |events: &[Event]| {
+        let mut events: Vec<Event> =
+            events.iter().cloned().map(|e| Event { received_ms: 0, late: false, ..e }).collect();
+        events.sort_by_key(identity);
+        events
+    };
+    assert_eq!(strip(&fleet.events), strip(&on_time.events));
+
+    let late: Vec<&Event> = fleet.events.iter().filter(|e| e.late).collect();
+    assert!(late.len() * 100 > fleet.events.len() * 17 && late.len() * 100 < fleet.events.len() * 23);
+    for e in &fleet.events {
+        let delay = e.received_ms - e.time_ms;
+        if e.late {
+            assert!((10 * MINUTE..=90 * MINUTE).contains(&delay), "late by {delay} ms");
+        } else {
+            assert!((0..=cfg.max_skew_ms).contains(&delay), "skew {delay} ms");
+        }
+    }
+    assert!(fleet.events.windows(2).all(|w| w[0].received_ms <= w[1].received_ms));
+    // Delays spread over the whole range, not one fixed offset.
+    let spread = late.iter().map(|e| (e.received_ms - e.time_ms) / (10 * MINUTE)).collect::<BTreeSet<_>>();
+    assert!(spread.len() >= 8, "{spread:?}");
+
+    // The records that are on time keep the order they have without lateness.
+    let late_ids: BTreeSet<(u32, bool)> = late.iter().map(|e| identity(e)).collect();
+    let order = |events: &[Event]| -> Vec<(u32, bool)> {
+        events.iter().map(identity).filter(|id| !late_ids.contains(id)).collect()
+    };
+    assert_eq!(order(&fleet.events), order(&on_time.events));
+
+    // In the output, each late record comes after records 8 minutes or more younger than itself (10 minutes
+    // late less 2 of skew): further than the diagnoser's 5-minute reorder window reaches.
+    let (text, _) = render(&fleet, Format::StorageJsonLines);
+    assert_eq!(iso_ms("2024-05-14T00:00:00Z"), cfg.start_unix_ms);
+    assert_eq!(iso_ms("2024-03-01T01:02:03Z"), 1_709_254_923_000);
+    let end = cfg.start_unix_ms + i64::from(cfg.hours) * HOUR;
+    let mut newest = String::new();
+    let mut checked = 0;
+    for (line, e) in text.lines().zip(&fleet.events) {
+        let record = parse(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+        let time = record.str("time").unwrap_or("").to_string();
+        if e.late && e.time_ms + 90 * MINUTE < end {
+            let behind = iso_ms(&newest) - iso_ms(&time);
+            assert!(behind >= 8 * MINUTE, "{line} only {behind} ms behind {newest}");
+            checked += 1;
+        }
+        newest = newest.max(time);
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+/// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ`.
+fn iso_ms(text: &str) -> i64 {
+    let field =
+        |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let (y, m, d) = (field(0..4), field(5..7), field(8..10));
+    // Days from civil (Howard Hinnant).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    ((days * 24 + field(11..13)) * 60 + field(14..16)) * 60_000 + field(17..19) * 1000
+}
+
+/// A record without what delivery decides (position, copy, lateness), to compare fleets record by record.
+fn played(e: &Event) -> Event {
+    Event { seq: 0, duplicate: false, received_ms: 0, late: false, ..e.clone() }
+}
+
+/// The records of `hub` in true order, without duplicates.
+fn hub_events(fleet: &Fleet, hub: u32) -> Vec<&Event> {
+    let mut events: Vec<&Event> = fleet.events.iter().filter(|e| !e.duplicate && e.hub == hub).collect();
+    events.sort_by_key(|e| e.seq);
+    events
+}
+
+#[test]
+fn one_hub_is_the_default_and_names_no_hub() {
+    assert_eq!(Config::default().hubs, 1);
+    let fleet = simulate(&config(5, Vec::new()));
+    assert_eq!(simulate(&Config { hubs: 0, ..config(5, Vec::new()) }).events, fleet.events);
+    assert!(fleet.events.iter().all(|e| e.hub == 0));
+    assert!(fleet.truth.iter().all(|t| t.hub.is_none()));
+    assert!(!truth_json(&fleet.truth).contains("\"hub\""));
+    assert_eq!(hub_name(0), HUB);
+    assert_eq!(hub_resource_id(0), RESOURCE_ID);
+    assert_eq!(hub_name(1), "FLEET-SIM-HUB-2");
+    assert_eq!(hub_resource_id(2), RESOURCE_ID.replace("FLEET-SIM-HUB", "FLEET-SIM-HUB-3"));
+}
+
+#[test]
+fn hubs_share_device_ids_and_each_keeps_its_own_truth() {
+    let cfg = Config { hubs: 3, devices: 200, ..config(4, Vec::new()) };
+    let fleet = simulate(&cfg);
+    assert_eq!(simulate(&cfg).events, fleet.events, "deterministic");
+    assert_eq!(simulate(&cfg).truth, fleet.truth, "deterministic");
+
+    // The devices are dealt to the hubs in turn: 67, 67 and 66.
+    let ids = |hub: u32| -> BTreeSet<&str> { hub_events(&fleet, hub).iter().map(|e| &*e.device).collect() };
+    let (a, b, c) = (ids(0), ids(1), ids(2));
+    assert_eq!((a.len(), b.len(), c.len()), (67, 67, 66));
+    assert!(fleet.events.iter().all(|e| e.hub < 3));
+    // The same ids in every hub, and they are different devices: their records differ.
+    assert_eq!(a.intersection(&b).count(), 67);
+    assert_eq!(a.intersection(&c).count(), 66);
+    let connects = |hub: u32, device: &str| -> Vec<(String, &str)> {
+        hub_events(&fleet, hub)
+            .into_iter()
+            .filter(|e| &*e.device == device && e.operation == Operation::DeviceConnect)
+            .map(|e| (e.masked_ip(), e.sdk_version))
+            .collect()
+    };
+    let differing = a.iter().filter(|d| connects(0, d) != connects(1, d)).count();
+    assert!(differing > 60, "{differing} of {}", a.len());
+
+    // The first hub is exactly the one-hub fleet of its share of the devices.
+    let alone = simulate(&Config { devices: 67, ..config(4, Vec::new()) });
+    let first: Vec<Event> = hub_events(&fleet, 0).into_iter().map(played).collect();
+    let single: Vec<Event> = hub_events(&alone, 0).into_iter().map(played).collect();
+    assert_eq!(first, single);
+    let first_truth: Vec<iothub_errors_sim::Truth> =
+        fleet.truth.iter().filter(|t| t.hub.as_deref() == Some(HUB)).cloned().collect();
+    let single_truth: Vec<iothub_errors_sim::Truth> =
+        alone.truth.iter().map(|t| iothub_errors_sim::Truth { hub: Some(HUB.into()), ..t.clone() }).collect();
+    assert_eq!(first_truth, single_truth);
+
+    // Every hub lives through every scenario, and each truth entry names its hub and that hub's devices.
+    for hub in 0..3 {
+        let name = hub_name(hub);
+        let kinds: BTreeSet<Kind> =
+            fleet.truth.iter().filter(|t| t.hub.as_deref() == Some(name.as_str())).map(|t| t.kind).collect();
+        assert_eq!(kinds, Kind::ALL.into_iter().collect(), "{name}");
+    }
+    let hub_index = |name: &str| (0..3).find(|&h| hub_name(h) == name).expect("a hub of the fleet");
+    for t in &fleet.truth {
+        let hub = hub_index(t.hub.as_deref().expect("every entry names its hub"));
+        let events = hub_events(&fleet, hub);
+        for device in &t.devices {
+            let own: Vec<&&Event> = events.iter().filter(|e| *e.device == **device).collect();
+            assert!(!own.is_empty(), "{}: {device} not in hub {hub}", t.kind);
+            let codes = signature(t.kind);
+            if !codes.is_empty() {
+                let hit = own.iter().any(|e| e.code.is_some_and(|c| codes.contains(&c)));
+                assert!(hit, "{}: {device} of hub {hub} has none of {codes:?}", t.kind);
+            }
+        }
+    }
+    // A device id alone does not name the device: some scenario device's namesake in another hub lacks its codes.
+    let ambiguous = fleet.truth.iter().filter(|t| !signature(t.kind).is_empty()).any(|t| {
+        let hub = t.hub.as_deref().map_or(0, hub_index);
+        t.devices.iter().any(|device| {
+            (0..3).filter(|&other| other != hub).any(|other| {
+                hub_events(&fleet, other)
+                    .iter()
+                    .filter(|e| *e.device == **device)
+                    .all(|e| !e.code.is_some_and(|c| signature(t.kind).contains(&c)))
+            })
+        })
+    });
+    assert!(ambiguous);
+
+    let parsed = parse(&truth_json(&fleet.truth)).expect("truth JSON");
+    for (entry, t) in parsed.items().iter().zip(&fleet.truth) {
+        assert_eq!(entry.keys(), ["kind", "devices", "first", "last", "hub"]);
+        assert_eq!(entry.str("hub"), t.hub.as_deref());
+    }
+}
+
+#[test]
+fn every_format_names_each_records_own_hub() {
+    let fleet = simulate(&Config { hubs: 2, devices: 80, hours: 3, ..config(6, Vec::new()) });
+    let ids: Vec<String> = (0..2).map(hub_resource_id).collect();
+    let device = |properties: &str| parse(properties).ok().and_then(|p| p.str("deviceId").map(str::to_owned));
+
+    let (text, _) = render(&fleet, Format::StorageJsonLines);
+    let mut seen = BTreeSet::new();
+    for (line, e) in text.lines().zip(&fleet.events) {
+        let record = parse(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+        assert_eq!(record.str("resourceId"), Some(ids[e.hub as usize].as_str()), "{line}");
+        assert_eq!(device(record.str("properties").unwrap_or("")).as_deref(), Some(&*e.device));
+        seen.insert(e.hub);
+    }
+    assert_eq!(seen.len(), 2);
+
+    let (text, _) = render(&fleet, Format::EventHubsRecords);
+    let records: Vec<Json> = parse_stream(&text)
+        .expect("documents")
+        .iter()
+        .flat_map(|d| d.get("records").map(|r| r.items().to_vec()).unwrap_or_default())
+        .collect();
+    assert_eq!(records.len(), fleet.events.len());
+    for (record, e) in records.iter().zip(&fleet.events) {
+        assert_eq!(record.str("resourceId"), Some(ids[e.hub as usize].as_str()));
+    }
+
+    let (text, _) = render(&fleet, Format::AzureDiagnosticsCsv);
+    let rows = csv(&text).expect("CSV");
+    let column = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let (resource_id, resource, lower) = (column("ResourceId"), column("Resource"), column("_ResourceId"));
+    for (row, e) in rows[1..].iter().zip(&fleet.events) {
+        assert_eq!(row[resource_id], ids[e.hub as usize]);
+        assert_eq!(row[resource], hub_name(e.hub));
+        assert_eq!(row[lower], ids[e.hub as usize].to_ascii_lowercase());
+    }
+
+    let (text, _) = render(&fleet, Format::LogAnalyticsJson);
+    let rows = parse(&text).expect("JSON array");
+    for (row, e) in rows.items().iter().zip(&fleet.events) {
+        assert_eq!(row.str("ResourceId"), Some(ids[e.hub as usize].as_str()));
+        assert_eq!(row.str("Resource"), Some(hub_name(e.hub).as_str()));
+    }
+
+    // Event Grid: topic and hubName name the hub; each (hub, device) has its own rising sequence numbers.
+    let (text, _) = render(&fleet, Format::EventGrid);
+    let events = parse(&text).expect("JSON array");
+    let mut last: HashMap<(String, String), String> = HashMap::new();
+    let mut devices_per_hub: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for event in events.items() {
+        let topic = event.str("topic").unwrap_or("").to_string();
+        let hub = ids.iter().position(|id| *id == topic).expect("topic is a hub of the fleet");
+        let data = event.get("data").expect("data");
+        assert_eq!(data.str("hubName"), Some(hub_name(hub as u32).to_ascii_lowercase().as_str()));
+        let device = data.str("deviceId").unwrap_or("").to_string();
+        let seq =
+            data.get("deviceConnectionStateEventInfo").and_then(|i| i.str("sequenceNumber")).unwrap_or("");
+        if let Some(previous) = last.insert((topic.clone(), device.clone()), seq.to_string()) {
+            assert!(previous.as_str() < seq, "{topic} {device}: {previous} then {seq}");
+        }
+        devices_per_hub.entry(topic).or_default().insert(device);
+    }
+    let hubs: Vec<&BTreeSet<String>> = devices_per_hub.values().collect();
+    assert_eq!(hubs.len(), 2);
+    assert!(hubs[0].intersection(hubs[1]).count() >= 38, "namesakes in both hubs");
+}
+
+/// Year, month, day and hour (UTC) of milliseconds since the epoch.
+fn ymdh(ms: i64) -> (i64, i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
+    let hour = ms.rem_euclid(86_400_000) / 3_600_000;
+    // Civil from days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day, hour)
+}
+
+/// The blob a diagnostic setting appends `e` to: its category and hub, and the hour it is received in.
+fn expected_blob(e: &Event) -> String {
+    let (y, m, d, h) = ymdh(e.received_ms);
+    format!(
+        "insights-logs-{}/resourceId={}/y={y:04}/m={m:02}/d={d:02}/h={h:02}/m=00/PT1H.json",
+        e.category.as_str().to_lowercase(),
+        hub_resource_id(e.hub)
+    )
+}
+
+/// Every file under `dir`, by its `/`-separated path relative to `dir`, with its text.
+fn tree(dir: &Path) -> BTreeMap<String, String> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).expect("readable directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let relative = path.strip_prefix(root).expect("under root");
+                let name: Vec<String> =
+                    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                out.insert(name.join("/"), std::fs::read_to_string(&path).expect("UTF-8 blob"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// A fresh directory for one test under the system's temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iothub-errors-sim-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn layout_has_a_blob_per_category_hub_and_hour_of_receipt() {
+    assert_eq!(ymdh(1_709_254_923_000), (2024, 3, 1, 1));
+    let cfg = Config {
+        hubs: 2,
+        devices: 80,
+        hours: 3,
+        late_percent: 25,
+        duplicates_percent: 3,
+        ..config(8, Vec::new())
+    };
+    let fleet = simulate(&cfg);
+    let dir = scratch("layout");
+    let blobs = write_layout(&fleet, &dir).expect("layout written");
+
+    // What a diagnostic setting would have appended where, computed from the storage lines.
+    let (text, _) = render(&fleet, Format::StorageJsonLines);
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    for (line, e) in text.lines().zip(&fleet.events) {
+        assert_eq!(blob_path(e), expected_blob(e));
+        let blob = expected.entry(expected_blob(e)).or_default();
+        blob.push_str(line);
+        blob.push('\n');
+    }
+    let written = tree(&dir);
+    assert_eq!(written.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    assert!(written == expected, "blob contents differ");
+    let listed: BTreeMap<String, u64> = blobs.iter().map(|b| (b.path.clone(), b.records)).collect();
+    let counted: BTreeMap<String, u64> =
+        expected.iter().map(|(path, text)| (path.clone(), text.lines().count() as u64)).collect();
+    assert_eq!(listed, counted);
+    assert_eq!(blobs.len(), listed.len(), "each blob listed once");
+
+    // Each line sits under its own category and hub.
+    let containers: BTreeSet<&str> = written.keys().filter_map(|p| p.split('/').next()).collect();
+    assert_eq!(
+        containers,
+        BTreeSet::from([
+            "insights-logs-c2dcommands",
+            "insights-logs-c2dtwinoperations",
+            "insights-logs-connections",
+            "insights-logs-d2ctwinoperations",
+            "insights-logs-devicetelemetry",
+            "insights-logs-directmethods",
+            "insights-logs-fileuploadoperations",
+        ])
+    );
+    for (path, text) in &written {
+        for line in text.lines() {
+            let record = parse(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+            let category = record.str("category").unwrap_or("").to_lowercase();
+            let resource = record.str("resourceId").unwrap_or("");
+            assert!(
+                path.starts_with(&format!("insights-logs-{category}/resourceId={resource}/y=")),
+                "{path}"
+            );
+        }
+    }
+    // Both hubs, every hour of the log, and late records in the hours after it.
+    assert!(written.keys().any(|p| p.contains("/IOTHUBS/FLEET-SIM-HUB-2/")));
+    assert!(written.keys().any(|p| p.contains("/IOTHUBS/FLEET-SIM-HUB/")));
+    let hours: BTreeSet<&str> = written.keys().filter_map(|p| p.split("/h=").nth(1)?.get(..2)).collect();
+    assert_eq!(hours, BTreeSet::from(["00", "01", "02", "03", "04"]));
+    // Late records land in the blob of a later hour than their time's, as Azure fills them.
+    let moved = fleet
+        .events
+        .iter()
+        .filter(|e| e.late && ymdh(e.received_ms) != ymdh(e.time_ms))
+        .filter(|e| written.contains_key(&expected_blob(e)))
+        .count();
+    assert!(moved > 100, "{moved}");
+    let on_time_elsewhere =
+        fleet.events.iter().filter(|e| !e.late && ymdh(e.received_ms).3 != ymdh(e.time_ms).3).count();
+    assert!(on_time_elsewhere < fleet.events.len() / 20, "{on_time_elsewhere}");
+
+    // Writing again replaces the blobs rather than appending to them.
+    write_layout(&fleet, &dir).expect("layout written again");
+    assert!(tree(&dir) == expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn sim_command(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_iothub-errors-sim"))
+        .args(args)
+        .output()
+        .expect("the simulator binary runs")
+}
+
+#[test]
+fn command_line_late_hubs_and_layout() {
+    let help = String::from_utf8(sim_command(&["--help"]).stdout).expect("UTF-8");
+    for flag in ["--late PCT", "--hubs N", "--layout DIR"] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+
+    let dir = scratch("cli-layout");
+    let truth_path = dir.with_extension("truth.json");
+    let (dir_text, truth_text) =
+        (dir.to_string_lossy().into_owned(), truth_path.to_string_lossy().into_owned());
+    let common = ["--seed", "3", "--devices", "70", "--hours", "2", "--hubs", "2", "--late", "10"];
+    let run = sim_command(&[&common[..], &["--layout", &dir_text, "--truth", &truth_text]].concat());
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let cfg = Config { seed: 3, devices: 70, hours: 2, hubs: 2, late_percent: 10, ..Config::default() };
+    let fleet = simulate(&cfg);
+    let library = scratch("cli-layout-library");
+    write_layout(&fleet, &library).expect("layout written");
+    let (cli, lib) = (tree(&dir), tree(&library));
+    assert!(cli.len() > 20, "{}", cli.len());
+    assert!(cli == lib, "the command line writes the library's layout");
+    let truth = std::fs::read_to_string(&truth_path).expect("truth written");
+    assert_eq!(truth, truth_json(&truth_for(&fleet, Format::StorageJsonLines)));
+    assert!(truth.contains("\"hub\":\"FLEET-SIM-HUB-2\""));
+
+    // The same flags with --out give the storage lines of the same fleet.
+    let out = sim_command(&[&common[..], &["--format", "storage-jsonl", "--out", "-"]].concat());
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).expect("UTF-8"), render(&fleet, Format::StorageJsonLines).0);
+
+    for (args, message) in [
+        (vec!["--layout", dir_text.as_str(), "--out", "-"], "exclude each other"),
+        (vec!["--layout", dir_text.as_str(), "--format", "eventgrid"], "storage-jsonl"),
+        (vec!["--format", "storage-jsonl"], "--out (or --layout) is required"),
+        (vec!["--format", "storage-jsonl", "--out", "-", "--late", "101"], "not a percentage"),
+        (vec!["--format", "storage-jsonl", "--out", "-", "--hubs", "two"], "not a valid number"),
+    ] {
+        let refused = sim_command(&args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    for path in [&dir, &library] {
+        let _ = std::fs::remove_dir_all(path);
+    }
+    let _ = std::fs::remove_file(&truth_path);
 }

@@ -79,6 +79,9 @@ enum Command {
         /// The table the KQL queries read (default AzureDiagnostics), e.g. a resource-specific or ADX table.
         #[arg(long, value_name = "TABLE")]
         kql_table: Option<String>,
+        /// Worker threads (default: the available parallelism). The report is the same for any number.
+        #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Print the whole catalog.
     Catalog {
@@ -119,10 +122,12 @@ fn main() -> ExitCode {
         Command::Search { words, json, limit } => search(&words.join(" "), json, limit, style),
         Command::Catalog { format } => catalog(format),
         Command::Scan { file, json } => scan(file.as_deref().unwrap_or("-"), json, style),
-        Command::Diagnose { inputs, json, kql, kql_table } => match kql_table_of(kql_table.as_deref()) {
-            Ok(table) => diagnose(&inputs, Output::of(json, kql), &table, style),
-            Err(outcome) => outcome,
-        },
+        Command::Diagnose { inputs, json, kql, kql_table, jobs } => {
+            match kql_table_of(kql_table.as_deref()) {
+                Ok(table) => diagnose(&inputs, jobs_or_default(jobs), Output::of(json, kql), &table, style),
+                Err(outcome) => outcome,
+            }
+        }
     };
     // A closed pipe (`iothub-errors catalog | head`) is not an error worth reporting.
     let _ = std::io::stdout().lock().write_all(outcome.stdout.as_bytes());
@@ -313,7 +318,12 @@ fn read_text(file: &str) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style) -> Outcome {
+/// `--jobs`, or the available parallelism.
+fn jobs_or_default(jobs: Option<u16>) -> usize {
+    jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, usize::from), usize::from)
+}
+
+fn diagnose(arguments: &[String], jobs: usize, output: Output, table: &KqlTable, style: Style) -> Outcome {
     let expansion = iothub_errors_inputs::expand(arguments);
     if !expansion.problems.is_empty() {
         let problems: Vec<String> = expansion.problems.iter().map(ToString::to_string).collect();
@@ -321,14 +331,20 @@ fn diagnose(arguments: &[String], output: Output, table: &KqlTable, style: Style
     }
     let inputs = expansion.inputs;
     let names: Vec<String> = inputs.iter().map(ToString::to_string).collect();
-    let mut progress = progress::Progress::new(&inputs);
-    let mut diagnoser = iothub_errors::diagnose::Diagnoser::new();
+    let progress = std::sync::Mutex::new(progress::Progress::new(&inputs));
+    let advance = |bytes: u64| {
+        if let Ok(mut progress) = progress.lock() {
+            progress.advance(bytes);
+        }
+    };
+    let (mut report, failures) = iothub_errors_inputs::diagnose_all(&inputs, jobs, &advance);
     let mut stderr = String::new();
-    for failure in iothub_errors_inputs::feed_all(&mut diagnoser, &inputs, |bytes| progress.advance(bytes)) {
+    for failure in failures {
         stderr.push_str(&format!("iothub-errors: {failure}\n"));
     }
-    progress.done();
-    let mut report = diagnoser.finish();
+    if let Ok(progress) = progress.lock() {
+        progress.done();
+    }
     if *table != KqlTable::default() {
         report.set_kql_table(table);
     }

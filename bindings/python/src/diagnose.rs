@@ -2,13 +2,14 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use iothub_errors::diagnose::Diagnoser as CoreDiagnoser;
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use iothub_errors::diagnose::{Diagnoser as CoreDiagnoser, Partial};
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use crate::api::to_py;
-use crate::errors::{guarded, type_name};
-use crate::feed::{chunk_bytes, feed};
+use crate::errors::{core_error, guarded, type_name};
+use crate::feed::{chunk_bytes, feed, inputs_of_path, path_of};
 
 /// Streaming diagnosis: `push` chunks of an export (str or bytes, any chunking), `next_input` between files,
 /// then `finish` for the report. The GIL is released while a chunk is processed. After `finish`, every call
@@ -69,6 +70,16 @@ impl PyDiagnoser {
             to_py(py, &report.ok_or_else(finished)?)
         })
     }
+    /// Ends the input and returns its mergeable state as bytes, for `merge_partials`.
+    fn finish_partial<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        guarded(py, || {
+            let json = py.detach(|| {
+                let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+                state.take().map(|diagnoser| diagnoser.finish_partial().to_json())
+            });
+            Ok(PyBytes::new(py, json.ok_or_else(finished)?.as_bytes()))
+        })
+    }
     fn __repr__(&self) -> String {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         match state.as_ref() {
@@ -78,13 +89,55 @@ impl PyDiagnoser {
     }
 }
 
-/// The `Report` of IoT Hub logs read from `source` (see `feed`), in its JSON shape.
+/// The `Report` of IoT Hub logs read from `source` (see `feed`), in its JSON shape. A path is read by `jobs`
+/// worker threads (default: the available parallelism); the report is the same for any number.
 #[pyfunction]
-fn diagnose<'py>(py: Python<'py>, source: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+#[pyo3(signature = (source, jobs = None))]
+fn diagnose<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+    jobs: Option<usize>,
+) -> PyResult<Bound<'py, PyAny>> {
     guarded(py, || {
+        if jobs == Some(0) {
+            return Err(PyValueError::new_err("jobs must be at least 1"));
+        }
+        if let Some((path, from_str)) = path_of(source)? {
+            let inputs = inputs_of_path(&path, from_str)?;
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+            let (report, failures) = py.detach(|| iothub_errors_inputs::diagnose_all(&inputs, jobs, &|_| {}));
+            if let Some(failure) = failures.first() {
+                return Err(PyOSError::new_err(failure.to_string()));
+            }
+            return to_py(py, &report);
+        }
         let mut diagnoser = CoreDiagnoser::new();
         feed(py, &mut diagnoser, source)?;
         let report = py.detach(move || diagnoser.finish());
+        to_py(py, &report)
+    })
+}
+
+/// The `Report` of the partials of diagnosers that read disjoint devices (`Diagnoser.finish_partial`), merged
+/// in any order, in its JSON shape.
+#[pyfunction]
+fn merge_partials<'py>(py: Python<'py>, partials: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    guarded(py, || {
+        let mut merged = Partial::default();
+        for item in partials.try_iter().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "partials must be an iterable of bytes, not {}",
+                type_name(partials)
+            ))
+        })? {
+            let item = item?;
+            let bytes = chunk_bytes(&item).map_err(|_| {
+                PyTypeError::new_err(format!("each partial must be bytes, not {}", type_name(&item)))
+            })?;
+            let partial = py.detach(|| Partial::from_json(bytes.as_ref())).map_err(|e| core_error(py, &e))?;
+            py.detach(|| merged.merge(partial));
+        }
+        let report = py.detach(|| merged.finish()).map_err(|e| core_error(py, &e))?;
         to_py(py, &report)
     })
 }
@@ -109,5 +162,6 @@ fn diagnose_text<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bou
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<PyDiagnoser>()?;
     module.add_function(wrap_pyfunction!(diagnose, module)?)?;
+    module.add_function(wrap_pyfunction!(merge_partials, module)?)?;
     module.add_function(wrap_pyfunction!(diagnose_text, module)?)
 }

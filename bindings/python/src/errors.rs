@@ -96,7 +96,8 @@ pub fn core_error(py: Python<'_>, error: &Error) -> PyErr {
             Error::EmptyInput
             | Error::InputTooLong { .. }
             | Error::InvalidCode { .. }
-            | Error::NotAnErrorBody { .. } => &classes.invalid_input,
+            | Error::NotAnErrorBody { .. }
+            | Error::InvalidPartial { .. } => &classes.invalid_input,
             _ => &classes.base,
         };
         let instance = class.bind(py).call1((error.to_string(),))?;

@@ -111,9 +111,33 @@ pub fn feed(py: Python<'_>, diagnoser: &mut Diagnoser, source: &Bound<'_, PyAny>
     Ok(())
 }
 
+/// The path `source` names, when it is one (a `str` that is not log text, or an `os.PathLike`), and whether it
+/// came as a `str`.
+pub fn path_of(source: &Bound<'_, PyAny>) -> PyResult<Option<(PathBuf, bool)>> {
+    if source.is_instance_of::<PyString>() {
+        let text = text_argument(source, "source")?;
+        return Ok((!is_log_text(&text)).then(|| (PathBuf::from(text.as_ref()), true)));
+    }
+    if source.hasattr("__fspath__")? {
+        return Ok(Some((source.extract()?, false)));
+    }
+    Ok(None)
+}
+
 /// Reads a file, or every log file below a directory (each one a separate input), through the workspace's one
 /// input reader (`iothub-errors-inputs`). `from_str` says whether the path came as a `str`, for the hint.
 fn feed_path(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path, from_str: bool) -> PyResult<()> {
+    let inputs = inputs_of_path(path, from_str)?;
+    let failures = py.detach(|| iothub_errors_inputs::feed_all(diagnoser, &inputs, |_| {}));
+    match failures.first() {
+        Some(failure) => Err(PyOSError::new_err(failure.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// The inputs a path names: the file, or the log files below a directory; `FileNotFoundError` when there are
+/// none.
+pub fn inputs_of_path(path: &Path, from_str: bool) -> PyResult<Vec<iothub_errors_inputs::Input>> {
     let expansion = iothub_errors_inputs::expand_path(path);
     if let Some(problem) = expansion.problems.first() {
         return Err(match problem {
@@ -130,9 +154,5 @@ fn feed_path(py: Python<'_>, diagnoser: &mut Diagnoser, path: &Path, from_str: b
             other => PyOSError::new_err(other.to_string()),
         });
     }
-    let failures = py.detach(|| iothub_errors_inputs::feed_all(diagnoser, &expansion.inputs, |_| {}));
-    match failures.first() {
-        Some(failure) => Err(PyOSError::new_err(failure.to_string())),
-        None => Ok(()),
-    }
+    Ok(expansion.inputs)
 }

@@ -171,6 +171,7 @@ mod tests {
             Error::UnknownCode { code: 400999 },
             Error::UnknownName { name: "Nope".to_owned() },
             Error::NotAnErrorBody { reason: "the body is empty" },
+            Error::InvalidPartial { reason: "device `d` is in two partials".to_owned() },
         ];
         assert_eq!(errors.len(), iothub_errors::ErrorKind::ALL.len());
         for error in errors {

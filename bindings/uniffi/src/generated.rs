@@ -506,6 +506,8 @@ pub struct FindingQueries {
 pub struct FleetFinding {
     /// What kind of pattern.
     pub kind: FindingKind,
+    /// The hub (lower-case name) whose devices the finding is about, when the records named it.
+    pub hub: Option<String>,
     /// How bad it is; benign patterns are `info`.
     pub severity: Severity,
     /// One line for a person.

@@ -278,6 +278,7 @@ export type ErrorKind =
   | 'unknown-code'
   | 'unknown-name'
   | 'not-an-error-body'
+  | 'invalid-partial'
   ;
 
 /** One error of a cause chain. */
@@ -366,6 +367,8 @@ export interface FindingQueries {
 export interface FleetFinding {
   /** What kind of pattern. */
   readonly kind: FindingKind;
+  /** The hub (lower-case name) whose devices the finding is about, when the records named it. */
+  readonly hub: string | null;
   /** How bad it is; benign patterns are `info`. */
   readonly severity: Severity;
   /** One line for a person. */

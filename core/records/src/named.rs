@@ -1,7 +1,7 @@
 //! `named_enum!`: fieldless enumerations whose members each have one name, written once.
 //!
 //! The name is what JSON carries, what every binding shows and what `as_str` returns; the macro derives the
-//! enum, `ALL`, `as_str`, `from_name`, `Serialize` and (with the `schema` feature) the JSON Schema from the one
+//! enum, `ALL`, `as_str`, `from_name`, `Serialize`, `Deserialize` and (with the `schema` feature) the JSON Schema from the one
 //! list, so no second list of names exists anywhere.
 
 /// Declares a fieldless enum from `Variant = "name"` pairs (see the module documentation).
@@ -48,6 +48,15 @@ macro_rules! named_enum {
         impl ::serde::Serialize for $Name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $Name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let name = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                $Name::from_name(&name).ok_or_else(|| {
+                    <D::Error as ::serde::de::Error>::unknown_variant(&name, &[$($name),+])
+                })
             }
         }
 

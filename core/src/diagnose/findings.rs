@@ -2,7 +2,7 @@
 
 use crate::kql::{self, FindingQueries, KqlTable};
 
-use super::engine::{Device, Series};
+use super::device::{Device, Series};
 use super::sorted_map::SortedMap;
 use super::summary::Summary;
 use super::{Details, EntryLink, FindingKind, FleetFinding, Report, TimelineEvent};
@@ -17,6 +17,8 @@ const MAX_TIMELINE: usize = 200;
 #[derive(Debug, Clone)]
 pub(super) struct Draft {
     pub kind: FindingKind,
+    /// The hub of the devices, when known.
+    pub hub: Option<String>,
     pub devices: Vec<u32>,
     pub codes: Vec<u32>,
     pub code_counts: SortedMap<u32, u64>,
@@ -38,6 +40,7 @@ impl Draft {
     pub fn new(kind: FindingKind) -> Draft {
         Draft {
             kind,
+            hub: None,
             devices: Vec::new(),
             codes: Vec::new(),
             code_counts: SortedMap::default(),
@@ -97,6 +100,9 @@ pub(super) fn report(summary: Summary, drafts: Vec<Draft>, names: &[String]) -> 
             .cmp(&a.severity)
             .then_with(|| a.first.cmp(&b.first))
             .then_with(|| a.devices.cmp(&b.devices))
+            .then_with(|| a.hub.cmp(&b.hub))
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.title.cmp(&b.title))
     });
     Report { recognised: summary.records_read > 0, summary, findings }
 }
@@ -140,9 +146,12 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
             code,
         })
         .collect();
-    crate::sort::sort_by(&mut timeline, |a, b| a.time_ms.cmp(&b.time_ms));
+    crate::sort::sort_by(&mut timeline, |a, b| {
+        (a.time_ms, &a.device, a.code).cmp(&(b.time_ms, &b.device, b.code))
+    });
     let mut finding = FleetFinding {
         kind: draft.kind,
+        hub: draft.hub,
         severity,
         title,
         devices,

@@ -4,24 +4,34 @@
 //! small state per device, and on [`Diagnoser::finish`] returns a [`Report`]: the summary and the
 //! [`FleetFinding`]s (token-renewal cycles, mass disconnects, throttling bursts, clock drift, ...).
 //!
-//! Logs arrive out of order and with duplicates, so records pass through a reorder buffer that holds the
-//! last [`REORDER_WINDOW_MS`] of event time; events are then processed in time order. Memory grows with the
-//! number of devices and the event rate, never with the length of the input.
+//! Logs arrive out of order, split over files in any order, and with duplicates, so the answer must not depend
+//! on the order of the input. Records are kept per device (hub, device id, module id) in a compact form
+//! (48 bytes each); at the end each device's records are put in one canonical order (time, then content),
+//! exact duplicates are dropped, and each device runs through its state machine on its own. Hub-wide
+//! detectors read mergeable partials, so the same report comes out of one pass, of shards merged in any
+//! order ([`Partial`]), of worker threads ([`parallel`]) and of Spark executors.
 
-mod engine;
+mod collect;
+mod device;
 mod findings;
+mod hub;
+mod incidents;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parallel;
+mod partial;
 mod sorted_map;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
+pub use partial::Partial;
 pub use summary::{CodeCount, Count, Summary};
 
 use crate::logs::{LogDecoder, LogRecord, ReadItem, RecordRef, Skipped};
 use crate::model::Severity;
-
-/// How far back in event time a late record is still put in order (5 minutes).
-pub const REORDER_WINDOW_MS: i64 = 5 * 60 * 1000;
+use collect::Collector;
 
 named_enum! {
     /// The patterns diagnosis looks for.
@@ -120,6 +130,8 @@ pub struct Details {
 pub struct FleetFinding {
     /// What kind of pattern.
     pub kind: FindingKind,
+    /// The hub (lower-case name) whose devices the finding is about, when the records named it.
+    pub hub: Option<String>,
     /// How bad it is; benign patterns are `info`.
     pub severity: Severity,
     /// One line for a person.
@@ -178,11 +190,12 @@ impl Report {
     }
 }
 
-/// Streaming diagnosis: push bytes or records, then [`finish`](Diagnoser::finish).
+/// Streaming diagnosis: push bytes or records, then [`finish`](Diagnoser::finish) (or
+/// [`finish_partial`](Diagnoser::finish_partial) to merge with other diagnosers' partials).
 #[derive(Debug, Default)]
 pub struct Diagnoser {
     decoder: LogDecoder,
-    engine: engine::Engine,
+    collector: Collector,
     /// Number of the current input.
     inputs: u32,
 }
@@ -195,38 +208,59 @@ impl Diagnoser {
 
     /// Feeds raw export bytes in any chunking; the format is detected from the first bytes.
     pub fn push_bytes(&mut self, chunk: &[u8]) {
-        let engine = &mut self.engine;
-        self.decoder.push_decoded(chunk, &mut |item| engine.ingest_decoded(item));
+        let collector = &mut self.collector;
+        self.decoder.push_decoded(chunk, &mut |item| collect_item(collector, item));
     }
 
     /// Starts the next input (file): the format is detected anew and evidence carries the input's number.
     pub fn next_input(&mut self) {
-        let engine = &mut self.engine;
-        self.decoder.finish_decoded(&mut |item| engine.ingest_decoded(item));
+        let collector = &mut self.collector;
+        self.decoder.finish_decoded(&mut |item| collect_item(collector, item));
         self.inputs += 1;
+        self.collector.input = self.inputs;
         self.decoder = LogDecoder::for_input(self.inputs);
     }
 
     /// Feeds one record read elsewhere.
     pub fn push_record(&mut self, record: &LogRecord) {
-        self.engine.ingest_record(record);
+        self.collector.record(record);
     }
 
     /// Counts a part of the input that could not be read.
     pub fn push_skipped(&mut self, skipped: Skipped) {
-        self.engine.ingest(ReadItem::Skipped(skipped));
+        self.collector.skipped(skipped);
     }
 
     /// Records read so far.
     pub fn records_read(&self) -> u64 {
-        self.engine.records_read()
+        self.collector.summary.records_read()
     }
 
     /// Ends the input and returns the report.
-    pub fn finish(mut self) -> Report {
-        let engine = &mut self.engine;
-        self.decoder.finish_decoded(&mut |item| engine.ingest_decoded(item));
-        self.engine.finish()
+    pub fn finish(self) -> Report {
+        self.finish_partial().report_of_one()
+    }
+
+    /// Ends the input and returns its mergeable state: merge it with the partials of diagnosers that read
+    /// other devices, then [`Partial::finish`].
+    pub fn finish_partial(mut self) -> Partial {
+        let collector = &mut self.collector;
+        self.decoder.finish_decoded(&mut |item| collect_item(collector, item));
+        finish_collector(self.collector)
+    }
+}
+
+/// Digests everything a collector gathered.
+fn finish_collector(mut collector: Collector) -> Partial {
+    let logs = std::mem::take(&mut collector.logs);
+    Partial::digest(&collector, logs).with_summary(&mut collector)
+}
+
+/// Adds a decoded item to the collector.
+fn collect_item(collector: &mut Collector, item: crate::logs::Decoded<'_>) {
+    match item {
+        crate::logs::Decoded::Record(record) => collector.record(record),
+        crate::logs::Decoded::Skipped(skipped) => collector.skipped(skipped),
     }
 }
 
@@ -239,9 +273,12 @@ pub fn diagnose_text(text: &str) -> Report {
 
 /// Diagnoses items already read (for example by a [`crate::logs::LogReader`]).
 pub fn diagnose(items: impl IntoIterator<Item = ReadItem>) -> Report {
-    let mut engine = engine::Engine::default();
+    let mut collector = Collector::default();
     for item in items {
-        engine.ingest(item);
+        match item {
+            ReadItem::Record(record) => collector.record(&record),
+            ReadItem::Skipped(skipped) => collector.skipped(skipped),
+        }
     }
-    engine.finish()
+    finish_collector(collector).report_of_one()
 }

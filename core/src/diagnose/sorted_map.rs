@@ -4,8 +4,9 @@
 //! Hand-written instead of `BTreeMap`, whose node code cost ~2 KB gzip of the npm package: these maps hold a
 //! handful of keys, where a binary search over one vector is as fast, and they iterate in key order just the same.
 
-/// A map with its entries sorted by key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A map with its entries sorted by key (serialized as its list of entries).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub(super) struct SortedMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -54,6 +55,32 @@ impl<K: Ord, V> SortedMap<K, V> {
     /// Removes every entry.
     pub(super) fn clear(&mut self) {
         self.entries.clear();
+    }
+
+    /// Moves every entry of `other` in; `combine` joins a value into the value of an equal key.
+    pub(super) fn merge_with(&mut self, other: SortedMap<K, V>, mut combine: impl FnMut(&mut V, V)) {
+        for (key, value) in other.entries {
+            match self.entries.binary_search_by(|(probe, _)| probe.cmp(&key)) {
+                Ok(at) => {
+                    if let Some((_, mine)) = self.entries.get_mut(at) {
+                        combine(mine, value);
+                    }
+                }
+                Err(at) => self.entries.insert(at, (key, value)),
+            }
+        }
+    }
+
+    /// True when `key` has an entry.
+    pub(super) fn contains_key(&self, key: &K) -> bool {
+        self.entries.binary_search_by(|(probe, _)| probe.cmp(key)).is_ok()
+    }
+}
+
+impl<K: Ord> SortedMap<K, u64> {
+    /// Adds the counts of `other` to these.
+    pub(super) fn add_all(&mut self, other: SortedMap<K, u64>) {
+        self.merge_with(other, |mine, theirs| *mine += theirs);
     }
 }
 

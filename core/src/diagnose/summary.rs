@@ -1,7 +1,8 @@
 //! Counts over the whole input: by code, category, device, operation and hour.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::collect::{Stored, Strings};
 use crate::logs::{Format, LogRecord, Skipped};
 use crate::time::{self, Millis};
 use iothub_errors_records::hash::FxHashMap;
@@ -75,13 +76,14 @@ pub struct Summary {
     pub top_devices: Vec<Count>,
 }
 
-/// Accumulates a [`Summary`].
-#[derive(Debug, Default)]
+/// Accumulates a [`Summary`]; builders of disjoint parts of the input merge.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(super) struct SummaryBuilder {
     records_read: u64,
     records_skipped: u64,
     duplicates: u64,
-    skipped: Vec<Skipped>,
+    /// The skipped parts kept: the first by (input, line).
+    skipped: Vec<(u32, Skipped)>,
     formats: Vec<Format>,
     first: Option<Millis>,
     last: Option<Millis>,
@@ -91,60 +93,114 @@ pub(super) struct SummaryBuilder {
     by_operation: Tally,
     /// Records and error records per hour since the epoch.
     by_hour: FxHashMap<i64, (u64, u64)>,
-    /// Error records per device index (devices are interned by the engine).
-    device_errors: Vec<u64>,
 }
 
 impl SummaryBuilder {
-    pub fn record(&mut self, record: &LogRecord, device: Option<usize>) {
+    /// Counts a record read (a duplicate too).
+    pub fn read(&mut self) {
         self.records_read += 1;
-        if !self.formats.contains(&record.format) {
-            self.formats.push(record.format);
+    }
+
+    /// Counts a record without a time (it takes no part in diagnosis).
+    pub fn untimed(&mut self, record: &LogRecord) {
+        self.counts(record.format, None, &record.category, &record.operation, record.is_error(), record.code);
+    }
+
+    /// Counts a timed record that is not a duplicate.
+    pub fn event(&mut self, event: &Stored, strings: &Strings) {
+        let category = strings.get(event.category).unwrap_or_default();
+        let operation = strings.get(event.operation).unwrap_or_default();
+        self.counts(event.format, Some(event.time), category, operation, event.is_error(), event.code());
+    }
+
+    fn counts(
+        &mut self,
+        format: Format,
+        time: Option<Millis>,
+        category: &str,
+        operation: &str,
+        is_error: bool,
+        code: Option<u32>,
+    ) {
+        if !self.formats.contains(&format) {
+            self.formats.push(format);
+            crate::sort::sort(&mut self.formats);
         }
-        let is_error = record.is_error();
-        if let Some(at) = record.time {
+        if let Some(at) = time {
             self.first = Some(self.first.map_or(at, |first| first.min(at)));
             self.last = Some(self.last.map_or(at, |last| last.max(at)));
             let hour = self.by_hour.entry(at.div_euclid(3_600_000)).or_default();
             hour.0 += 1;
             hour.1 += u64::from(is_error);
         }
-        self.by_category.bump(&record.category);
-        self.by_operation.bump(&record.operation);
-        if let Some(index) = device {
-            if self.device_errors.len() <= index {
-                self.device_errors.resize(index + 1, 0);
-            }
-        }
+        self.by_category.bump(category, 1);
+        self.by_operation.bump(operation, 1);
         if is_error {
             self.errors += 1;
-            if let Some(code) = record.code {
+            if let Some(code) = code {
                 *self.by_code.entry(code).or_default() += 1;
             }
-            if let Some(slot) = device.and_then(|index| self.device_errors.get_mut(index)) {
-                *slot += 1;
-            }
         }
     }
 
-    /// Counts a record seen before: read, but left out of every other count.
-    pub fn duplicate(&mut self) {
-        self.records_read += 1;
-        self.duplicates += 1;
+    /// Counts records seen before: read, but left out of every other count.
+    pub fn duplicates(&mut self, count: u64) {
+        self.duplicates += count;
     }
 
-    pub fn skipped(&mut self, skipped: Skipped) {
+    /// Counts a part of the input that could not be read.
+    pub fn skipped_part(&mut self) {
         self.records_skipped += 1;
-        if self.skipped.len() < MAX_SKIPPED_KEPT {
-            self.skipped.push(skipped);
-        }
+    }
+
+    /// Keeps the first of these skipped parts (by input and line) for the summary.
+    pub fn keep_skipped(&mut self, skipped: Vec<(u32, Skipped)>) {
+        self.skipped.extend(skipped);
+        self.trim_skipped();
+    }
+
+    fn trim_skipped(&mut self) {
+        crate::sort::sort_by(&mut self.skipped, |a, b| (a.0, a.1.line).cmp(&(b.0, b.1.line)));
+        self.skipped.truncate(MAX_SKIPPED_KEPT);
     }
 
     pub fn records_read(&self) -> u64 {
         self.records_read
     }
 
-    pub fn build(self, device_names: &[String]) -> Summary {
+    /// Adds the counts of another part of the input.
+    pub fn merge(&mut self, other: SummaryBuilder) {
+        self.records_read += other.records_read;
+        self.records_skipped += other.records_skipped;
+        self.duplicates += other.duplicates;
+        self.keep_skipped(other.skipped);
+        for format in other.formats {
+            if !self.formats.contains(&format) {
+                self.formats.push(format);
+            }
+        }
+        crate::sort::sort(&mut self.formats);
+        self.first = self.first.into_iter().chain(other.first).min();
+        self.last = self.last.max(other.last);
+        self.errors += other.errors;
+        for (code, count) in other.by_code {
+            *self.by_code.entry(code).or_default() += count;
+        }
+        for (name, count) in other.by_category.counts {
+            self.by_category.bump(&name, count);
+        }
+        for (name, count) in other.by_operation.counts {
+            self.by_operation.bump(&name, count);
+        }
+        for (hour, (records, errors)) in other.by_hour {
+            let mine = self.by_hour.entry(hour).or_default();
+            mine.0 += records;
+            mine.1 += errors;
+        }
+    }
+
+    /// The summary, with each device's label and error records.
+    pub fn build(self, devices: &[(String, u64)]) -> Summary {
         let mut by_code: Vec<CodeCount> = self
             .by_code
             .into_iter()
@@ -155,12 +211,10 @@ impl SummaryBuilder {
             })
             .collect();
         crate::sort::sort_by(&mut by_code, |a, b| b.count.cmp(&a.count).then(a.code.cmp(&b.code)));
-        let mut by_device: Vec<Count> = self
-            .device_errors
+        let mut by_device: Vec<Count> = devices
             .iter()
-            .zip(device_names)
-            .filter(|(count, _)| **count > 0)
-            .map(|(count, name)| Count { key: name.clone(), count: *count })
+            .filter(|(_, count)| *count > 0)
+            .map(|(name, count)| Count { key: name.clone(), count: *count })
             .collect();
         crate::sort::sort_by(&mut by_device, |a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         by_device.truncate(MAX_DEVICES_LISTED);
@@ -177,11 +231,11 @@ impl SummaryBuilder {
             records_read: self.records_read,
             records_skipped: self.records_skipped,
             duplicates: self.duplicates,
-            skipped: self.skipped,
+            skipped: self.skipped.into_iter().map(|(_, skipped)| skipped).collect(),
             formats: self.formats,
             first: self.first.map(time::format),
             last: self.last.map(time::format),
-            devices: device_names.len() as u64,
+            devices: devices.len() as u64,
             errors: self.errors,
             by_code,
             by_category: self.by_category.sorted(),
@@ -196,31 +250,32 @@ impl SummaryBuilder {
 
 /// Counts of a few distinct names (categories, operations): a short list, searched most recent first, is
 /// faster than hashing each name.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Tally {
     counts: Vec<(String, u64)>,
     /// Index of the name counted last (runs of the same name are common).
+    #[serde(skip)]
     last: usize,
 }
 
 impl Tally {
-    fn bump(&mut self, name: &str) {
+    fn bump(&mut self, name: &str, by: u64) {
         if let Some((known, count)) = self.counts.get_mut(self.last) {
             if known == name {
-                *count += 1;
+                *count += by;
                 return;
             }
         }
         match self.counts.iter().position(|(known, _)| known == name) {
             Some(index) => {
                 if let Some((_, count)) = self.counts.get_mut(index) {
-                    *count += 1;
+                    *count += by;
                 }
                 self.last = index;
             }
             None => {
                 self.last = self.counts.len();
-                self.counts.push((name.to_owned(), 1));
+                self.counts.push((name.to_owned(), by));
             }
         }
     }

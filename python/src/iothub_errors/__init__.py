@@ -268,8 +268,11 @@ def from_exception(error: object) -> Optional[ScanFinding]:
     return from_exception(error)
 
 
-def diagnose(source: DiagnoseSource) -> Report:
+def diagnose(source: DiagnoseSource, jobs: Optional[int] = None) -> Report:
     """Diagnoses IoT Hub logs from `source` and returns the report. The GIL is released while records are read.
+
+    A path is read by `jobs` worker threads (default: the available parallelism; large JSON-lines files are
+    split at line starts). The report is the same for any number of jobs and any order of the files.
 
     `source` may be a path (`str` or `os.PathLike`) of a file, or of a directory whose `.json`, `.jsonl`, `.csv`,
     `.log` and `.txt` files (recursively, in sorted order) are read as separate inputs; log text as a `str` (a
@@ -279,7 +282,7 @@ def diagnose(source: DiagnoseSource) -> Report:
     """
     from iothub_errors._types import Report
 
-    return _described(Report._from_json(_native.diagnose(source)), _source_label(source))
+    return _described(Report._from_json(_native.diagnose(source, jobs)), _source_label(source))
 
 
 def diagnose_text(text: Union[str, bytes, bytearray, memoryview]) -> Report:
@@ -339,8 +342,23 @@ class Diagnoser:
 
         return _described(Report._from_json(self._native.finish()), "the chunks pushed")
 
+    def finish_partial(self) -> bytes:
+        """Ends the input and returns its mergeable state (serialized, small: per-device digests, hub partials
+        and counts). Give partials of diagnosers that read disjoint devices to `merge_partials`."""
+        return self._native.finish_partial()
+
     def __repr__(self) -> str:
         return repr(self._native)
+
+
+def merge_partials(partials: Iterable[Union[bytes, bytearray, memoryview]]) -> Report:
+    """The report of the partials of several `Diagnoser`s (`finish_partial`), merged in any order: the same
+    report one `Diagnoser` fed every record would give. All records of a device (hub, device id, module id) must
+    have reached one diagnoser; a device in two partials, or bytes that are no partial, raise
+    `InvalidInputError` (kind `invalid-partial`)."""
+    from iothub_errors._types import Report
+
+    return _described(Report._from_json(_native.merge_partials(partials)), "the partials merged")
 
 
 __all__ = [
@@ -350,5 +368,5 @@ __all__ = [
     "Resolution", "RetryAdvice", "RetryKind", "ScanFinding", "SdkView", "SearchHit", "SearchHits", "Sdk", "Service", "Severity",
     "SkipReason", "Skipped", "Source", "Summary", "TimelineEvent", "UnknownCodeError", "UnknownNameError",
     "__version__", "by_name", "catalog", "catalog_frame", "classify", "classify_many", "diagnose", "diagnose_text", "from_exception", "lookup",
-    "parse_error_body", "resolve", "resolve_error", "scan", "scan_frame", "scan_many", "search",
+    "merge_partials", "parse_error_body", "resolve", "resolve_error", "scan", "scan_frame", "scan_many", "search",
 ]

@@ -103,6 +103,9 @@ class ErrorKind(OrderedStrEnum):
     NOT_AN_ERROR_BODY = "not-an-error-body"
     """[`Error::NotAnErrorBody`]."""
 
+    INVALID_PARTIAL = "invalid-partial"
+    """[`Error::InvalidPartial`]."""
+
 
 class Evidence(OrderedStrEnum):
     """The kind of text a finding rests on."""
@@ -820,6 +823,8 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
 
     kind: FindingKind
     """What kind of pattern."""
+    hub: Optional[str]
+    """The hub (lower-case name) whose devices the finding is about, when the records named it."""
     severity: Severity
     """How bad it is; benign patterns are `info`."""
     title: str
@@ -856,6 +861,7 @@ class FleetFinding(_extras.FleetFindingExtras, Record):
         record = object.__new__(cls)
         record.__dict__.update(
             kind=FindingKind._of(value["kind"]),
+            hub=value["hub"],
             severity=Severity._of(value["severity"]),
             title=value["title"],
             devices=tuple(value["devices"]),

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use decoder::LogDecoder;
 
@@ -57,7 +57,7 @@ named_enum! {
 }
 
 /// Where a record came from in the input, for evidence.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordRef {
     /// 0-based index of the input (file) it came from, when several are diagnosed together.
@@ -112,6 +112,9 @@ pub struct LogRecord {
     pub error_message: Option<String>,
     /// Event Grid's per-device sequence number.
     pub sequence_number: Option<String>,
+    /// The IoT hub the record comes from (its name, lower-case), read from `resourceId`, `_ResourceId`,
+    /// `Resource` or Event Grid's `hubName`/`topic`; device ids are unique only within a hub.
+    pub hub: Option<String>,
 }
 
 impl LogRecord {
@@ -138,6 +141,7 @@ impl LogRecord {
             endpoint: None,
             error_message: None,
             sequence_number: None,
+            hub: None,
         }
     }
 
@@ -151,12 +155,14 @@ impl LogRecord {
         self.operation.eq_ignore_ascii_case("deviceDisconnect")
     }
 
-    /// Identifies the record for duplicate detection: a hash of its time, device, operation, category, code,
-    /// message, delivery count, sequence number and level.
+    /// Identifies the record for duplicate detection: a hash of its time, hub, device, module, operation,
+    /// category, code, message, delivery count, sequence number and level.
     pub fn fingerprint(&self) -> u64 {
         let mut hasher = crate::hash::FxHasher::default();
         self.time.hash(&mut hasher);
+        self.hub.hash(&mut hasher);
         self.device_id.hash(&mut hasher);
+        self.module_id.hash(&mut hasher);
         self.operation.hash(&mut hasher);
         self.category.hash(&mut hasher);
         self.code.hash(&mut hasher);
@@ -197,7 +203,7 @@ named_enum! {
 pub const MAX_RECORD_BYTES: usize = 4 << 20;
 
 /// A part of the input that could not be read as a record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Skipped {
     /// 1-based line where it starts.

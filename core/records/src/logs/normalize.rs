@@ -35,6 +35,8 @@ struct Draft<'a> {
     result_description: Option<Cow<'a, str>>,
     status_code: Option<Cow<'a, str>>,
     properties: Option<Cow<'a, str>>,
+    /// `resourceId`, `_ResourceId` or `Resource`: where the hub's name is read from.
+    resource: Option<Cow<'a, str>>,
 }
 
 /// Reads a JSON object of any supported shape into `out` (every field overwritten), checking that it is
@@ -101,6 +103,7 @@ pub(super) fn from_json(
                 shape = Shape::Legacy;
             }
             Member::StatusCode => draft.status_code = text(),
+            Member::Resource => draft.resource = text(),
             Member::Properties => properties_value = Some(field),
             Member::EventType if field.as_str().is_some_and(|t| t.starts_with("Microsoft.Devices.")) => {
                 return event_grid(value, source, out).map(|()| Shape::EventGrid);
@@ -143,6 +146,7 @@ enum Member {
     ResultDescription,
     StatusType,
     StatusCode,
+    Resource,
     Properties,
     EventType,
     /// A member of `properties` found at the top level (legacy flat objects).
@@ -153,7 +157,7 @@ enum Member {
 impl Member {
     /// The member a key names.
     fn of(key: &str) -> Member {
-        const MEMBERS: [(&str, Member); 23] = [
+        const MEMBERS: [(&str, Member); 27] = [
             ("time", Member::Time),
             ("Time", Member::Time),
             ("timestamp", Member::Time),
@@ -172,6 +176,10 @@ impl Member {
             ("statusDescription", Member::ResultDescription),
             ("statusType", Member::StatusType),
             ("statusCode", Member::StatusCode),
+            ("resourceId", Member::Resource),
+            ("ResourceId", Member::Resource),
+            ("_ResourceId", Member::Resource),
+            ("Resource", Member::Resource),
             ("properties", Member::Properties),
             ("properties_s", Member::Properties),
             ("Properties", Member::Properties),
@@ -205,13 +213,14 @@ pub(super) enum CsvColumn {
     ResultDescription,
     Properties,
     DeviceId,
+    Resource,
     Other,
 }
 
 impl CsvColumn {
     /// The column a header cell names.
     pub(super) fn of(name: &str) -> CsvColumn {
-        const COLUMNS: [(&str, CsvColumn); 17] = [
+        const COLUMNS: [(&str, CsvColumn); 21] = [
             ("TimeGenerated [UTC]", CsvColumn::Time),
             ("TimeGenerated", CsvColumn::Time),
             ("time", CsvColumn::Time),
@@ -229,6 +238,10 @@ impl CsvColumn {
             ("properties", CsvColumn::Properties),
             ("deviceId_s", CsvColumn::DeviceId),
             ("DeviceId", CsvColumn::DeviceId),
+            ("ResourceId", CsvColumn::Resource),
+            ("_ResourceId", CsvColumn::Resource),
+            ("resourceId", CsvColumn::Resource),
+            ("Resource", CsvColumn::Resource),
         ];
         by_key(name, &COLUMNS).unwrap_or(CsvColumn::Other)
     }
@@ -258,6 +271,9 @@ pub(super) fn from_csv_row(
             CsvColumn::ResultDescription => draft.result_description = value,
             CsvColumn::Properties => draft.properties = value,
             CsvColumn::DeviceId => flat.device_id = value,
+            // `_ResourceId` names the hub better than `Resource`, whichever column comes first.
+            CsvColumn::Resource if draft.resource.as_deref().is_some_and(|r| r.contains('/')) => {}
+            CsvColumn::Resource => draft.resource = value,
             CsvColumn::Other => {}
         }
     }
@@ -521,6 +537,36 @@ fn build(draft: Draft<'_>, properties: Properties<'_>, source: RecordRef, out: &
     assign(&mut out.endpoint, properties.endpoint.as_deref());
     assign(&mut out.error_message, properties.error_message.as_deref());
     out.sequence_number = None;
+    assign_hub(&mut out.hub, draft.resource.as_deref());
+}
+
+/// Sets `slot` to the hub named by a resource id (`/SUBSCRIPTIONS/.../IOTHUBS/<hub>`), an Event Grid topic
+/// of the same form, or a bare hub name; lower-case, since hub names are host names.
+fn assign_hub(slot: &mut Option<String>, resource: Option<&str>) {
+    let name = resource.map(str::trim).and_then(|resource| {
+        if !resource.contains('/') {
+            return Some(resource);
+        }
+        // The usual form ends with `/IOTHUBS/<hub>`: two searches from the end.
+        if let Some((head, last)) = resource.rsplit_once('/') {
+            if head.rsplit_once('/').is_some_and(|(_, kind)| kind.eq_ignore_ascii_case("iothubs")) {
+                return Some(last);
+            }
+        }
+        let mut segments = resource.split('/');
+        segments.find(|segment| segment.eq_ignore_ascii_case("iothubs"))?;
+        segments.next()
+    });
+    match (slot.as_mut(), name.filter(|n| !n.is_empty())) {
+        (Some(buffer), Some(name)) if buffer.eq_ignore_ascii_case(name) => {}
+        (Some(buffer), Some(name)) => {
+            buffer.clear();
+            buffer.push_str(name);
+            buffer.make_ascii_lowercase();
+        }
+        (None, Some(name)) => *slot = Some(name.to_ascii_lowercase()),
+        (_, None) => *slot = None,
+    }
 }
 
 /// Sets an optional text field (empty text counts as absent), reusing the buffer it already has.
@@ -539,7 +585,8 @@ fn assign(slot: &mut Option<String>, text: Option<&str>) {
 /// `out`; the reason to skip it when it is malformed or of another event type.
 fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Result<(), SkipReason> {
     // One pass over the event and one over its data; the first member of each name counts, as with `get`.
-    let (mut event_type, mut cloud_type, mut event_time, mut time, mut data) = (None, None, None, None, None);
+    let (mut event_type, mut cloud_type, mut event_time, mut time, mut data, mut topic) =
+        (None, None, None, None, None, None);
     let mut members = value.fields();
     for (key, member) in &mut members {
         let slot = match key.as_ref() {
@@ -548,6 +595,7 @@ fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Resu
             "eventTime" => &mut event_time,
             "time" => &mut time,
             "data" => &mut data,
+            "topic" | "source" => &mut topic,
             _ => continue,
         };
         slot.get_or_insert(member);
@@ -562,11 +610,12 @@ fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Resu
         _ => return Err(SkipReason::NotALogRecord),
     };
     let Some(data) = data else { return Err(SkipReason::NotALogRecord) };
-    let (mut device_id, mut module_id, mut state_info) = (None, None, None);
+    let (mut device_id, mut module_id, mut state_info, mut hub_name) = (None, None, None, None);
     for (key, member) in data.fields() {
         let slot = match key.as_ref() {
             "deviceId" => &mut device_id,
             "moduleId" => &mut module_id,
+            "hubName" => &mut hub_name,
             "deviceConnectionStateEventInfo" => &mut state_info,
             _ => continue,
         };
@@ -584,6 +633,8 @@ fn event_grid(value: &Value<'_>, source: RecordRef, out: &mut LogRecord) -> Resu
     assign(&mut out.device_id, string_of(device_id).as_deref());
     assign(&mut out.module_id, string_of(module_id).as_deref());
     assign(&mut out.sequence_number, sequence_number.as_deref());
+    let hub = string_of(hub_name).or_else(|| string_of(topic));
+    assign_hub(&mut out.hub, hub.as_deref());
     for unused in [
         &mut out.error_name,
         &mut out.sdk_version,
@@ -731,6 +782,7 @@ mod tests {
         assert_eq!(record.device_id.as_deref(), Some("pump-22"));
         assert_eq!(record.module_id, None);
         assert_eq!(record.sequence_number.as_deref(), Some("0A"));
+        assert_eq!(record.hub.as_deref(), Some("h"));
     }
 
     #[test]
@@ -782,7 +834,7 @@ mod tests {
     #[test]
     fn every_spelling_an_export_uses_fills_its_field() {
         type Shows = fn(&LogRecord) -> bool;
-        let top: [(&[&str], &str, Shows); 8] = [
+        let top: [(&[&str], &str, Shows); 9] = [
             (
                 &["time", "Time", "timestamp", "TimeGenerated", "TimeGenerated [UTC]"],
                 r#""2024-05-14T08:00:05Z""#,
@@ -796,6 +848,11 @@ mod tests {
                 r.error_name.as_deref() == Some("DeviceNotFound")
             }),
             (&["statusCode"], r#""503""#, |r| r.http_status == Some(503)),
+            (
+                &["resourceId", "ResourceId", "_ResourceId", "Resource"],
+                r#""/SUBSCRIPTIONS/S/RESOURCEGROUPS/G/PROVIDERS/MICROSOFT.DEVICES/IOTHUBS/Fleet-Hub""#,
+                |r| r.hub.as_deref() == Some("fleet-hub"),
+            ),
             (&["properties", "properties_s", "Properties"], r#"{"deviceId":"d"}"#, |r| {
                 r.device_id.as_deref() == Some("d")
             }),
@@ -835,9 +892,16 @@ mod tests {
         }
         // Other members, and other spellings of the wanted ones, change nothing.
         let plain = read_with(r#""x":1"#);
-        for other in
-            ["resourceId", "location", "correlationId", "durationMs", "DEVICEID", "", "timeX", "Statuscode"]
-        {
+        for other in [
+            "resourceGroup",
+            "location",
+            "correlationId",
+            "durationMs",
+            "DEVICEID",
+            "",
+            "timeX",
+            "Statuscode",
+        ] {
             for record in [format!(r#"{other:?}:"7""#), format!(r#""properties":{{{other:?}:"7"}}"#)] {
                 assert_eq!(read_with(&record), plain, "{record}");
             }
