@@ -52,7 +52,10 @@ if TYPE_CHECKING:
     ArrowBatch = Any
     ArrowArray = Any
 
-__all__ = ["FINDINGS_SCHEMA", "RECORDS_SCHEMA", "diagnose", "diagnose_report", "read_resource_logs", "to_records"]
+__all__ = [
+    "FINDINGS_SCHEMA", "RECORDS_SCHEMA", "diagnose", "diagnose_report", "findings_frame", "partials_frame",
+    "read_resource_logs", "to_records",
+]
 
 #: The columns of `read_resource_logs` and `to_records`: the record as one JSON line, where it was read from
 #: (`source`: the file; `blob_hour`: the hour of a storage blob's path, which is the hour the records were
