@@ -273,8 +273,8 @@ pub(super) struct Collector {
     pair_ids: SortedMap<(StrId, StrId), u32>,
     pub extras: Vec<Extra>,
     pub logs: Vec<DeviceLog>,
-    /// Logs by hub, then by name.
-    index: FxHashMap<StrId, FxHashMap<Box<str>, u32>>,
+    /// Logs by hub (few), then by name.
+    index: SortedMap<StrId, FxHashMap<Box<str>, u32>>,
     /// Counts of records without a time, of skipped parts, and of everything read.
     pub summary: SummaryBuilder,
     /// Skipped parts with the input (or, while a split file is read, the segment) they were found in.
@@ -447,14 +447,14 @@ impl Collector {
     }
 
     fn log_by_name(&mut self, hub: StrId, name: &str) -> u32 {
-        let logs = self.index.entry(hub).or_default();
+        let next = u32::try_from(self.logs.len()).unwrap_or(u32::MAX);
+        let Some(logs) = self.index.slot(hub, FxHashMap::default) else { return next };
         if let Some(&log) = logs.get(name) {
             return log;
         }
-        let log = u32::try_from(self.logs.len()).unwrap_or(u32::MAX);
-        logs.insert(name.into(), log);
+        logs.insert(name.into(), next);
         self.logs.push(DeviceLog::new(hub, name));
-        log
+        next
     }
 }
 
@@ -473,6 +473,8 @@ pub(super) fn same_record(collector: &Collector, a: &Stored, b: &Stored) -> bool
     identity(collector, a, b) == Ordering::Equal
 }
 
+/// One copy for both callers (the WebAssembly build is size-bound).
+#[inline(never)]
 fn identity(collector: &Collector, a: &Stored, b: &Stored) -> Ordering {
     let extra = |stored: &Stored| collector.extra(stored).copied();
     let strings = &collector.strings;

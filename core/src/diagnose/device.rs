@@ -49,7 +49,7 @@ impl Series {
     }
 
     /// A series of every timed occurrence in `items` (in time order).
-    pub fn of(items: impl IntoIterator<Item = (Millis, RecordRef)>) -> Series {
+    pub fn of(items: Vec<(Millis, RecordRef)>) -> Series {
         let mut series = Series::default();
         for (at, source) in items {
             series.add(at, source);

@@ -141,15 +141,16 @@ fn a_stored_record_takes_32_bytes_and_keeps_its_fields() {
 #[test]
 fn earliest_keeps_the_earliest_whatever_the_order() {
     let times: Vec<i64> = (0..500).map(|n| (n * 7919) % 500).collect();
+    let event = |t: i64| (t, None, 429001, crate::logs::RecordRef::default());
     let mut forward = Earliest::new(10);
     let mut backward = Earliest::new(10);
     for &t in &times {
-        forward.push(t, t);
+        forward.push(event(t));
     }
     for &t in times.iter().rev() {
-        backward.push(t, t);
+        backward.push(event(t));
     }
-    let expected: Vec<(i64, i64)> = (0..10).map(|t| (t, t)).collect();
+    let expected: Vec<_> = (0..10).map(event).collect();
     assert_eq!(forward.into_sorted(), expected);
     assert_eq!(backward.into_sorted(), expected);
 }
