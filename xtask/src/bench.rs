@@ -15,7 +15,7 @@ pub fn rust(root: &Path) -> Result<(), String> {
         cargo(root, &["bench", "--locked", "-p", "iothub-errors", "--bench", "throughput"])?;
         table(&root.join("target/criterion"))
     })?;
-    step("CLI peak memory", || memory(root))
+    step("CLI time and peak memory, --jobs 1 and 2", || memory(root))
 }
 
 /// Targets set by the issues, by benchmark name.
@@ -78,13 +78,17 @@ fn collect(dir: &Path, rows: &mut Vec<Measurement>) {
     }
 }
 
-/// Peak resident memory of `iothub-errors diagnose` on inputs of 100 MB and 1 GB: it must not grow with the input.
+/// Wall time and peak resident memory of `iothub-errors diagnose --json` on inputs of 100 MB and 1 GB, with one
+/// worker thread and with two: memory must stay under 200 MB for 1 GB, two jobs must not change the report and
+/// should approach twice the speed on two cores.
 fn memory(root: &Path) -> Result<(), String> {
     cargo(root, &["build", "--locked", "--release", "-p", "iothub-errors-cli", "-p", "iothub-errors-sim"])?;
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
-    println!("| input | records | peak RSS of `iothub-errors diagnose --json` |");
-    println!("|---|---|---|");
+    println!(
+        "| input | records | `--jobs 1`: time, peak RSS | `--jobs 2`: time, peak RSS | speed-up | same report |"
+    );
+    println!("|---|---|---|---|---|---|");
     for (label, devices, hours) in MEMORY_INPUTS {
         let file = bench_dir.join(format!("fleet-{label}.jsonl"));
         if !file.exists() {
@@ -109,35 +113,64 @@ fn memory(root: &Path) -> Result<(), String> {
             }
         }
         let size = std::fs::metadata(&file).map_err(|e| e.to_string())?.len();
-        let mut child = Command::new(root.join("target/release/iothub-errors"))
-            .args(["diagnose", "--json"])
-            .arg(&file)
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let status_path = format!("/proc/{}/status", child.id());
-        let mut peak_kb = 0u64;
-        let mut stdout = child.stdout.take().ok_or("no stdout")?;
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
-        });
-        while child.try_wait().map_err(|e| e.to_string())?.is_none() {
-            if let Ok(status) = std::fs::read_to_string(&status_path) {
-                peak_kb = peak_kb.max(vm_hwm_kb(&status).unwrap_or(0));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let report = reader.join().map_err(|_| "reader thread panicked")?.map_err(|e| e.to_string())?;
-        let records = report
+        let one = diagnose_run(root, &file, 1)?;
+        let two = diagnose_run(root, &file, 2)?;
+        let records = one
+            .report
             .split("\"records_read\":")
             .nth(1)
             .and_then(|rest| rest.trim_start().split(|c: char| !c.is_ascii_digit()).next())
             .unwrap_or("?")
             .to_owned();
-        println!("| {} MB | {records} | {} MB |", size >> 20, peak_kb >> 10);
+        println!(
+            "| {} MB | {records} | {:.2} s, {} MB | {:.2} s, {} MB | {:.2}× | {} |",
+            size >> 20,
+            one.seconds,
+            one.peak_kb >> 10,
+            two.seconds,
+            two.peak_kb >> 10,
+            one.seconds / two.seconds,
+            if one.report == two.report { "yes" } else { "NO" }
+        );
+        if one.report != two.report {
+            return Err(format!("--jobs 2 changed the report of {}", file.display()));
+        }
     }
     Ok(())
+}
+
+/// One timed run of the CLI.
+struct Run {
+    seconds: f64,
+    peak_kb: u64,
+    report: String,
+}
+
+/// Runs `iothub-errors diagnose --json --jobs N FILE`, sampling its peak resident memory.
+fn diagnose_run(root: &Path, file: &Path, jobs: u32) -> Result<Run, String> {
+    let started = std::time::Instant::now();
+    let mut child = Command::new(root.join("target/release/iothub-errors"))
+        .args(["diagnose", "--json", "--jobs", &jobs.to_string()])
+        .arg(file)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    let mut stdout = child.stdout.take().ok_or("no stdout")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    while child.try_wait().map_err(|e| e.to_string())?.is_none() {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            peak_kb = peak_kb.max(vm_hwm_kb(&status).unwrap_or(0));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let report = reader.join().map_err(|_| "reader thread panicked")?.map_err(|e| e.to_string())?;
+    Ok(Run { seconds, peak_kb, report })
 }
 
 /// The `VmHWM` (peak resident set) line of `/proc/<pid>/status`, in kB.

@@ -24,8 +24,14 @@ const TEST_PACKAGES: [&str; 6] = [
     "azure-iot-device==2.14.0",
     "six==1.17.0",
 ];
-/// The other pandas major version the DataFrame tests run with (`test_pandas.py` again, ≈15 s).
+/// The other pandas major version the DataFrame tests run with (`test_pandas.py` again, ≈15 s), and the one the
+/// Spark tests run with (pyspark 4.3 warns that pandas 3 is not yet fully supported).
 const PANDAS_2: &str = "pandas>=2.2,<3";
+/// What `iothub_errors.spark` needs (the extra `iothub-errors[spark]`), pinned exactly: installed with the test
+/// tools, so that `mypy --strict` checks the module against pyspark's types; Java 17 runs it.
+const SPARK_PACKAGES: [&str; 2] = ["pyspark==4.3.0", "pyarrow==26.0.1"];
+/// The tests that start a local Spark session (pytest marker `spark`, ≈1 min): run with pandas 2.x.
+const SPARK_TESTS: &str = "python/tests/test_spark.py";
 /// What executes the example notebook (`jupyter nbconvert --execute --to html`), pinned, and matplotlib for its
 /// chart (the notebook skips the chart when matplotlib is missing).
 const NOTEBOOK_PACKAGES: [&str; 4] =
@@ -49,14 +55,17 @@ pub fn build(root: &Path) -> Result<(), String> {
 }
 
 /// Builds the wheel, installs it with `--no-index` into a fresh venv, checks the native module's stubs with
-/// `mypy.stubtest`, type-checks the package's Python with `mypy --strict`, and runs pytest there.
+/// `mypy.stubtest`, type-checks the package's Python with `mypy --strict`, and runs pytest there: every test but
+/// the Spark ones with pandas 3.x, `test_pandas.py` again and the Spark tests (a local Spark session) with
+/// pandas 2.x.
 pub fn test(root: &Path) -> Result<(), String> {
     let wheel = build_wheel(root)?;
     let venv = root.join("target/python/test");
     let python = fresh_venv(&venv)?;
     step("install the wheel (--no-index) and the test tools", || {
         pip(&python, &["install", "--quiet", "--no-index"], &[wheel.as_os_str()])?;
-        pip(&python, &["install", "--quiet"], &TEST_PACKAGES.map(std::ffi::OsStr::new))
+        pip(&python, &["install", "--quiet"], &TEST_PACKAGES.map(std::ffi::OsStr::new))?;
+        pip(&python, &["install", "--quiet"], &SPARK_PACKAGES.map(std::ffi::OsStr::new))
     })?;
     // Run from the venv so that `python/src` can never shadow the installed package.
     step("mypy.stubtest iothub_errors._native", || {
@@ -65,8 +74,14 @@ pub fn test(root: &Path) -> Result<(), String> {
     step("mypy --strict -p iothub_errors (the package's Python, generated _types.py included)", || {
         run(Command::new(&python).args(["-m", "mypy", "--strict", "-p", "iothub_errors"]).current_dir(&venv))
     })?;
-    step("pytest python/tests (pandas 3.x)", || {
-        pytest(&python, &root.join("python/tests"), &venv, &[("IOTHUB_ERRORS_PANDAS_MAJOR", "3")])
+    step("pytest python/tests -m 'not spark' (pandas 3.x)", || {
+        pytest(
+            &python,
+            &root.join("python/tests"),
+            &venv,
+            "not spark",
+            &[("IOTHUB_ERRORS_PANDAS_MAJOR", "3")],
+        )
     })?;
     step("pytest python/tests/test_pandas.py with pandas 2.x", || {
         pip(&python, &["install", "--quiet", PANDAS_2], &[])?;
@@ -74,7 +89,27 @@ pub fn test(root: &Path) -> Result<(), String> {
             &python,
             &root.join("python/tests/test_pandas.py"),
             &venv,
+            "not spark",
             &[("IOTHUB_ERRORS_PANDAS_MAJOR", "2")],
+        )
+    })?;
+    step("cargo build --release -p iothub-errors-sim (the Spark tests' inputs)", || {
+        cargo(root, &["build", "--release", "--locked", "-q", "-p", "iothub-errors-sim"])
+    })?;
+    let sim = simulator(root);
+    step("pytest -m spark python/tests/test_spark.py (local[2] Spark session, pandas 2.x)", || {
+        let sim = sim.to_str().ok_or("the simulator's path is not UTF-8")?;
+        let interpreter = python.to_str().ok_or("the venv's path is not UTF-8")?;
+        pytest(
+            &python,
+            &root.join(SPARK_TESTS),
+            &venv,
+            "spark",
+            &[
+                ("IOTHUB_ERRORS_PANDAS_MAJOR", "2"),
+                ("IOTHUB_ERRORS_SIM", sim),
+                ("PYSPARK_PYTHON", interpreter),
+            ],
         )
     })?;
     notebook(root, &python)
@@ -273,9 +308,17 @@ fn pip(python: &Path, args: &[&str], more: &[&std::ffi::OsStr]) -> Result<(), St
         .args(more))
 }
 
-/// Runs pytest and explains its exit code (pytest uses 1 to 5 for different failures).
-/// `env`: variables the tests read (`IOTHUB_ERRORS_PANDAS_MAJOR`: the pandas major version installed).
-fn pytest(python: &Path, tests: &Path, cwd: &Path, env: &[(&str, &str)]) -> Result<(), String> {
+/// The fleet simulator's release binary (cargo writes into CARGO_TARGET_DIR when it is set, else `target/`).
+fn simulator(root: &Path) -> PathBuf {
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |dir| root.join(dir));
+    target.join("release").join(format!("iothub-errors-sim{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// Runs pytest on the tests selected by the marker expression `marks` and explains its exit code (pytest uses 1
+/// to 5 for different failures). `env`: variables the tests read (`IOTHUB_ERRORS_PANDAS_MAJOR`: the pandas major
+/// version installed; `IOTHUB_ERRORS_SIM`: the simulator's binary; `PYSPARK_PYTHON`: the executors' Python).
+fn pytest(python: &Path, tests: &Path, cwd: &Path, marks: &str, env: &[(&str, &str)]) -> Result<(), String> {
     let status = Command::new(python)
         .args([
             "-m",
@@ -285,6 +328,8 @@ fn pytest(python: &Path, tests: &Path, cwd: &Path, env: &[(&str, &str)]) -> Resu
             "no:cacheprovider",
             "-W",
             "error::pytest.PytestUnraisableExceptionWarning",
+            "-m",
+            marks,
         ])
         .arg(tests)
         .envs(env.iter().copied())

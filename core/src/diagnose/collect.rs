@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use iothub_errors_records::hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use super::sorted_map::SortedMap;
 use super::summary::SummaryBuilder;
 use crate::logs::{Format, Level, LogRecord, RecordRef, Skipped};
 use crate::time::Millis;
@@ -66,7 +67,7 @@ pub(super) struct Extra {
     pub delivery: Option<u32>,
 }
 
-/// One timed record reduced to what diagnosis and the summary read (40 bytes; positions past 2³² lines
+/// One timed record reduced to what diagnosis and the summary read, in 32 bytes (positions past 2³² lines
 /// saturate).
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Stored {
@@ -74,34 +75,82 @@ pub(super) struct Stored {
     pub input: u32,
     pub line: u32,
     pub index: u32,
-    /// The six-digit code, 0 when none.
-    pub code: u32,
-    pub category: StrId,
-    pub operation: StrId,
+    /// The code (0 when none, 20 bits), then the level, the export shape and the action, 4 bits each.
+    packed: u32,
+    /// Index into [`Collector::pairs`]: the record's (category, operation).
+    pub pair: u32,
     /// Index into [`Collector::extras`], [`NONE`] when the record has none of those fields.
     pub extra: u32,
-    pub level: Level,
-    pub format: Format,
-    pub action: Action,
 }
 
+/// The bits of [`Stored::packed`] that hold the code (six-digit codes are below 2²⁰).
+const CODE_BITS: u32 = 20;
+
 impl Stored {
+    pub fn new(
+        time: Millis,
+        source: RecordRef,
+        code: Option<u32>,
+        level: Level,
+        format: Format,
+        action: Action,
+    ) -> Stored {
+        let code = code.filter(|&code| code < 1 << CODE_BITS).unwrap_or(0);
+        let packed = code
+            | (level as u32) << CODE_BITS
+            | (format as u32) << (CODE_BITS + 4)
+            | (action as u32) << (CODE_BITS + 8);
+        Stored {
+            time,
+            input: source.input,
+            line: u32::try_from(source.line).unwrap_or(u32::MAX),
+            index: u32::try_from(source.index).unwrap_or(u32::MAX),
+            packed,
+            pair: 0,
+            extra: NONE,
+        }
+    }
+
     pub fn source(&self) -> RecordRef {
         RecordRef { input: self.input, line: u64::from(self.line), index: u64::from(self.index) }
     }
 
+    /// The six-digit code, 0 when none.
+    pub fn raw_code(&self) -> u32 {
+        self.packed & ((1 << CODE_BITS) - 1)
+    }
+
     pub fn code(&self) -> Option<u32> {
-        (self.code != 0).then_some(self.code)
+        Some(self.raw_code()).filter(|&code| code != 0)
+    }
+
+    pub fn level(&self) -> Level {
+        Level::ALL.get((self.packed >> CODE_BITS & 0xf) as usize).copied().unwrap_or(Level::Unknown)
+    }
+
+    pub fn format(&self) -> Format {
+        Format::ALL
+            .get((self.packed >> (CODE_BITS + 4) & 0xf) as usize)
+            .copied()
+            .unwrap_or(Format::StorageJsonLines)
+    }
+
+    pub fn action(&self) -> Action {
+        match self.packed >> (CODE_BITS + 8) & 0xf {
+            0 => Action::Connect,
+            1 => Action::Disconnect,
+            _ => Action::Other,
+        }
     }
 
     /// An error level or an error code.
     pub fn is_error(&self) -> bool {
-        matches!(self.level, Level::Error | Level::Critical) || self.code != 0
+        matches!(self.level(), Level::Error | Level::Critical) || self.raw_code() != 0
     }
 
     /// Order of records that share a timestamp: the expiry before the close, closes before connects.
     pub fn rank(&self) -> u8 {
-        match (self.action, self.code) {
+        match (self.action(), self.raw_code()) {
             (Action::Disconnect, 401003) => 0,
             (Action::Disconnect, 404104) => 1,
             (Action::Disconnect, _) => 2,
@@ -173,11 +222,14 @@ impl DeviceLog {
     }
 
     /// Takes another log of the same device in.
+    #[cfg(not(target_arch = "wasm32"))]
     fn absorb(&mut self, mut other: DeviceLog) {
         self.untimed_errors += other.untimed_errors;
         if self.events.is_empty() {
             self.events = other.events;
         } else {
+            // Exactly: a doubling here would hold up to twice a device's records while both logs are alive.
+            self.events.reserve_exact(other.events.len());
             self.events.append(&mut other.events);
         }
         if let Some((at, sdk)) = other.sdk {
@@ -216,10 +268,13 @@ impl Recent {
 #[derive(Debug, Default)]
 pub(super) struct Collector {
     pub strings: Strings,
+    /// The (category, operation) pairs records have (few distinct).
+    pub pairs: Vec<(StrId, StrId)>,
+    pair_ids: SortedMap<(StrId, StrId), u32>,
     pub extras: Vec<Extra>,
     pub logs: Vec<DeviceLog>,
-    /// Logs by hub, then by name.
-    index: FxHashMap<StrId, FxHashMap<Box<str>, u32>>,
+    /// Logs by hub (few), then by name.
+    index: SortedMap<StrId, FxHashMap<Box<str>, u32>>,
     /// Counts of records without a time, of skipped parts, and of everything read.
     pub summary: SummaryBuilder,
     /// Skipped parts with the input (or, while a split file is read, the segment) they were found in.
@@ -230,6 +285,7 @@ pub(super) struct Collector {
     recent_hubs: Recent,
     recent_categories: Recent,
     recent_operations: Recent,
+    last_pair: Option<((StrId, StrId), u32)>,
 }
 
 impl Collector {
@@ -271,20 +327,11 @@ impl Collector {
         } else {
             NONE
         };
-        let source = record.source;
-        let stored = Stored {
-            time,
-            input: source.input,
-            line: u32::try_from(source.line).unwrap_or(u32::MAX),
-            index: u32::try_from(source.index).unwrap_or(u32::MAX),
-            code: record.code.unwrap_or(0),
-            category: self.recent_categories.id(&mut self.strings, &record.category),
-            operation: self.recent_operations.id(&mut self.strings, &record.operation),
-            extra,
-            level: record.level,
-            format: record.format,
-            action,
-        };
+        let category = self.recent_categories.id(&mut self.strings, &record.category);
+        let operation = self.recent_operations.id(&mut self.strings, &record.operation);
+        let mut stored = Stored::new(time, record.source, record.code, record.level, record.format, action);
+        stored.pair = self.pair_id(category, operation);
+        stored.extra = extra;
         if let Some(log) = self.logs.get_mut(log as usize) {
             log.events.push(stored);
             if let Some(sdk) = record.sdk_version.as_deref() {
@@ -307,6 +354,33 @@ impl Collector {
         self.extras.get(stored.extra as usize)
     }
 
+    /// The record's category.
+    pub fn category(&self, stored: &Stored) -> Option<&str> {
+        self.pairs.get(stored.pair as usize).and_then(|&(category, _)| self.strings.get(category))
+    }
+
+    /// The record's operation.
+    pub fn operation(&self, stored: &Stored) -> Option<&str> {
+        self.pairs.get(stored.pair as usize).and_then(|&(_, operation)| self.strings.get(operation))
+    }
+
+    /// The id of a (category, operation) pair, added when new.
+    fn pair_id(&mut self, category: StrId, operation: StrId) -> u32 {
+        if let Some(&(last_key, last_id)) = self.last_pair.as_ref() {
+            if last_key == (category, operation) {
+                return last_id;
+            }
+        }
+        let next = u32::try_from(self.pairs.len()).unwrap_or(NONE);
+        let mut id = next;
+        self.pair_ids.update((category, operation), || next, |known| id = *known);
+        if id == next {
+            self.pairs.push((category, operation));
+        }
+        self.last_pair = Some(((category, operation), id));
+        id
+    }
+
     /// The log of a device, made when new.
     fn log_of(&mut self, hub: StrId, device: Option<&str>, module: Option<&str>) -> u32 {
         let mut name = std::mem::take(&mut self.name);
@@ -325,8 +399,9 @@ impl Collector {
 
     /// Moves everything `other` collected into this collector; `fix` rewrites each position (records of a
     /// split file are numbered per segment until the segments' line counts are known).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn absorb(&mut self, other: Collector, fix: &dyn Fn(u32, u32, u32) -> (u32, u32, u32)) {
-        let Collector { strings, extras, logs, summary, skipped, .. } = other;
+        let Collector { strings, pairs, extras, logs, summary, skipped, .. } = other;
         let mut map: Vec<StrId> = Vec::with_capacity(strings.names.len());
         for name in &strings.names {
             map.push(self.strings.id(name));
@@ -345,8 +420,8 @@ impl Collector {
             let target = self.log_by_name(hub, &log.name);
             for event in &mut log.events {
                 (event.input, event.line, event.index) = fix(event.input, event.line, event.index);
-                event.category = remap(event.category);
-                event.operation = remap(event.operation);
+                let (category, operation) = pairs.get(event.pair as usize).copied().unwrap_or((NONE, NONE));
+                event.pair = self.pair_id(remap(category), remap(operation));
                 if event.extra != NONE {
                     event.extra = event.extra.saturating_add(extra_base);
                 }
@@ -364,6 +439,7 @@ impl Collector {
     }
 
     /// Marks the skipped parts collected so far as found in `segment`.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn tag_skipped(&mut self, from: usize, segment: u32) {
         for (tag, _) in self.skipped.iter_mut().skip(from) {
             *tag = segment;
@@ -371,14 +447,14 @@ impl Collector {
     }
 
     fn log_by_name(&mut self, hub: StrId, name: &str) -> u32 {
-        let logs = self.index.entry(hub).or_default();
+        let next = u32::try_from(self.logs.len()).unwrap_or(u32::MAX);
+        let Some(logs) = self.index.slot(hub, FxHashMap::default) else { return next };
         if let Some(&log) = logs.get(name) {
             return log;
         }
-        let log = u32::try_from(self.logs.len()).unwrap_or(u32::MAX);
-        logs.insert(name.into(), log);
+        logs.insert(name.into(), next);
         self.logs.push(DeviceLog::new(hub, name));
-        log
+        next
     }
 }
 
@@ -387,7 +463,7 @@ impl Collector {
 /// falls back to the export shape, then to the position in the input.
 pub(super) fn canonical(collector: &Collector, a: &Stored, b: &Stored) -> Ordering {
     identity(collector, a, b)
-        .then_with(|| a.format.cmp(&b.format))
+        .then_with(|| a.format().cmp(&b.format()))
         .then_with(|| (a.input, a.line, a.index).cmp(&(b.input, b.line, b.index)))
 }
 
@@ -397,16 +473,25 @@ pub(super) fn same_record(collector: &Collector, a: &Stored, b: &Stored) -> bool
     identity(collector, a, b) == Ordering::Equal
 }
 
+/// One copy for both callers (the WebAssembly build is size-bound).
+#[inline(never)]
 fn identity(collector: &Collector, a: &Stored, b: &Stored) -> Ordering {
     let extra = |stored: &Stored| collector.extra(stored).copied();
     let strings = &collector.strings;
     a.time
         .cmp(&b.time)
         .then_with(|| a.rank().cmp(&b.rank()))
-        .then_with(|| a.code.cmp(&b.code))
-        .then_with(|| a.level.cmp(&b.level))
-        .then_with(|| strings.cmp(a.category, b.category))
-        .then_with(|| strings.cmp(a.operation, b.operation))
+        .then_with(|| a.raw_code().cmp(&b.raw_code()))
+        .then_with(|| a.level().cmp(&b.level()))
+        .then_with(|| {
+            if a.pair == b.pair {
+                Ordering::Equal
+            } else {
+                let pair = |s: &Stored| collector.pairs.get(s.pair as usize).copied().unwrap_or((NONE, NONE));
+                let ((ca, oa), (cb, ob)) = (pair(a), pair(b));
+                strings.cmp(ca, cb).then_with(|| strings.cmp(oa, ob))
+            }
+        })
         .then_with(|| match (extra(a), extra(b)) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => Ordering::Less,

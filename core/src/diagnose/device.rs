@@ -49,7 +49,7 @@ impl Series {
     }
 
     /// A series of every timed occurrence in `items` (in time order).
-    pub fn of(items: impl IntoIterator<Item = (Millis, RecordRef)>) -> Series {
+    pub fn of(items: Vec<(Millis, RecordRef)>) -> Series {
         let mut series = Series::default();
         for (at, source) in items {
             series.add(at, source);
@@ -169,7 +169,7 @@ pub(super) fn run(key: DeviceKey, log: &DeviceLog, collector: &Collector, hub: &
     let mut pending = Pending::default();
     for event in &log.events {
         device.errors += u64::from(event.is_error());
-        if !event.is_error() && event.action == Action::Other {
+        if !event.is_error() && event.action() == Action::Other {
             continue;
         }
         hub.event(event, device_name);
@@ -183,7 +183,7 @@ pub(super) fn run(key: DeviceKey, log: &DeviceLog, collector: &Collector, hub: &
 fn process(device: &mut Device, pending: &mut Pending, event: &Stored, collector: &Collector) {
     let at = event.time;
     let source = event.source();
-    match event.code {
+    match event.raw_code() {
         403006 => device.uploads.add(at, source),
         412002 => {
             device.lock_lost.add(at, source);
@@ -192,24 +192,22 @@ fn process(device: &mut Device, pending: &mut Pending, event: &Stored, collector
                 device.lock_messages.update(id.to_owned(), || 0, |seen| *seen = (*seen).max(count));
             }
         }
-        403004 if collector.strings.get(event.category) != Some("Routes") => {
-            device.queue_full.add(at, source)
-        }
+        403004 if collector.category(event) != Some("Routes") => device.queue_full.add(at, source),
         404103 => device.not_online.add(at, source),
         400027 => device.duplicate_identity.add(at, source),
         409002 => device.link_conflicts.push((at, source, pending.last_error_disconnect)),
         _ => {}
     }
-    if collector.strings.get(event.category) != Some("Connections") {
+    if collector.category(event) != Some("Connections") {
         return;
     }
-    let candidate = match event.action {
+    let candidate = match event.action() {
         Action::Disconnect => disconnect(device, pending, event),
         Action::Connect => connect(device, pending, event),
         Action::Other => None,
     };
     if let Some(code) = candidate {
-        device.candidates.push(Candidate { at, code, connect: event.action == Action::Connect, source });
+        device.candidates.push(Candidate { at, code, connect: event.action() == Action::Connect, source });
     }
 }
 
@@ -217,7 +215,7 @@ fn process(device: &mut Device, pending: &mut Pending, event: &Stored, collector
 fn disconnect(device: &mut Device, pending: &mut Pending, event: &Stored) -> Option<u32> {
     let at = event.time;
     let source = event.source();
-    let failed = matches!(event.level, Level::Error | Level::Critical);
+    let failed = matches!(event.level(), Level::Error | Level::Critical);
     match event.code() {
         // The old link of a replaced connection: the identity stays connected.
         Some(409002 | 400027) => return None,
@@ -241,7 +239,7 @@ fn disconnect(device: &mut Device, pending: &mut Pending, event: &Stored) -> Opt
         None if failed => {}
         None => pending.quiet_disconnect = Some((at, source)),
     }
-    device.state = State::Disconnected(at, source, event.format == Format::EventGrid);
+    device.state = State::Disconnected(at, source, event.format() == Format::EventGrid);
     match event.code() {
         Some(404104) if pending.cycle_start.is_some() => None,
         Some(code @ 404104) => Some(code),
@@ -254,7 +252,7 @@ fn disconnect(device: &mut Device, pending: &mut Pending, event: &Stored) -> Opt
 fn connect(device: &mut Device, pending: &mut Pending, event: &Stored) -> Option<u32> {
     let at = event.time;
     let source = event.source();
-    let event_grid = event.format == Format::EventGrid;
+    let event_grid = event.format() == Format::EventGrid;
     if event.is_error() {
         return match event.code() {
             Some(401003) if pending.ever_connected => {

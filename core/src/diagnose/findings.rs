@@ -152,7 +152,9 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
             code,
         })
         .collect();
-    crate::sort::sort_by(&mut timeline, |a, b| a.time_ms.cmp(&b.time_ms));
+    crate::sort::sort_by(&mut timeline, |a, b| {
+        (a.time_ms, &a.device, a.code).cmp(&(b.time_ms, &b.device, b.code))
+    });
     let mut finding = FleetFinding {
         kind: draft.kind,
         hub: draft.hub,

@@ -21,32 +21,35 @@ const MAX_QUOTA_TIMES: usize = 64;
 /// One minute, the width of the buckets.
 const MINUTE_MS: Millis = 60_000;
 
-/// The earliest `cap` of a stream of timed items, whatever order they arrive in.
+/// An event of a hub-wide finding: when, the device (when named), the code and where it was read.
+pub(super) type HubEvent = (Millis, Option<String>, u32, RecordRef);
+
+/// The earliest `cap` hub events, whatever order they arrive in (ties by content, then position).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct Earliest<T> {
+pub(super) struct Earliest {
     cap: usize,
-    items: Vec<(Millis, T)>,
+    items: Vec<HubEvent>,
 }
 
-impl<T: Ord> Earliest<T> {
-    pub fn new(cap: usize) -> Earliest<T> {
+impl Earliest {
+    pub fn new(cap: usize) -> Earliest {
         Earliest { cap, items: Vec::new() }
     }
 
-    pub fn push(&mut self, at: Millis, item: T) {
-        self.items.push((at, item));
+    pub fn push(&mut self, event: HubEvent) {
+        self.items.push(event);
         if self.items.len() >= self.cap.saturating_mul(2).max(16) {
             self.trim();
         }
     }
 
-    pub fn merge(&mut self, other: Earliest<T>) {
+    pub fn merge(&mut self, other: Earliest) {
         self.items.extend(other.items);
         self.trim();
     }
 
-    /// The kept items, earliest first.
-    pub fn into_sorted(mut self) -> Vec<(Millis, T)> {
+    /// The kept events, earliest first.
+    pub fn into_sorted(mut self) -> Vec<HubEvent> {
         self.trim();
         self.items
     }
@@ -65,8 +68,21 @@ pub(super) struct ThrottleMinute {
     pub count: u64,
     pub devices: SortedMap<String, u64>,
     pub codes: SortedMap<u32, u64>,
-    /// (source, device, code), the earliest by time.
-    pub events: Earliest<(RecordRef, Option<String>, u32)>,
+    /// The earliest errors.
+    pub events: Earliest,
+}
+
+impl Default for ThrottleMinute {
+    fn default() -> ThrottleMinute {
+        ThrottleMinute {
+            first: Millis::MAX,
+            last: Millis::MIN,
+            count: 0,
+            devices: SortedMap::default(),
+            codes: SortedMap::default(),
+            events: Earliest::new(MAX_TIMELINE),
+        }
+    }
 }
 
 /// The daily quota errors (403002) of one hub.
@@ -75,7 +91,7 @@ pub(super) struct Quota {
     pub count: u64,
     pub first: Option<Millis>,
     pub last: Option<Millis>,
-    pub events: Earliest<RecordRef>,
+    pub events: Earliest,
     pub devices: SortedMap<String, u64>,
 }
 
@@ -109,40 +125,29 @@ impl HubPartial {
         let at = event.time;
         self.end = Some(self.end.map_or(at, |end| end.max(at)));
         let source = event.source();
-        match event.code {
+        match event.raw_code() {
             403002 => {
                 let quota = &mut self.quota;
                 quota.count += 1;
                 quota.first = Some(quota.first.map_or(at, |first| first.min(at)));
                 quota.last = Some(quota.last.map_or(at, |last| last.max(at)));
-                quota.events.push(at, source);
+                quota.events.push((at, None, 403002, source));
                 if let Some(device) = device {
-                    quota.devices.update(device.to_owned(), || 0, |n| *n += 1);
+                    quota.devices.bump(device.to_owned());
                 }
             }
             code @ 429000..=429999 => {
                 let minute = at.div_euclid(MINUTE_MS);
-                self.throttling.update(
-                    minute,
-                    || ThrottleMinute {
-                        first: at,
-                        last: at,
-                        count: 0,
-                        devices: SortedMap::default(),
-                        codes: SortedMap::default(),
-                        events: Earliest::new(MAX_TIMELINE),
-                    },
-                    |bucket| {
-                        bucket.first = bucket.first.min(at);
-                        bucket.last = bucket.last.max(at);
-                        bucket.count += 1;
-                        if let Some(device) = device {
-                            bucket.devices.update(device.to_owned(), || 0, |n| *n += 1);
-                        }
-                        bucket.codes.update(code, || 0, |n| *n += 1);
-                        bucket.events.push(at, (source, device.map(str::to_owned), code));
-                    },
-                );
+                if let Some(bucket) = self.throttling.slot(minute, ThrottleMinute::default) {
+                    bucket.first = bucket.first.min(at);
+                    bucket.last = bucket.last.max(at);
+                    bucket.count += 1;
+                    if let Some(device) = device {
+                        bucket.devices.bump(device.to_owned());
+                    }
+                    bucket.codes.bump(code);
+                    bucket.events.push((at, device.map(str::to_owned), code, source));
+                }
             }
             _ => {}
         }
@@ -198,7 +203,7 @@ pub(super) struct Burst {
     pub count: u64,
     pub devices: SortedMap<String, u64>,
     pub codes: SortedMap<u32, u64>,
-    pub events: Earliest<(RecordRef, Option<String>, u32)>,
+    pub events: Earliest,
 }
 
 impl Default for Burst {
@@ -217,12 +222,6 @@ impl Default for Burst {
 impl Burst {
     /// The earliest records, as evidence.
     pub fn refs(&self) -> Vec<RecordRef> {
-        self.events
-            .clone()
-            .into_sorted()
-            .into_iter()
-            .take(MAX_REFS * 2)
-            .map(|(_, (source, ..))| source)
-            .collect()
+        self.events.clone().into_sorted().into_iter().take(MAX_REFS * 2).map(|(.., source)| source).collect()
     }
 }

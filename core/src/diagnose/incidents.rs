@@ -39,8 +39,8 @@ impl Incident {
         }
         self.first = self.first.min(at);
         self.last = self.last.max(at);
-        self.devices.update(device, || 0, |n| *n += 1);
-        self.codes.update(code, || 0, |n| *n += 1);
+        self.devices.bump(device);
+        self.codes.bump(code);
         if connect {
             self.failed_reconnects += 1;
         } else {

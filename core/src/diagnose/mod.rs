@@ -22,6 +22,8 @@ pub mod parallel;
 mod partial;
 mod sorted_map;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 use serde::Serialize;
 
@@ -252,7 +254,8 @@ impl Diagnoser {
 /// Digests everything a collector gathered.
 fn finish_collector(mut collector: Collector) -> Partial {
     let logs = std::mem::take(&mut collector.logs);
-    Partial::digest(&collector, logs).with_summary(&mut collector)
+    let counts = Partial::counts_of(&mut collector);
+    Partial::digest(&collector, logs, counts)
 }
 
 /// Adds a decoded item to the collector.

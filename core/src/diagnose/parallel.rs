@@ -9,6 +9,7 @@ use std::io::{self, Read};
 use std::sync::Mutex;
 
 use super::collect::Collector;
+use super::summary::SummaryBuilder;
 use super::{Partial, Report, collect};
 use crate::logs::LogDecoder;
 
@@ -142,15 +143,18 @@ fn digest_in_shards(mut collector: Collector, jobs: usize) -> Report {
     }
     let shared = &collector;
     let partials: Vec<Partial> = std::thread::scope(|scope| {
-        let workers: Vec<_> =
-            shards.into_iter().map(|shard| scope.spawn(move || Partial::digest(shared, shard))).collect();
+        let workers: Vec<_> = shards
+            .into_iter()
+            .map(|shard| scope.spawn(move || Partial::digest(shared, shard, SummaryBuilder::default())))
+            .collect();
         workers.into_iter().filter_map(|worker| worker.join().ok()).collect()
     });
-    let mut merged = Partial::default();
+    let counts = Partial::counts_of(&mut collector);
+    let mut merged = Partial::digest(&collector, Vec::new(), counts);
     for partial in partials {
         merged.merge(partial);
     }
-    merged.with_summary(&mut collector).report_of_one()
+    merged.report_of_one()
 }
 
 /// Splits the inputs into segments: files of one record per line into parts of at least [`MIN_SEGMENT`]

@@ -40,8 +40,8 @@ pub struct Partial {
 impl Partial {
     /// Digests the logs of `collector` (taken out of it): each device's records in canonical order,
     /// duplicates dropped, through the device machine.
-    pub(super) fn digest(collector: &Collector, logs: Vec<DeviceLog>) -> Partial {
-        let mut partial = Partial::default();
+    pub(super) fn digest(collector: &Collector, logs: Vec<DeviceLog>, summary: SummaryBuilder) -> Partial {
+        let mut partial = Partial { summary, ..Partial::default() };
         for mut log in logs {
             let events = &mut log.events;
             crate::sort::sort_by(events, |a, b| canonical(collector, a, b));
@@ -49,7 +49,7 @@ impl Partial {
             events.dedup_by(|later, earlier| same_record(collector, later, earlier));
             partial.summary.duplicates((before - events.len()) as u64);
             for event in events.iter() {
-                partial.summary.event(event, &collector.strings);
+                partial.summary.event(event, collector);
             }
             let hub = collector.strings.get(log.hub).map(str::to_owned);
             let key = DeviceKey { hub: hub.clone(), name: log.name.to_string() };
@@ -64,13 +64,12 @@ impl Partial {
         partial
     }
 
-    /// Sets the summary counts that were kept outside the device logs (records without time, skipped
-    /// parts, records read).
-    pub(super) fn with_summary(mut self, collector: &mut Collector) -> Partial {
+    /// The counts kept outside the device logs (records without time, skipped parts, records read), with the
+    /// skipped parts' first lines, as the summary a digest starts from.
+    pub(super) fn counts_of(collector: &mut Collector) -> SummaryBuilder {
         let mut counts = std::mem::take(&mut collector.summary);
         counts.keep_skipped(std::mem::take(&mut collector.skipped));
-        self.summary.merge(counts);
-        self
+        counts
     }
 
     /// Adds another partial (of other devices).
@@ -222,8 +221,9 @@ impl<'a> HubContext<'a> {
     /// Adds the device's token renewals (or, without any, its quick error-free reconnects outside
     /// incidents) to the group of devices renewing the same way with the same SDK: one (benign) finding.
     fn group_renewals(&self, index: u32, device: &Device, groups: &mut RenewalGroups) {
-        let quick =
-            Series::of(device.quick_reconnects.iter().copied().filter(|&(at, _)| !self.during_incident(at)));
+        let quick = Series::of(
+            device.quick_reconnects.iter().copied().filter(|&(at, _)| !self.during_incident(at)).collect(),
+        );
         if device.renewals.is_empty() && quick.is_empty() {
             return;
         }
@@ -339,13 +339,13 @@ impl<'a> HubContext<'a> {
             if count > 0 {
                 draft.details.reconnect_minutes = Some(total as f64 / count as f64 / 60_000.0);
             }
-            let counts = incident.devices.iter().map(|(&index, &n)| (name(index).to_owned(), n));
+            let counts = incident.devices.iter().map(|(&index, &n)| (name(index).to_owned(), n)).collect();
             draft.details.top_offenders = offenders(counts, 5);
             drafts.push(draft);
         }
         for burst in self.hub.bursts() {
             let mut draft = Draft::new(FindingKind::ThrottlingBurst);
-            let ranked = offenders(burst.devices.iter().map(|(d, &n)| (d.clone(), n)), usize::MAX);
+            let ranked = offenders(burst.devices.iter().map(|(d, &n)| (d.clone(), n)).collect(), usize::MAX);
             draft.devices = ranked.iter().filter_map(|o| self.index_of(&o.device)).collect();
             draft.codes = burst.codes.keys().copied().collect();
             draft.code_counts = burst.codes.clone();
@@ -358,7 +358,7 @@ impl<'a> HubContext<'a> {
                 .clone()
                 .into_sorted()
                 .into_iter()
-                .map(|(at, (_, device, code))| (at, device.and_then(|d| self.index_of(&d)), Some(code)))
+                .map(|(at, device, code, _)| (at, device.and_then(|d| self.index_of(&d)), Some(code)))
                 .collect();
             draft.details.top_offenders = ranked.into_iter().take(5).collect();
             drafts.push(draft);
@@ -371,9 +371,10 @@ impl<'a> HubContext<'a> {
             draft.last = quota.last;
             draft.count = quota.count;
             let events = quota.events.clone().into_sorted();
-            draft.evidence = events.iter().take(device::MAX_REFS).map(|&(_, source)| source).collect();
-            draft.timeline = events.iter().map(|&(at, _)| (at, None, Some(403002))).collect();
-            draft.details.top_offenders = offenders(quota.devices.iter().map(|(d, &n)| (d.clone(), n)), 5);
+            draft.evidence = events.iter().take(device::MAX_REFS).map(|&(.., source)| source).collect();
+            draft.timeline = events.iter().map(|&(at, ..)| (at, None, Some(403002))).collect();
+            draft.details.top_offenders =
+                offenders(quota.devices.iter().map(|(d, &n)| (d.clone(), n)).collect(), 5);
             drafts.push(draft);
         }
     }
@@ -386,8 +387,7 @@ impl<'a> HubContext<'a> {
 }
 
 /// Devices by count, most first (ties by name), at most `limit`.
-fn offenders(counts: impl Iterator<Item = (String, u64)>, limit: usize) -> Vec<Offender> {
-    let mut order: Vec<(String, u64)> = counts.collect();
+fn offenders(mut order: Vec<(String, u64)>, limit: usize) -> Vec<Offender> {
     crate::sort::sort_by(&mut order, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     order.into_iter().take(limit).map(|(device, count)| Offender { device, count }).collect()
 }

@@ -32,6 +32,19 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 
+    /// The value of `key`, made by `make` first when the key is new (a function, not a closure, so that every
+    /// call site shares one copy of this code in the WebAssembly build).
+    pub(super) fn slot(&mut self, key: K, make: fn() -> V) -> Option<&mut V> {
+        let at = match self.entries.binary_search_by(|(probe, _)| probe.cmp(&key)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.entries.insert(at, (key, make()));
+                at
+            }
+        };
+        self.entries.get_mut(at).map(|(_, value)| value)
+    }
+
     /// The keys, in order.
     pub(super) fn keys(&self) -> impl Iterator<Item = &K> {
         self.entries.iter().map(|(key, _)| key)
@@ -78,6 +91,13 @@ impl<K: Ord, V> SortedMap<K, V> {
 }
 
 impl<K: Ord> SortedMap<K, u64> {
+    /// Counts one more of `key`.
+    pub(super) fn bump(&mut self, key: K) {
+        if let Some(count) = self.slot(key, || 0) {
+            *count += 1;
+        }
+    }
+
     /// Adds the counts of `other` to these.
     pub(super) fn add_all(&mut self, other: SortedMap<K, u64>) {
         self.merge_with(other, |mine, theirs| *mine += theirs);

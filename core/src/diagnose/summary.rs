@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::collect::{Stored, Strings};
+use super::collect::{Collector, Stored};
 use crate::logs::{Format, LogRecord, Skipped};
 use crate::time::{self, Millis};
 use iothub_errors_records::hash::FxHashMap;
@@ -107,10 +107,10 @@ impl SummaryBuilder {
     }
 
     /// Counts a timed record that is not a duplicate.
-    pub fn event(&mut self, event: &Stored, strings: &Strings) {
-        let category = strings.get(event.category).unwrap_or_default();
-        let operation = strings.get(event.operation).unwrap_or_default();
-        self.counts(event.format, Some(event.time), category, operation, event.is_error(), event.code());
+    pub fn event(&mut self, event: &Stored, collector: &Collector) {
+        let category = collector.category(event).unwrap_or_default();
+        let operation = collector.operation(event).unwrap_or_default();
+        self.counts(event.format(), Some(event.time), category, operation, event.is_error(), event.code());
     }
 
     fn counts(

@@ -543,19 +543,13 @@ fn build(draft: Draft<'_>, properties: Properties<'_>, source: RecordRef, out: &
 /// Sets `slot` to the hub named by a resource id (`/SUBSCRIPTIONS/.../IOTHUBS/<hub>`), an Event Grid topic
 /// of the same form, or a bare hub name; lower-case, since hub names are host names.
 fn assign_hub(slot: &mut Option<String>, resource: Option<&str>) {
-    let name = resource.map(str::trim).and_then(|resource| {
-        if !resource.contains('/') {
-            return Some(resource);
+    // Resource ids and Event Grid topics end with `/IOTHUBS/<hub>`; a value without `/` is the name itself.
+    let name = resource.map(str::trim).and_then(|resource| match resource.rsplit_once('/') {
+        None => Some(resource),
+        Some((head, last)) => {
+            let kind = head.rsplit_once('/').map_or(head, |(_, kind)| kind);
+            kind.eq_ignore_ascii_case("iothubs").then_some(last)
         }
-        // The usual form ends with `/IOTHUBS/<hub>`: two searches from the end.
-        if let Some((head, last)) = resource.rsplit_once('/') {
-            if head.rsplit_once('/').is_some_and(|(_, kind)| kind.eq_ignore_ascii_case("iothubs")) {
-                return Some(last);
-            }
-        }
-        let mut segments = resource.split('/');
-        segments.find(|segment| segment.eq_ignore_ascii_case("iothubs"))?;
-        segments.next()
     });
     match (slot.as_mut(), name.filter(|n| !n.is_empty())) {
         (Some(buffer), Some(name)) if buffer.eq_ignore_ascii_case(name) => {}
