@@ -12,10 +12,10 @@ mod tests {
         ("serde", "every public type serializes; the bindings' types are generated from its shape"),
         ("memchr", "vectorised byte search for the scanner and the log readers"),
         ("schemars", "optional, feature `schema` only: the JSON Schema `cargo xtask codegen` reads"),
-        ("serde_json", "optional, feature `schema` only: assembling that schema document"),
+        ("serde_json", "optional: feature `schema` (assembling that schema document) and `json` (diagnosis partials)"),
     ];
 
-    /// Dependencies the core may have only behind the `schema` feature (never in a binding's build).
+    /// Dependencies the core may have only behind a feature (`schema`, never in a binding's build; `json`).
     const SCHEMA_ONLY: [&str; 2] = ["schemars", "serde_json"];
 
     /// The manifests of the core's crates: `iothub-errors` and its log-record reader.

@@ -85,11 +85,13 @@ impl Partial {
     }
 
     /// The partial as JSON.
+    #[cfg(feature = "json")]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
     /// A partial from [`Partial::to_json`]'s JSON.
+    #[cfg(feature = "json")]
     pub fn from_json(json: &[u8]) -> Result<Partial, crate::Error> {
         serde_json::from_slice(json).map_err(|error| crate::Error::InvalidPartial {
             reason: format!("not a diagnosis partial ({error})"),
