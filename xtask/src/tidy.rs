@@ -12,7 +12,10 @@ mod tests {
         ("serde", "every public type serializes; the bindings' types are generated from its shape"),
         ("memchr", "vectorised byte search for the scanner and the log readers"),
         ("schemars", "optional, feature `schema` only: the JSON Schema `cargo xtask codegen` reads"),
-        ("serde_json", "optional: feature `schema` (assembling that schema document) and `json` (diagnosis partials)"),
+        (
+            "serde_json",
+            "optional: feature `schema` (assembling that schema document) and `json` (diagnosis partials)",
+        ),
     ];
 
     /// Dependencies the core may have only behind a feature (`schema`, never in a binding's build; `json`).
