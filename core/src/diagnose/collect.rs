@@ -246,9 +246,24 @@ impl DeviceLog {
 struct Recent {
     entries: [(String, StrId); 4],
     next: usize,
+    /// The last static text (a known category or operation, which the reader does not copy) and its id.
+    last_static: Option<(&'static str, StrId)>,
 }
 
 impl Recent {
+    /// The id of a category or operation: a known name is a static text, recognised by its address.
+    fn id_of(&mut self, strings: &mut Strings, text: &std::borrow::Cow<'static, str>) -> StrId {
+        let std::borrow::Cow::Borrowed(name) = text else { return self.id(strings, text) };
+        if let Some((last, id)) = self.last_static {
+            if std::ptr::eq(last, *name) {
+                return id;
+            }
+        }
+        let id = self.id(strings, name);
+        self.last_static = Some((name, id));
+        id
+    }
+
     fn id(&mut self, strings: &mut Strings, text: &str) -> StrId {
         if let Some((_, id)) = self.entries.iter().find(|(known, id)| *id != 0 && known == text) {
             return id - 1;
@@ -282,7 +297,7 @@ pub(super) struct Collector {
     /// The input being read, for skipped parts.
     pub input: u32,
     name: String,
-    recent_hubs: Recent,
+    last_hub: Option<(String, StrId)>,
     recent_categories: Recent,
     recent_operations: Recent,
     last_pair: Option<((StrId, StrId), u32)>,
@@ -293,7 +308,7 @@ impl Collector {
     pub fn record(&mut self, record: &LogRecord) {
         self.summary.read();
         let hub = match record.hub.as_deref() {
-            Some(hub) => self.recent_hubs.id(&mut self.strings, hub),
+            Some(hub) => self.hub_id(hub),
             None => NONE,
         };
         let log = self.log_of(hub, record.device_id.as_deref(), record.module_id.as_deref());
@@ -327,8 +342,8 @@ impl Collector {
         } else {
             NONE
         };
-        let category = self.recent_categories.id(&mut self.strings, &record.category);
-        let operation = self.recent_operations.id(&mut self.strings, &record.operation);
+        let category = self.recent_categories.id_of(&mut self.strings, &record.category);
+        let operation = self.recent_operations.id_of(&mut self.strings, &record.operation);
         let mut stored = Stored::new(time, record.source, record.code, record.level, record.format, action);
         stored.pair = self.pair_id(category, operation);
         stored.extra = extra;
@@ -347,6 +362,18 @@ impl Collector {
     pub fn skipped(&mut self, skipped: Skipped) {
         self.summary.skipped_part();
         self.skipped.push((self.input, skipped));
+    }
+
+    /// The id of a hub, by its lower-case name (hub names are host names: `MY-HUB` in a resource id is `my-hub`).
+    fn hub_id(&mut self, hub: &str) -> StrId {
+        if let Some((known, id)) = &self.last_hub {
+            if known == hub {
+                return *id;
+            }
+        }
+        let id = self.strings.id(&hub.to_ascii_lowercase());
+        self.last_hub = Some((hub.to_owned(), id));
+        id
     }
 
     /// The extra fields of a record.
@@ -473,8 +500,6 @@ pub(super) fn same_record(collector: &Collector, a: &Stored, b: &Stored) -> bool
     identity(collector, a, b) == Ordering::Equal
 }
 
-/// One copy for both callers (the WebAssembly build is size-bound).
-#[inline(never)]
 fn identity(collector: &Collector, a: &Stored, b: &Stored) -> Ordering {
     let extra = |stored: &Stored| collector.extra(stored).copied();
     let strings = &collector.strings;

@@ -44,7 +44,7 @@ impl Partial {
         let mut partial = Partial { summary, ..Partial::default() };
         for mut log in logs {
             let events = &mut log.events;
-            crate::sort::sort_by(events, |a, b| canonical(collector, a, b));
+            sort_records(events, collector);
             let before = events.len();
             events.dedup_by(|later, earlier| same_record(collector, later, earlier));
             partial.summary.duplicates((before - events.len()) as u64);
@@ -386,6 +386,15 @@ impl<'a> HubContext<'a> {
         let at = self.devices.binary_search_by(|(_, probe)| probe.key.name.as_str().cmp(device)).ok()?;
         self.devices.get(at).map(|&(index, _)| index)
     }
+}
+
+/// Puts a device's records in canonical order. Natively the standard library's stable sort, which runs in
+/// linear time over the long sorted runs logs have; the WebAssembly build keeps the crate's one shared sort.
+fn sort_records(events: &mut [super::collect::Stored], collector: &Collector) {
+    #[cfg(not(target_arch = "wasm32"))]
+    events.sort_by(|a, b| canonical(collector, a, b));
+    #[cfg(target_arch = "wasm32")]
+    crate::sort::sort_by(events, |a, b| canonical(collector, a, b));
 }
 
 /// Devices by count, most first (ties by name), at most `limit`.

@@ -112,7 +112,7 @@ pub struct LogRecord {
     pub error_message: Option<String>,
     /// Event Grid's per-device sequence number.
     pub sequence_number: Option<String>,
-    /// The IoT hub the record comes from (its name, lower-case), read from `resourceId`, `_ResourceId`,
+    /// The IoT hub the record comes from (its name as written), read from `resourceId`, `_ResourceId`,
     /// `Resource` or Event Grid's `hubName`/`topic`; device ids are unique only within a hub.
     pub hub: Option<String>,
 }
