@@ -252,6 +252,7 @@ struct Recent {
 
 impl Recent {
     /// The id of a category or operation: a known name is a static text, recognised by its address.
+    #[allow(clippy::ptr_arg, reason = "whether the text is borrowed for 'static is what is asked")]
     fn id_of(&mut self, strings: &mut Strings, text: &std::borrow::Cow<'static, str>) -> StrId {
         let std::borrow::Cow::Borrowed(name) = text else { return self.id(strings, text) };
         if let Some((last, id)) = self.last_static {
