@@ -60,9 +60,9 @@ impl Earliest {
     }
 }
 
-/// Throttling errors of one hub in one UTC minute.
+/// Throttling errors of one hub over a span: one UTC minute in a partial, a burst of minutes after the merge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct ThrottleMinute {
+pub(super) struct Throttled {
     pub first: Millis,
     pub last: Millis,
     pub count: u64,
@@ -72,9 +72,26 @@ pub(super) struct ThrottleMinute {
     pub events: Earliest,
 }
 
-impl Default for ThrottleMinute {
-    fn default() -> ThrottleMinute {
-        ThrottleMinute {
+impl Throttled {
+    /// Takes the errors of another span in.
+    fn absorb(&mut self, other: Throttled) {
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+        self.count += other.count;
+        self.devices.add_all(other.devices);
+        self.codes.add_all(other.codes);
+        self.events.merge(other.events);
+    }
+
+    /// The earliest records, as evidence.
+    pub fn refs(&self) -> Vec<RecordRef> {
+        self.events.clone().into_sorted().into_iter().take(MAX_REFS * 2).map(|(.., source)| source).collect()
+    }
+}
+
+impl Default for Throttled {
+    fn default() -> Throttled {
+        Throttled {
             first: Millis::MAX,
             last: Millis::MIN,
             count: 0,
@@ -115,7 +132,7 @@ pub(super) struct HubPartial {
     /// Latest time of an error or connection event.
     pub end: Option<Millis>,
     /// Throttling errors by UTC minute (minutes since the epoch).
-    pub throttling: SortedMap<i64, ThrottleMinute>,
+    pub throttling: SortedMap<i64, Throttled>,
     pub quota: Quota,
 }
 
@@ -138,7 +155,7 @@ impl HubPartial {
             }
             code @ 429000..=429999 => {
                 let minute = at.div_euclid(MINUTE_MS);
-                if let Some(bucket) = self.throttling.slot(minute, ThrottleMinute::default) {
+                if let Some(bucket) = self.throttling.slot(minute, Throttled::default) {
                     bucket.first = bucket.first.min(at);
                     bucket.last = bucket.last.max(at);
                     bucket.count += 1;
@@ -157,14 +174,7 @@ impl HubPartial {
     pub fn merge(&mut self, other: HubPartial) {
         self.devices += other.devices;
         self.end = self.end.max(other.end);
-        self.throttling.merge_with(other.throttling, |mine, theirs| {
-            mine.first = mine.first.min(theirs.first);
-            mine.last = mine.last.max(theirs.last);
-            mine.count += theirs.count;
-            mine.devices.add_all(theirs.devices);
-            mine.codes.add_all(theirs.codes);
-            mine.events.merge(theirs.events);
-        });
+        self.throttling.merge_with(other.throttling, Throttled::absorb);
         let quota = &mut self.quota;
         let theirs = other.quota;
         quota.count += theirs.count;
@@ -176,52 +186,14 @@ impl HubPartial {
 
     /// Throttling errors grouped into bursts: minutes whose errors are at most [`BURST_GAP_MS`] apart.
     /// Errors of one minute are never further apart than that, so the grouping equals grouping the errors.
-    pub fn bursts(&self) -> Vec<Burst> {
-        let mut bursts: Vec<Burst> = Vec::new();
+    pub fn bursts(&self) -> Vec<Throttled> {
+        let mut bursts: Vec<Throttled> = Vec::new();
         for bucket in self.throttling.values() {
-            let start_new = bursts.last().is_none_or(|burst| bucket.first - burst.last > BURST_GAP_MS);
-            if start_new {
-                bursts.push(Burst { first: bucket.first, last: bucket.last, ..Burst::default() });
-            }
-            if let Some(burst) = bursts.last_mut() {
-                burst.last = burst.last.max(bucket.last);
-                burst.count += bucket.count;
-                burst.devices.add_all(bucket.devices.clone());
-                burst.codes.add_all(bucket.codes.clone());
-                burst.events.merge(bucket.events.clone());
+            match bursts.last_mut() {
+                Some(burst) if bucket.first - burst.last <= BURST_GAP_MS => burst.absorb(bucket.clone()),
+                _ => bursts.push(bucket.clone()),
             }
         }
         bursts
-    }
-}
-
-/// Throttling errors close together.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Burst {
-    pub first: Millis,
-    pub last: Millis,
-    pub count: u64,
-    pub devices: SortedMap<String, u64>,
-    pub codes: SortedMap<u32, u64>,
-    pub events: Earliest,
-}
-
-impl Default for Burst {
-    fn default() -> Burst {
-        Burst {
-            first: 0,
-            last: 0,
-            count: 0,
-            devices: SortedMap::default(),
-            codes: SortedMap::default(),
-            events: Earliest::new(MAX_TIMELINE),
-        }
-    }
-}
-
-impl Burst {
-    /// The earliest records, as evidence.
-    pub fn refs(&self) -> Vec<RecordRef> {
-        self.events.clone().into_sorted().into_iter().take(MAX_REFS * 2).map(|(.., source)| source).collect()
     }
 }
