@@ -23,7 +23,7 @@ const PACKAGE: &str = "iothub-errors";
 const STEM: &str = "iothub_errors_wasm";
 /// The size above which the build fails, `.wasm` + JavaScript, gzip -9 (1 KB = 1,024 bytes). Issue #14 set 180 KB
 /// for the full package; issue #13's order-independent diagnosis (+7 KB) and fleet-wide grouping of findings
-/// (+5 KB) took it to 186.8 KB, and the smaller wasm-opt pipeline below brought it back to 185.2 KB. What else
+/// (+5 KB) took it to 186.8 KB, and the smaller wasm-opt pipeline below brought it back to 185.4 KB. What else
 /// was measured (BENCHMARKS.md, npm package): the record reader at opt-level "z" saves 3.0 KB but makes diagnosis
 /// 2.2× slower; no SIMD saves 0.4 KB. So the ceiling is 186 KB until #14's catalog-only entry (≤ 100 KB) serves
 /// the size-bound pages; #14 stays open on it.
@@ -35,18 +35,17 @@ const VERSION_PLACEHOLDER: &str = "0.0.0-workspace";
 const PACKAGE_FILES: [&str; 3] = ["index.d.ts", "types.d.ts", "README.md"];
 const PACKAGE_SCRIPTS: [&str; 3] = ["index.js", "node.js", "names.js"];
 /// wasm-opt flags: small code, with the features rustc's wasm32 output uses. Flattening and re-looping the control
-/// flow before two -Os passes (repeated while they still shrink) gives a module 1.6 KB gzip smaller than -Oz
-/// alone, and diagnosis in it ran faster (573 against 712 ms on the 134 MB fleet log, Node 20). `--low-memory-unused` lets it fold constant addresses: rustc puts the stack first, so the low
-/// kilobyte of memory is only reached by a stack already overflowing. `--ignore-implicit-traps` lets it drop
-/// code kept only for traps Rust never relies on (out-of-bounds memory, division by zero: Rust checks those
-/// explicitly and panics first; float-to-int conversions do not trap with nontrapping-float-to-int).
-const WASM_OPT_FLAGS: [&str; 11] = [
+/// flow before two -Os passes (repeated while they still shrink) gives a smaller module than -Oz alone, and
+/// diagnosis in it ran faster (573 against 712 ms on the 134 MB fleet log, Node 20). `--low-memory-unused` lets it
+/// fold constant addresses: rustc puts the stack first, so the low kilobyte of memory is only reached by a stack
+/// already overflowing. Not `--ignore-implicit-traps`: it lets wasm-opt move loads ahead of the bounds checks that
+/// guard them, and the diagnoser's finish then read out of bounds (caught by the package tests, 2026-12-06).
+const WASM_OPT_FLAGS: [&str; 10] = [
     "--flatten",
     "--rereloop",
     "-Os",
     "-Os",
     "--converge",
-    "--ignore-implicit-traps",
     "--low-memory-unused",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
