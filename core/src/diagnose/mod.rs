@@ -6,7 +6,7 @@
 //!
 //! Logs arrive out of order, split over files in any order, and with duplicates, so the answer must not depend
 //! on the order of the input. Records are kept per device (hub, device id, module id) in a compact form
-//! (48 bytes each); at the end each device's records are put in one canonical order (time, then content),
+//! (32 bytes each); at the end each device's records are put in one canonical order (time, then content),
 //! exact duplicates are dropped, and each device runs through its state machine on its own. Hub-wide
 //! detectors read mergeable partials, so the same report comes out of one pass, of shards merged in any
 //! order ([`Partial`]), of worker threads ([`parallel`]) and of Spark executors.
