@@ -75,8 +75,8 @@ pub fn diagnose_inputs(
     let jobs = jobs.max(1);
     let mut failures = Vec::new();
     let segments = plan(inputs, jobs, &mut failures);
-    let queue =
-        Mutex::new(segments.iter().enumerate().collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>());
+    // Workers pop from the end: the segments in reverse, so that they are read in order.
+    let queue = Mutex::new(segments.iter().copied().enumerate().rev().collect::<Vec<_>>());
     let mut results: Vec<WorkerResult> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..jobs.min(segments.len()).max(1))
             .map(|_| {
@@ -85,7 +85,7 @@ pub fn diagnose_inputs(
                     let mut counted = Vec::new();
                     let mut errors = Vec::new();
                     while let Some((id, segment)) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                        match read_segment(inputs, id, *segment, &mut collector, on_read) {
+                        match read_segment(inputs, id, segment, &mut collector, on_read) {
                             Ok(counts) => counted.push((id, counts)),
                             Err(error) => errors.push(InputError { input: segment.input as usize, error }),
                         }
