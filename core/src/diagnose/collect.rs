@@ -3,7 +3,9 @@
 
 use std::cmp::Ordering;
 
-use iothub_errors_records::hash::FxHashMap;
+use std::hash::Hasher;
+
+use iothub_errors_records::hash::{FxHashMap, FxHasher};
 use serde::{Deserialize, Serialize};
 
 use super::sorted_map::SortedMap;
@@ -221,17 +223,10 @@ impl DeviceLog {
         }
     }
 
-    /// Takes another log of the same device in.
+    /// Takes in what another collector learned of the same device (its records travel separately).
     #[cfg(not(target_arch = "wasm32"))]
-    fn absorb(&mut self, mut other: DeviceLog) {
+    fn absorb(&mut self, other: DeviceLog) {
         self.untimed_errors += other.untimed_errors;
-        if self.events.is_empty() {
-            self.events = other.events;
-        } else {
-            // Exactly: a doubling here would hold up to twice a device's records while both logs are alive.
-            self.events.reserve_exact(other.events.len());
-            self.events.append(&mut other.events);
-        }
         if let Some((at, sdk)) = other.sdk {
             self.offer_sdk(at, &sdk);
         }
@@ -280,6 +275,45 @@ impl Recent {
     }
 }
 
+/// Records in the order they were read, each with its device's log, in blocks of [`BLOCK`] records.
+///
+/// Appending here instead of to each device's own vector keeps reading to sequential writes: with thousands of
+/// devices, a device's vector is out of the cache by the time its next record comes, and every push missed
+/// (measured in BENCHMARKS.md). [`Collector::take_logs`] hands the records to their devices at the end, in one
+/// pass that frees each block once it is moved, so memory does not double.
+#[derive(Debug, Default)]
+struct Pending {
+    blocks: Vec<Block>,
+}
+
+/// Records per [`Block`] (2 MiB of records).
+const BLOCK: usize = 1 << 16;
+
+/// One block of pending records and the log (index into [`Collector::logs`]) of each.
+#[derive(Debug)]
+struct Block {
+    logs: Vec<u32>,
+    records: Vec<Stored>,
+}
+
+impl Pending {
+    fn push(&mut self, log: u32, stored: Stored) {
+        let block = match self.blocks.last_mut() {
+            Some(block) if block.records.len() < BLOCK => block,
+            _ => {
+                self.blocks
+                    .push(Block { logs: Vec::with_capacity(BLOCK), records: Vec::with_capacity(BLOCK) });
+                match self.blocks.last_mut() {
+                    Some(block) => block,
+                    None => return,
+                }
+            }
+        };
+        block.logs.push(log);
+        block.records.push(stored);
+    }
+}
+
 /// The records read so far, by device, with the counts of records that cannot be ordered.
 #[derive(Debug, Default)]
 pub(super) struct Collector {
@@ -288,9 +322,14 @@ pub(super) struct Collector {
     pub pairs: Vec<(StrId, StrId)>,
     pair_ids: SortedMap<(StrId, StrId), u32>,
     pub extras: Vec<Extra>,
-    pub logs: Vec<DeviceLog>,
-    /// Logs by hub (few), then by name.
-    index: SortedMap<StrId, FxHashMap<Box<str>, u32>>,
+    /// The devices' logs; their records wait in `pending` until [`Collector::take_logs`].
+    logs: Vec<DeviceLog>,
+    pending: Pending,
+    /// Logs by hub and name.
+    index: DeviceIndex,
+    /// For each log, the time of the record its kept `sdk` came from ([`Millis::MAX`] when none): most
+    /// records are later, and this small array answers that without reading the log.
+    sdk_times: Vec<Millis>,
     /// Counts of records without a time, of skipped parts, and of everything read.
     pub summary: SummaryBuilder,
     /// Skipped parts with the input (or, while a split file is read, the segment) they were found in.
@@ -348,15 +387,45 @@ impl Collector {
         let mut stored = Stored::new(time, record.source, record.code, record.level, record.format, action);
         stored.pair = self.pair_id(category, operation);
         stored.extra = extra;
-        if let Some(log) = self.logs.get_mut(log as usize) {
-            log.events.push(stored);
-            if let Some(sdk) = record.sdk_version.as_deref() {
+        self.pending.push(log, stored);
+        if let Some(sdk) = record.sdk_version.as_deref() {
+            let kept = self.sdk_times.get_mut(log as usize);
+            if let (Some(kept), Some(log)) =
+                (kept.filter(|kept| time <= **kept), self.logs.get_mut(log as usize))
+            {
                 log.offer_sdk(time, sdk);
+                *kept = log.sdk.as_ref().map_or(Millis::MAX, |(at, _)| *at);
             }
-            if let Some(ip) = record.ip.as_deref().filter(|_| action == Action::Connect) {
+        }
+        if let Some(ip) = record.ip.as_deref().filter(|_| action == Action::Connect) {
+            if let Some(log) = self.logs.get_mut(log as usize) {
                 log.offer_ip(time, ip);
             }
         }
+    }
+
+    /// The devices' logs with all their records, taken out of the collector.
+    pub fn take_logs(&mut self) -> Vec<DeviceLog> {
+        let mut logs = std::mem::take(&mut self.logs);
+        let mut counts = vec![0usize; logs.len()];
+        for block in &self.pending.blocks {
+            for &log in &block.logs {
+                if let Some(count) = counts.get_mut(log as usize) {
+                    *count += 1;
+                }
+            }
+        }
+        for (log, count) in logs.iter_mut().zip(counts) {
+            log.events.reserve_exact(count);
+        }
+        for block in std::mem::take(&mut self.pending.blocks) {
+            for (&log, stored) in block.logs.iter().zip(block.records) {
+                if let Some(log) = logs.get_mut(log as usize) {
+                    log.events.push(stored);
+                }
+            }
+        }
+        logs
     }
 
     /// Counts a part of the input that could not be read.
@@ -429,7 +498,7 @@ impl Collector {
     /// split file are numbered per segment until the segments' line counts are known).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn absorb(&mut self, other: Collector, fix: &dyn Fn(u32, u32, u32) -> (u32, u32, u32)) {
-        let Collector { strings, pairs, extras, logs, summary, skipped, .. } = other;
+        let Collector { strings, pairs, extras, logs, pending, summary, skipped, .. } = other;
         let mut map: Vec<StrId> = Vec::with_capacity(strings.names.len());
         for name in &strings.names {
             map.push(self.strings.id(name));
@@ -443,20 +512,33 @@ impl Collector {
                 delivery: extra.delivery,
             });
         }
-        for mut log in logs {
-            let hub = remap(log.hub);
-            let target = self.log_by_name(hub, &log.name);
-            for event in &mut log.events {
+        let mut targets: Vec<u32> = Vec::with_capacity(logs.len());
+        for log in logs {
+            let target = self.log_by_name(remap(log.hub), &log.name);
+            targets.push(target);
+            if let Some(kept) = self.logs.get_mut(target as usize) {
+                kept.absorb(log);
+                if let (Some(time), Some((at, _))) = (self.sdk_times.get_mut(target as usize), &kept.sdk) {
+                    *time = *at;
+                }
+            }
+        }
+        let pair_ids: Vec<u32> = pairs
+            .iter()
+            .map(|&(category, operation)| self.pair_id(remap(category), remap(operation)))
+            .collect();
+        for mut block in pending.blocks {
+            for log in &mut block.logs {
+                *log = targets.get(*log as usize).copied().unwrap_or(u32::MAX);
+            }
+            for event in &mut block.records {
                 (event.input, event.line, event.index) = fix(event.input, event.line, event.index);
-                let (category, operation) = pairs.get(event.pair as usize).copied().unwrap_or((NONE, NONE));
-                event.pair = self.pair_id(remap(category), remap(operation));
+                event.pair = pair_ids.get(event.pair as usize).copied().unwrap_or(NONE);
                 if event.extra != NONE {
                     event.extra = event.extra.saturating_add(extra_base);
                 }
             }
-            if let Some(target) = self.logs.get_mut(target as usize) {
-                target.absorb(log);
-            }
+            self.pending.blocks.push(block);
         }
         self.summary.merge(summary);
         for (segment, mut part) in skipped {
@@ -476,13 +558,62 @@ impl Collector {
 
     fn log_by_name(&mut self, hub: StrId, name: &str) -> u32 {
         let next = u32::try_from(self.logs.len()).unwrap_or(u32::MAX);
-        let Some(logs) = self.index.slot(hub, FxHashMap::default) else { return next };
-        if let Some(&log) = logs.get(name) {
-            return log;
+        let log = self.index.find_or_add(hub, name, next);
+        if log == next {
+            self.logs.push(DeviceLog::new(hub, name));
+            self.sdk_times.push(Millis::MAX);
         }
-        logs.insert(name.into(), next);
-        self.logs.push(DeviceLog::new(hub, name));
-        next
+        log
+    }
+}
+
+/// Finds a device's log by hub and name. Everything it reads per record sits in a few small arrays (hashes,
+/// hubs, and the names back to back), so that a lookup stays in the cache even with thousands of devices.
+#[derive(Debug, Default)]
+struct DeviceIndex {
+    /// The first log of each hash of (hub, name).
+    first: FxHashMap<u64, u32>,
+    /// For each log, the next log with the same hash ([`u32::MAX`] at the end).
+    next_same_hash: Vec<u32>,
+    hubs: Vec<StrId>,
+    /// Where each log's name ends in `names` (it starts where the previous one ends).
+    name_ends: Vec<u32>,
+    names: String,
+}
+
+impl DeviceIndex {
+    /// The log of (hub, name), or `new` (which the caller then adds) when there is none yet.
+    fn find_or_add(&mut self, hub: StrId, name: &str, new: u32) -> u32 {
+        let mut hasher = FxHasher::default();
+        hasher.write_u32(hub);
+        hasher.write(name.as_bytes());
+        self.find_or_add_hashed(hasher.finish(), hub, name, new)
+    }
+
+    /// [`DeviceIndex::find_or_add`] with the hash given: names of equal hashes are told apart by their text.
+    fn find_or_add_hashed(&mut self, hash: u64, hub: StrId, name: &str, new: u32) -> u32 {
+        let mut candidate = self.first.get(&hash).copied().unwrap_or(u32::MAX);
+        while let Some(&next) = self.next_same_hash.get(candidate as usize) {
+            if self.hubs.get(candidate as usize) == Some(&hub) && self.name(candidate) == Some(name) {
+                return candidate;
+            }
+            candidate = next;
+        }
+        let earlier = self.first.insert(hash, new).unwrap_or(u32::MAX);
+        self.next_same_hash.push(earlier);
+        self.hubs.push(hub);
+        self.names.push_str(name);
+        self.name_ends.push(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
+        new
+    }
+
+    fn name(&self, log: u32) -> Option<&str> {
+        let log = log as usize;
+        let start = match log.checked_sub(1) {
+            Some(previous) => *self.name_ends.get(previous)? as usize,
+            None => 0,
+        };
+        self.names.get(start..*self.name_ends.get(log)? as usize)
     }
 }
 
@@ -536,4 +667,27 @@ pub(super) struct DeviceKey {
     pub hub: Option<String>,
     /// `device` or `device/module`.
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DeviceIndex;
+
+    #[test]
+    fn devices_of_equal_hashes_stay_apart() {
+        let mut index = DeviceIndex::default();
+        assert_eq!(index.find_or_add_hashed(7, 0, "dev-a", 0), 0);
+        assert_eq!(index.find_or_add_hashed(7, 0, "dev-b", 1), 1);
+        assert_eq!(
+            index.find_or_add_hashed(7, 1, "dev-a", 2),
+            2,
+            "the same id on another hub is another device"
+        );
+        assert_eq!(index.find_or_add_hashed(7, 0, "dev-a", 3), 0);
+        assert_eq!(index.find_or_add_hashed(7, 0, "dev-b", 3), 1);
+        assert_eq!(index.find_or_add_hashed(7, 1, "dev-a", 3), 2);
+        assert_eq!(index.find_or_add(0, "", 3), 3, "the hub's device-less records have a log of their own");
+        assert_eq!(index.find_or_add(0, "", 4), 3);
+        assert_eq!(index.name(1), Some("dev-b"));
+    }
 }

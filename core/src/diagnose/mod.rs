@@ -253,7 +253,7 @@ impl Diagnoser {
 
 /// Digests everything a collector gathered.
 fn finish_collector(mut collector: Collector) -> Partial {
-    let logs = std::mem::take(&mut collector.logs);
+    let logs = collector.take_logs();
     let counts = Partial::counts_of(&mut collector);
     Partial::digest(&collector, logs, counts)
 }

@@ -126,7 +126,7 @@ pub fn diagnose_inputs(
 
 /// Digests the devices of `collector` in `jobs` shards of about equal numbers of records.
 fn digest_in_shards(mut collector: Collector, jobs: usize) -> Report {
-    let logs = std::mem::take(&mut collector.logs);
+    let logs = collector.take_logs();
     let total: usize = logs.iter().map(|log| log.events.len() + 1).sum();
     let per_shard = total.div_ceil(jobs).max(1);
     let mut shards: Vec<Vec<collect::DeviceLog>> = vec![Vec::new()];
