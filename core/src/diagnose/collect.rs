@@ -571,8 +571,8 @@ impl Collector {
 /// hubs, and the names back to back), so that a lookup stays in the cache even with thousands of devices.
 #[derive(Debug, Default)]
 struct DeviceIndex {
-    /// The first log of each hash of (hub, name).
-    first: FxHashMap<u64, u32>,
+    /// The first log of each hash of (hub, name) (32 bits: names are compared anyway).
+    first: FxHashMap<u32, u32>,
     /// For each log, the next log with the same hash ([`u32::MAX`] at the end).
     next_same_hash: Vec<u32>,
     hubs: Vec<StrId>,
@@ -587,11 +587,11 @@ impl DeviceIndex {
         let mut hasher = FxHasher::default();
         hasher.write_u32(hub);
         hasher.write(name.as_bytes());
-        self.find_or_add_hashed(hasher.finish(), hub, name, new)
+        self.find_or_add_hashed(hasher.finish() as u32, hub, name, new)
     }
 
     /// [`DeviceIndex::find_or_add`] with the hash given: names of equal hashes are told apart by their text.
-    fn find_or_add_hashed(&mut self, hash: u64, hub: StrId, name: &str, new: u32) -> u32 {
+    fn find_or_add_hashed(&mut self, hash: u32, hub: StrId, name: &str, new: u32) -> u32 {
         let mut candidate = self.first.get(&hash).copied().unwrap_or(u32::MAX);
         while let Some(&next) = self.next_same_hash.get(candidate as usize) {
             if self.hubs.get(candidate as usize) == Some(&hub) && self.name(candidate) == Some(name) {
