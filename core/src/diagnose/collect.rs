@@ -578,7 +578,7 @@ struct DeviceIndex {
     hubs: Vec<StrId>,
     /// Where each log's name ends in `names` (it starts where the previous one ends).
     name_ends: Vec<u32>,
-    names: String,
+    names: Vec<u8>,
 }
 
 impl DeviceIndex {
@@ -594,7 +594,9 @@ impl DeviceIndex {
     fn find_or_add_hashed(&mut self, hash: u32, hub: StrId, name: &str, new: u32) -> u32 {
         let mut candidate = self.first.get(&hash).copied().unwrap_or(u32::MAX);
         while let Some(&next) = self.next_same_hash.get(candidate as usize) {
-            if self.hubs.get(candidate as usize) == Some(&hub) && self.name(candidate) == Some(name) {
+            if self.hubs.get(candidate as usize) == Some(&hub)
+                && self.name(candidate) == Some(name.as_bytes())
+            {
                 return candidate;
             }
             candidate = next;
@@ -602,12 +604,12 @@ impl DeviceIndex {
         let earlier = self.first.insert(hash, new).unwrap_or(u32::MAX);
         self.next_same_hash.push(earlier);
         self.hubs.push(hub);
-        self.names.push_str(name);
+        self.names.extend_from_slice(name.as_bytes());
         self.name_ends.push(u32::try_from(self.names.len()).unwrap_or(u32::MAX));
         new
     }
 
-    fn name(&self, log: u32) -> Option<&str> {
+    fn name(&self, log: u32) -> Option<&[u8]> {
         let log = log as usize;
         let start = match log.checked_sub(1) {
             Some(previous) => *self.name_ends.get(previous)? as usize,
@@ -688,6 +690,6 @@ mod tests {
         assert_eq!(index.find_or_add_hashed(7, 1, "dev-a", 3), 2);
         assert_eq!(index.find_or_add(0, "", 3), 3, "the hub's device-less records have a log of their own");
         assert_eq!(index.find_or_add(0, "", 4), 3);
-        assert_eq!(index.name(1), Some("dev-b"));
+        assert_eq!(index.name(1), Some(&b"dev-b"[..]));
     }
 }
