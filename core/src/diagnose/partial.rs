@@ -54,12 +54,13 @@ impl Partial {
             let hub = collector.strings.get(log.hub).map(str::to_owned);
             let key = DeviceKey { hub: hub.clone(), name: log.name.to_string() };
             let is_device = !key.name.is_empty();
-            let mut digest = None;
-            partial.hubs.update(hub, HubPartial::default, |hub| {
-                digest = Some(device::run(key, &log, collector, hub));
-                hub.devices += u64::from(is_device);
-            });
-            partial.devices.extend(digest.filter(|_| is_device));
+            if let Some(hub) = partial.hubs.slot(hub, HubPartial::default) {
+                let digest = device::run(key, &log, collector, hub);
+                if is_device {
+                    hub.devices += 1;
+                    partial.devices.push(digest);
+                }
+            }
         }
         partial
     }
