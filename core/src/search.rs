@@ -24,6 +24,9 @@ const STOP_WORDS: [&str; 24] = [
     "not", "of", "on", "or", "the", "to", "what", "with",
 ];
 
+/// Shortest query word searched for, in characters: a single letter or digit would match words by accident.
+const MIN_WORD_CHARS: usize = 2;
+
 /// Points for a query word found in each field, best field first. A word of the name or an alias outweighs any
 /// number of prose matches of the same word count: people search for what an error is called.
 const WEIGHT_NAME: u32 = 40;
@@ -42,21 +45,21 @@ const STEM_DIVISOR: u32 = 2;
 const WEIGHT_DEPTH: u32 = 1;
 
 /// Entries matching `query`, best first. Words match whole words or, from four letters on, word stems
-/// ("throttle" finds "throttling"); CamelCase names count as separate words; digits match codes. A query of stop
-/// words only ("the", "a") matches nothing; one with no word at all (empty, punctuation) is `EmptyInput`.
+/// ("throttle" finds "throttling"); CamelCase names count as separate words; digits match codes.
+///
+/// A search box calls this on every keystroke, so a query with nothing to rank by is no error: an empty or blank
+/// query, punctuation, stop words ("the", "a") and one-character words ("d", the first key pressed) give no hits.
+/// The only error is [`Error::InputTooLong`], over [`MAX_QUERY_LEN`] bytes.
 pub fn search(query: &str) -> Result<Vec<SearchHit>, Error> {
     if query.len() > MAX_QUERY_LEN {
         return Err(Error::InputTooLong { len: query.len(), max: MAX_QUERY_LEN });
     }
-    if words(query).next().is_none() {
-        return Err(Error::EmptyInput);
-    }
     let terms: Vec<String> = words(query)
+        .filter(|word| word.chars().nth(MIN_WORD_CHARS - 1).is_some())
         .map(|word| word.to_ascii_lowercase())
         .filter(|word| !STOP_WORDS.contains(&word.as_str()))
         .collect();
     if terms.is_empty() {
-        // Only stop words ("the", "a"): a search box sends these on every keystroke; they match nothing.
         return Ok(Vec::new());
     }
     let squeezed: String = query.chars().filter(|c| c.is_alphanumeric()).collect();

@@ -117,10 +117,9 @@ def test_to_dict_gives_the_documented_json_shape() -> None:
 def test_search_ranks_and_validates() -> None:
     hits = ie.search("file upload limit")
     assert hits[0].entry.code == 403006 and hits[0].score >= hits[-1].score
-    assert ie.search("the of a") == [], "stop words only match nothing"
-    with pytest.raises(ie.InvalidInputError) as caught:
-        ie.search("!!!")
-    assert caught.value.kind == "empty-input"
+    # A search box searches every keystroke: nothing to rank by is no hits, never an error.
+    for query in ("the of a", "", "   ", "!!!", "d", "the d"):
+        assert ie.search(query) == [], query
 
 
 def test_catalog_lists_every_entry_once() -> None:

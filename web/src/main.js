@@ -74,7 +74,7 @@ function showResults() {
     try {
       for (const hit of search(query)) hits.push(hit);
     } catch {
-      // Only stop words, or too long: no word search.
+      // Over 4096 bytes: no word search (anything shorter answers, with no hits when nothing is left to rank by).
     }
     hits = hits.filter((hit) => {
       const key = hit.entry ? linkOf(hit.entry) : `unlisted${hit.classification.code}`;

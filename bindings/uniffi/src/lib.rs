@@ -61,9 +61,10 @@ pub fn resolve(text: String) -> Result<Resolution, IotHubErrorsError> {
     mirror(&iothub_errors::resolve(&text)?)
 }
 
-/// Entries matching the words of `query`, best first (ranked full-text search).
+/// Entries matching the words of `query`, best first (ranked full-text search). A query with nothing to rank by
+/// (empty, blank, punctuation, stop words, one-character words) has no hits.
 ///
-/// Errors: `empty-input` (no word left after stop words), `input-too-long`.
+/// Errors: `input-too-long`.
 #[uniffi::export]
 pub fn search(query: String) -> Result<Vec<SearchHit>, IotHubErrorsError> {
     mirror(&iothub_errors::search(&query)?)

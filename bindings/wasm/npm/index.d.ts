@@ -74,7 +74,10 @@ export declare function lookup(code: number): Entry;
 export declare function byName(name: string): Entry;
 /** Resolves a code, name or alias as people type it ("Error 401003", "aka.ms/iothub404103", ...). */
 export declare function resolve(text: string): Resolution;
-/** Ranked full-text search, best first. Throws IotHubError `empty-input` when no word is left to search. */
+/**
+ * Ranked full-text search, best first. A query with nothing to rank by (empty, blank, punctuation, stop words,
+ * one-character words) gives `[]`, so it can run on every keystroke; over 4096 UTF-8 bytes is `input-too-long`.
+ */
 export declare function search(query: string): SearchHit[];
 /** Classifies any well-formed six-digit code, listed or not. */
 export declare function classify(code: number): Classification;

@@ -67,6 +67,16 @@ test('search ranks and returns cached entries', () => {
   assert.equal(hits.find((hit) => hit.entry.code === 403006).entry, lookup(403006));
 });
 
+test('search answers every keystroke: nothing to rank by gives no hits, never an error', () => {
+  for (const query of ['', ' ', ' \t\n', '!!!', 'the', 'a', 'the of and', 'd', 'x', '4', 'the d', '–']) {
+    assert.deepEqual(search(query), [], JSON.stringify(query));
+  }
+  // Typing "device not online" key by key: every prefix answers, and the whole query finds it first.
+  const typed = 'device not online';
+  for (let end = 0; end <= typed.length; end++) assert.ok(Array.isArray(search(typed.slice(0, end))));
+  assert.equal(search(typed)[0].entry.name, 'DeviceNotOnline');
+});
+
 test('catalog lists every entry once, numbered codes ascending', () => {
   const all = catalog();
   assert.ok(all.length >= 160);
