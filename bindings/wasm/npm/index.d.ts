@@ -13,8 +13,17 @@ export declare const MAX_QUERY_BYTES: 4096;
 /** Longest text (UTF-16 code units) that scan, parseErrorBody and one Diagnoser.push accept (64 Mi). */
 export declare const MAX_TEXT_LENGTH: number;
 
-/** The kinds of the package's own errors: arguments JavaScript can pass but no core type can hold, and state. */
-export type PackageErrorKind = 'invalid-argument-type' | 'invalid-argument' | 'not-initialized' | 'diagnoser-finished';
+/**
+ * The kinds of the package's own errors: arguments JavaScript can pass but no core type can hold, state, and
+ * loading the WebAssembly module.
+ */
+export type PackageErrorKind =
+  | 'invalid-argument-type'
+  | 'invalid-argument'
+  | 'not-initialized'
+  | 'diagnoser-finished'
+  | 'not-wasm'
+  | 'wasm-load-failed';
 
 /**
  * Every error the package throws (one `instanceof` catches them all). `kind` is a core `ErrorKind` (a
@@ -23,7 +32,7 @@ export type PackageErrorKind = 'invalid-argument-type' | 'invalid-argument' | 'n
  */
 export declare class IotHubError extends Error {
   protected constructor();
-  readonly name: 'IotHubError' | 'IotHubTypeError' | 'IotHubRangeError' | 'IotHubStateError';
+  readonly name: 'IotHubError' | 'IotHubTypeError' | 'IotHubRangeError' | 'IotHubStateError' | 'IotHubLoadError';
   readonly kind: ErrorKind | PackageErrorKind;
   /** The same as `kind` (the name of earlier versions). */
   readonly code: ErrorKind | PackageErrorKind;
@@ -55,15 +64,30 @@ export declare class IotHubStateError extends IotHubError {
   readonly detail: null;
 }
 
+/**
+ * init() or initSync() could not load the WebAssembly module. `not-wasm`: what was fetched or given does not start
+ * with the WebAssembly magic bytes (a dev server's HTML page, typically; the message names the fix). `wasm-load-failed`:
+ * the fetch failed or gave an HTTP error, or the module did not compile or link (`cause` holds the original error).
+ */
+export declare class IotHubLoadError extends IotHubError {
+  readonly name: 'IotHubLoadError';
+  readonly kind: 'not-wasm' | 'wasm-load-failed';
+  readonly code: 'not-wasm' | 'wasm-load-failed';
+  readonly detail: null;
+  /** The address fetched, when the module came from one; null for bytes. */
+  readonly url: string | null;
+}
+
 /** What init() can load the WebAssembly module from. */
 export type WasmSource = string | URL | Request | Response | BufferSource | WebAssembly.Module;
 
 /**
  * Loads the WebAssembly module in browsers, workers and bundlers (by default the .wasm file beside the module).
- * In Node.js, importing the package already did it. Calling it again is free.
+ * In Node.js, importing the package already did it. Calling it again is free. Rejects with an IotHubLoadError
+ * when the module cannot be loaded (`not-wasm` for a web page where the .wasm was expected).
  */
 export declare function init(source?: WasmSource | Promise<Response>): Promise<void>;
-/** Instantiates the module synchronously from its bytes or a compiled module. */
+/** Instantiates the module synchronously from its bytes or a compiled module; throws IotHubLoadError as init(). */
 export declare function initSync(source: BufferSource | WebAssembly.Module): void;
 /** True once the module is instantiated. */
 export declare function isInitialized(): boolean;

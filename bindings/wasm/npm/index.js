@@ -63,12 +63,26 @@ export class IotHubStateError extends IotHubError {
   }
 }
 
+/**
+ * The WebAssembly module could not be loaded: `not-wasm` (what was fetched or given does not start with the
+ * WebAssembly magic bytes, usually a web page) or `wasm-load-failed` (the fetch failed, or the module did not
+ * compile or link; `cause` is the original error). `url` is the address fetched, when there was one.
+ */
+export class IotHubLoadError extends IotHubError {
+  constructor(kind, message, url, cause) {
+    super(null, kind, message);
+    this.url = url;
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
 // Names on the prototypes (as Error.prototype.name), spelled out so that minifiers cannot rename them.
 for (const [Class, name] of [
   [IotHubError, 'IotHubError'],
   [IotHubTypeError, 'IotHubTypeError'],
   [IotHubRangeError, 'IotHubRangeError'],
   [IotHubStateError, 'IotHubStateError'],
+  [IotHubLoadError, 'IotHubLoadError'],
 ]) {
   Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
 }
@@ -77,45 +91,85 @@ let ready = false;
 let loading = null;
 
 /**
- * Loads the WebAssembly module (browsers, bundlers, workers). `source` is optional: a URL, a Response, bytes or a
- * compiled WebAssembly.Module; by default the .wasm file beside this module is fetched. Calling it again is free.
+ * Loads the WebAssembly module (browsers, bundlers, workers). `source` is optional: a URL, a Request, a Response
+ * (or a promise of one), bytes or a compiled WebAssembly.Module; by default the .wasm file beside this module is
+ * fetched. Calling it again is free. Failures are IotHubLoadErrors.
  */
 export async function init(source) {
   if (ready) return;
-  if (loading === null) {
-    const options = source === undefined ? undefined : { module_or_path: source };
-    loading = initWasm(options).then(
-      () => {
-        ready = true;
-      },
-      (error) => {
-        loading = null;
-        throw notWasm(error) ?? error;
-      },
-    );
-  }
+  loading ??= load(source).then(
+    () => {
+      ready = true;
+    },
+    (error) => {
+      loading = null;
+      throw error;
+    },
+  );
   await loading;
 }
 
+/** Fetches `source` when it is an address, instantiates it, and says why when it is not WebAssembly at all. */
+async function load(source) {
+  let url = null;
+  let copy = null;
+  try {
+    source = await (source ?? new URL('iothub_errors_wasm_bg.wasm', import.meta.url));
+    if (typeof source === 'string' || source instanceof URL || source instanceof Request) {
+      url = String(source.url ?? source);
+      source = await fetch(source);
+    }
+    if (source instanceof Response) {
+      url = source.url || url;
+      // Read only when compiling fails, so that the module itself still streams into the compiler.
+      copy = source.clone();
+    } else if (!(source instanceof WebAssembly.Module)) {
+      checkMagic('init', wasmBytes('init', source), url);
+    }
+    await initWasm({ module_or_path: source });
+  } catch (error) {
+    if (error instanceof IotHubError) throw error;
+    if (copy?.ok) await copy.arrayBuffer().then((bytes) => checkMagic('init', new Uint8Array(bytes), url), () => {});
+    throw loadFailed('init', url, error);
+  }
+}
+
+/** The bytes of a BufferSource; anything else is an IotHubTypeError. */
+function wasmBytes(fn, source) {
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  throw new IotHubTypeError(`${fn}: expected the .wasm's URL, bytes or module, got ${describe(source)}`);
+}
+
 /**
- * The error to throw when what was fetched is a web page, not the .wasm file: WebAssembly reports `expected magic
- * word 00 61 73 6d, found 3c ...` (`<`). A dev server answering with its index page is the usual cause.
+ * Throws `not-wasm` unless `bytes` start with the WebAssembly magic bytes (`\0asm`). A bundler's dev server that
+ * cannot find the .wasm answers with its HTML page, which the engine would only call a bad "magic word".
  */
-function notWasm(error) {
-  if (!(error instanceof WebAssembly.CompileError) || !/found 3c/i.test(error.message)) return null;
-  return new IotHubStateError(
-    'not-initialized',
-    "init: got an HTML page, not the .wasm (Vite dev server: optimizeDeps: { exclude: ['iothub-errors'] })",
+function checkMagic(fn, bytes, url) {
+  if ([0, 0x61, 0x73, 0x6d].every((byte, i) => bytes[i] === byte)) return;
+  const start = JSON.stringify(String.fromCharCode(...bytes.subarray(0, 4)));
+  throw new IotHubLoadError(
+    'not-wasm',
+    `${fn}: ${url ?? 'the module'} is not WebAssembly (it starts with ${start}). In Vite, set` +
+      " optimizeDeps: { exclude: ['iothub-errors'] }, or pass the .wasm's URL or bytes to init()",
+    url,
   );
+}
+
+/** The error of a module that could not be fetched, compiled or linked. */
+function loadFailed(fn, url, cause) {
+  return new IotHubLoadError('wasm-load-failed', `${fn}: could not load ${url ?? 'the module'}: ${cause}`, url, cause);
 }
 
 /** Instantiates the module synchronously from its bytes or a compiled WebAssembly.Module. */
 export function initSync(source) {
-  if (!(source instanceof WebAssembly.Module || ArrayBuffer.isView(source) || source instanceof ArrayBuffer)) {
-    throw new IotHubTypeError(`initSync: expected the .wasm bytes or a WebAssembly.Module, got ${describe(source)}`);
-  }
+  if (!(source instanceof WebAssembly.Module)) checkMagic('initSync', wasmBytes('initSync', source), null);
   if (ready) return;
-  initWasmSync({ module: source });
+  try {
+    initWasmSync({ module: source });
+  } catch (error) {
+    throw loadFailed('initSync', null, error);
+  }
   ready = true;
 }
 

@@ -1,13 +1,21 @@
 // Compiled by `tsc --strict --noEmit` in the consumer project: the package's types, as a user meets them.
 import {
   lookup, byName, resolve, search, classify, catalog, scan, parseErrorBody, fromError, errorFacts, init, Diagnoser,
-  IotHubError, IotHubRangeError, IotHubTypeError, IotHubStateError,
+  IotHubError, IotHubRangeError, IotHubTypeError, IotHubStateError, IotHubLoadError,
   type Entry, type Classification, type Resolution, type SearchHit, type ScanFinding, type ErrorBody, type Report,
   type RetryAdvice, type FindingKind, type ErrorKind, type PackageErrorKind, type Severity, type Sdk, type Format,
   type ErrorDetail, type ErrorFacts,
 } from 'iothub-errors';
 
-await init();
+try {
+  await init();
+} catch (error) {
+  if (error instanceof IotHubLoadError) {
+    const loadKind: 'not-wasm' | 'wasm-load-failed' = error.kind;
+    const url: string | null = error.url;
+    void [loadKind, url];
+  }
+}
 
 const entry: Entry = lookup(401003);
 const code: number | null = entry.code;
@@ -83,7 +91,7 @@ try {
   if (error instanceof IotHubRangeError) {
     const rangeKind: 'invalid-argument' = error.kind;
     void rangeKind;
-  } else if (error instanceof IotHubTypeError || error instanceof IotHubStateError) {
+  } else if (error instanceof IotHubTypeError || error instanceof IotHubStateError || error instanceof IotHubLoadError) {
     const message: string = error.message;
     const none: null = error.detail;
     void [message, none];
