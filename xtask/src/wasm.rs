@@ -5,7 +5,7 @@
 //! writes from the core's schema: the record types `types.d.ts`, their manifest `types.keys.json` for the drift
 //! test, the run-time names `names.js`), `bindings/wasm/tests` (Node, TypeScript and browser
 //! tests, run against the installed tarball), `bindings/wasm/tools` (the npm tools: binaryen's wasm-opt,
-//! typescript, playwright-core, pinned by a committed lock file). The built package lands in
+//! typescript with @types/node, playwright-core, pinned by a committed lock file). The built package lands in
 //! `bindings/wasm/npm/pkg` (gitignored); tarballs and test projects under `target/wasm`.
 
 use std::fs;
@@ -87,7 +87,7 @@ impl Paths {
 /// `cargo xtask build wasm`: the npm-ready package folder `bindings/wasm/npm/pkg`.
 pub fn build(root: &Path) -> Result<(), String> {
     let paths = Paths::new(root);
-    step("npm tools (binaryen, esbuild, typescript, playwright-core)", || npm_ci(&paths.tools))?;
+    step("npm tools (binaryen, esbuild, typescript, @types/node, playwright-core)", || npm_ci(&paths.tools))?;
     step("cargo build iothub-errors-wasm (wasm32, lto, opt-level z; the core s)", || {
         ensure_rust_target(WASM_TARGET)?;
         // The `wasm-release` profile is defined in the workspace Cargo.toml.
@@ -304,9 +304,10 @@ fn pack(paths: &Paths, destination: &Path) -> Result<PathBuf, String> {
 
 /// `cargo xtask test wasm`: builds and packs, installs the tarball into a fresh project as a user would, then
 /// runs the Node tests (among them `tests/sdk`: `fromError` on errors of the real Azure IoT Node SDK packages,
-/// pinned by `tests/sdk/package-lock.json` and installed with `npm ci`, against fake hubs on 127.0.0.1), a strict
-/// `tsc --noEmit` over a usage file, and the no-bundler browser tests (the package page and the shared hostile
-/// inputs of `testdata/hostile.tsv`).
+/// pinned by `tests/sdk/package-lock.json` and installed with `npm ci`, against fake hubs on 127.0.0.1, and
+/// `using.test.mts`, compiled by tsc first), a strict `tsc --noEmit` over a usage file and over every code block of
+/// the packed README, and the no-bundler browser tests (the package page and the shared hostile inputs of
+/// `testdata/hostile.tsv`).
 pub fn test(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
@@ -324,6 +325,11 @@ pub fn test(root: &Path) -> Result<(), String> {
         let link = project.join("tests/sdk/node_modules");
         std::os::unix::fs::symlink(sdk.join("node_modules"), &link)
             .map_err(|e| format!("{}: {e}", link.display()))
+    })?;
+    step("tsc: using.test.mts (TypeScript's `using`, lowered for Node.js 20)", || {
+        run(Command::new(paths.tool("tsc"))
+            .args(["--project", "tests/tsconfig.using.json"])
+            .current_dir(&project))
     })?;
     step("node --test (package tests)", || {
         run(Command::new("node")
@@ -406,10 +412,14 @@ fn consumer_project(paths: &Paths, project: &Path, tarball: &Path) -> Result<(),
     let tests = project.join("tests");
     fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
     copy_dir(&paths.tests, &tests)?;
-    // The browser test drives Chromium with playwright-core (no dependencies of its own) from the tools folder.
-    let link = project.join("node_modules/playwright-core");
-    std::os::unix::fs::symlink(paths.tools.join("node_modules/playwright-core"), &link)
-        .map_err(|e| format!("{}: {e}", link.display()))
+    // The browser test drives Chromium with playwright-core (no dependencies of its own) from the tools folder;
+    // the TypeScript checks take Node.js's types (@types/node) from there too.
+    for linked in ["playwright-core", "@types"] {
+        let link = project.join("node_modules").join(linked);
+        std::os::unix::fs::symlink(paths.tools.join("node_modules").join(linked), &link)
+            .map_err(|e| format!("{}: {e}", link.display()))?;
+    }
+    Ok(())
 }
 
 /// Debian's packages of the browser tests (the package's and the portal's): Chromium, never a browser download

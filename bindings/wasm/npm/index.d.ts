@@ -135,12 +135,21 @@ export declare class Diagnoser {
   push(chunk: string | ArrayBufferView | ArrayBuffer): void;
   /** Starts the next input (file): its format is detected anew. */
   nextInput(): void;
-  /** Records read so far; after finish(), the report's count. */
+  /** Records read so far; after finish() or free(), the count it ended with. */
   readonly recordsRead: number;
   /** Bytes (characters for string chunks) pushed so far. */
   readonly bytesPushed: number;
   /** Ends the input and returns the report; the diagnoser is then finished. */
   finish(): Report;
-  /** Releases the diagnoser without a report. */
+  /** Releases the diagnoser without a report; calling it again, or after finish(), does nothing. */
   free(): void;
+  /** The same as free(), for `using diagnoser = new Diagnoser()` (TypeScript 5.2+, runtimes with Symbol.dispose). */
+  [Symbol.dispose](): void;
+}
+
+declare global {
+  // Symbol.dispose as lib.esnext.disposable and @types/node declare it, so these types compile without either.
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
 }

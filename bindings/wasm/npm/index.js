@@ -541,7 +541,7 @@ export class Diagnoser {
     this.#live('nextInput').next_input();
   }
 
-  /** Records read so far; after finish(), the report's count. */
+  /** Records read so far; after finish() or free(), the count it ended with. */
   get recordsRead() {
     return this.#raw === null ? this.#records : this.#raw.records_read();
   }
@@ -565,11 +565,16 @@ export class Diagnoser {
     }
   }
 
-  /** Releases the diagnoser without a report. */
+  /** Releases the diagnoser without a report; calling it again, or after finish(), does nothing. */
   free() {
     if (this.#raw !== null) {
+      this.#records = this.#raw.records_read();
       this.#raw.free();
       this.#raw = null;
     }
   }
 }
+
+// `using diagnoser = new Diagnoser()` frees it at the end of the block; where the runtime has no Symbol.dispose
+// (older Node.js versions and browsers), a polyfill defined before this module loads is used.
+if (Symbol.dispose) Diagnoser.prototype[Symbol.dispose] = Diagnoser.prototype.free;

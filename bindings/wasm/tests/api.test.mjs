@@ -134,3 +134,22 @@ test('a second input continues the same diagnosis; repeated records count as dup
   assert.deepEqual(report.findings.map((f) => f.kind), ['network-disconnect', 'throttling-burst']);
   assert.equal(report.findings[1].devices[0], '<img src=x onerror=alert(1)>');
 });
+
+test('free() and Symbol.dispose release a diagnoser once; its counters keep their values', () => {
+  const text = readFileSync(new URL('./fixtures/tiny.jsonl', import.meta.url), 'utf8');
+  assert.equal(typeof Symbol.dispose, 'symbol', 'this Node.js has Symbol.dispose');
+  const diagnoser = new Diagnoser();
+  diagnoser.push(text);
+  const counters = [diagnoser.recordsRead, diagnoser.bytesPushed];
+  assert.ok(counters[0] > 0 && counters[1] === text.length);
+  diagnoser[Symbol.dispose]();
+  diagnoser[Symbol.dispose]();
+  diagnoser.free();
+  assert.deepEqual([diagnoser.recordsRead, diagnoser.bytesPushed], counters);
+  assert.throws(() => diagnoser.push(text), (e) => e.kind === 'diagnoser-finished');
+  const finished = new Diagnoser();
+  finished.push(text);
+  finished.finish();
+  finished[Symbol.dispose]();
+  assert.deepEqual([finished.recordsRead, finished.bytesPushed], [4, text.length]);
+});

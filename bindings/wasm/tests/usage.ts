@@ -73,6 +73,7 @@ diagnoser.push('{"records":[]}');
 diagnoser.push(new Uint8Array([10]));
 diagnoser.nextInput();
 const report: Report = diagnoser.finish();
+const disposed: void = diagnoser[Symbol.dispose]();
 const kinds: FindingKind[] = report.findings.map((f) => f.kind);
 const worst: Severity | undefined = report.findings[0]?.severity;
 const topDevice: string | undefined = report.summary.top_devices[0]?.key;
@@ -106,4 +107,4 @@ try {
   }
 }
 
-void [code, fixes, named, resolvedName, known, firstScore, all, body, kinds, worst, topDevice, period, formats, sdks, detail];
+void [disposed, code, fixes, named, resolvedName, known, firstScore, all, body, kinds, worst, topDevice, period, formats, sdks, detail];
