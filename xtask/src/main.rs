@@ -8,6 +8,7 @@ mod fuzz;
 mod kql;
 mod mobile;
 mod python;
+mod readme_snippets;
 mod setup;
 mod sync_article;
 mod tidy;

@@ -341,6 +341,15 @@ pub fn test(root: &Path) -> Result<(), String> {
     step("tsc --strict --noEmit (usage.ts)", || {
         run(Command::new(paths.tool("tsc")).args(["--project", "tests/tsconfig.json"]).current_dir(&project))
     })?;
+    step("tsc --strict --noEmit (every js and ts block of the packed README)", || {
+        crate::readme_snippets::check(
+            &project.join("node_modules").join(PACKAGE).join("README.md"),
+            &project.join("readme-snippets"),
+            &paths.tool("tsc"),
+            &project.join("node_modules/@types"),
+            &project.join("tests/sdk/node_modules"),
+        )
+    })?;
     step("browser without a bundler (Chromium)", || {
         ensure_chromium()?;
         run(Command::new("node")
