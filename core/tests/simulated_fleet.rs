@@ -290,8 +290,8 @@ fn a_large_offline_fleet_gives_a_small_grouped_report() {
     let times: Vec<i64> = grouped.timeline.iter().map(|e| e.time_ms).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
     // One finding per offline device made 2.4 MB of JSON here. Grouped, the offline finding is its device ids
-    // (14 bytes each) plus at most 24 KB of words, queries, evidence and timeline; the whole report, with the
-    // summary and the token-renewal groups of the other devices, stays under 192 KB.
+    // (14 bytes each) plus at most 24 KiB of words, queries, evidence and timeline; the whole report, with the
+    // summary and the token-renewal groups of the other devices, stays under 192 KiB.
     let finding_json = serde_json::to_string(grouped).unwrap().len();
     let devices_json = serde_json::to_string(&grouped.devices).unwrap().len();
     assert!(finding_json - devices_json < 24 * 1024, "device-offline finding {finding_json} bytes");

@@ -44,11 +44,11 @@ export function count(n) {
   return n.toLocaleString('en-US');
 }
 
-/** A byte count for people: "12.3 MB". */
+/** A byte count for people, in binary units: "12.3 MiB" (1 KiB = 1,024 bytes). */
 export function bytes(n) {
   if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /**

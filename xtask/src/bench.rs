@@ -123,7 +123,7 @@ fn memory(root: &Path) -> Result<(), String> {
             .unwrap_or("?")
             .to_owned();
         println!(
-            "| {} MB | {records} | {:.2} s, {} MB | {:.2} s, {} MB | {:.2}× | {} |",
+            "| {} MiB | {records} | {:.2} s, {} MiB | {:.2} s, {} MiB | {:.2}× | {} |",
             size >> 20,
             one.seconds,
             one.peak_kb >> 10,
@@ -173,7 +173,7 @@ fn diagnose_run(root: &Path, file: &Path, jobs: u32) -> Result<Run, String> {
     Ok(Run { seconds, peak_kb, report })
 }
 
-/// The `VmHWM` (peak resident set) line of `/proc/<pid>/status`, in kB.
+/// The `VmHWM` (peak resident set) line of `/proc/<pid>/status`, in KiB (the file writes "kB" for 1,024 bytes).
 fn vm_hwm_kb(status: &str) -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -166,7 +166,7 @@ fn screenshots(html: &Path, dir: &Path) -> Result<(), String> {
 pub fn dist(root: &Path) -> Result<(), String> {
     let wheel = build_wheel(root)?;
     let size = std::fs::metadata(&wheel).map(|m| m.len()).unwrap_or_default();
-    println!("Python wheel: {} ({} KB)", wheel.display(), size / 1024);
+    println!("Python wheel: {} ({} KiB)", wheel.display(), size / 1024);
     Ok(())
 }
 

@@ -144,15 +144,15 @@ async function timed(fn, runs) {
 const RUNS = 3;
 const wasmRun = await timed(wasmDiagnose, RUNS);
 const jsRun = await timed(baseline, RUNS);
-const mb = size / 1024 / 1024;
-row('Diagnoser: full diagnosis, streamed', mb / (wasmRun.ms / 1000), 'MB/s', '', `${(wasmRun.ms / 1000).toFixed(2)} s for ${mb.toFixed(0)} MB, ${wasmRun.result.summary.records_read} records, ${wasmRun.result.findings.length} findings`);
-row('plain JS: JSON.parse per line + Maps (summary only)', mb / (jsRun.ms / 1000), 'MB/s', '', `${(jsRun.ms / 1000).toFixed(2)} s, ${jsRun.result.records_read} records`);
+const mib = size / 1024 / 1024;
+row('Diagnoser: full diagnosis, streamed', mib / (wasmRun.ms / 1000), 'MiB/s', '', `${(wasmRun.ms / 1000).toFixed(2)} s for ${mib.toFixed(0)} MiB, ${wasmRun.result.summary.records_read} records, ${wasmRun.result.findings.length} findings`);
+row('plain JS: JSON.parse per line + Maps (summary only)', mib / (jsRun.ms / 1000), 'MiB/s', '', `${(jsRun.ms / 1000).toFixed(2)} s, ${jsRun.result.records_read} records`);
 row('speed-up of the Diagnoser over the baseline', jsRun.ms / wasmRun.ms, '×', '≥ 2×', 'median of 3 runs each');
 const ws = wasmRun.result.summary;
 const same = ws.records_read === jsRun.result.records_read;
 row('both read every record', same ? 1 : 0, same ? 'yes' : 'NO', '',
   `${ws.records_read} records; errors: Diagnoser ${ws.errors} (${ws.duplicates} duplicate records left out), baseline ${jsRun.result.errors} (duplicates counted)`);
-// 4. scan over ~8 MB of application log text (an IoT Hub error about once every 500 lines) vs a plain-JS baseline:
+// 4. scan over ~8 MiB of application log text (an IoT Hub error about once every 500 lines) vs a plain-JS baseline:
 // one global RegExp for six-digit 4xxxxx/5xxxxx codes and `ErrorCode:Name;`, a name → code Map from catalog(), matchAll.
 const LOG_BYTES = 8 * 1024 * 1024;
 const logLines = [];
@@ -186,7 +186,7 @@ for (let i = 0; logLength < LOG_BYTES; i++) {
   logLength += line.length + 1;
 }
 const logText = logLines.join('\n') + '\n';
-const logMb = logText.length / 1024 / 1024; // ASCII: characters are bytes
+const logMib = logText.length / 1024 / 1024; // ASCII: characters are bytes
 
 const codeOf = new Map();
 for (const entry of api.catalog()) {
@@ -204,10 +204,10 @@ function regexBaseline(text) {
 const SCAN_RUNS = 5;
 const scanRun = await timed(() => api.scan(logText), SCAN_RUNS);
 const regexRun = await timed(() => regexBaseline(logText), SCAN_RUNS);
-row(`scan(log text, ${logMb.toFixed(0)} MB)`, logMb / (scanRun.ms / 1000), 'MB/s', '', `${scanRun.ms.toFixed(0)} ms for ${logLines.length} lines, ${scanRun.result.length} findings`);
-row('plain JS: one RegExp + matchAll + name Map', logMb / (regexRun.ms / 1000), 'MB/s', '', `${regexRun.ms.toFixed(0)} ms, ${regexRun.result} findings`);
+row(`scan(log text, ${logMib.toFixed(0)} MiB)`, logMib / (scanRun.ms / 1000), 'MiB/s', '', `${scanRun.ms.toFixed(0)} ms for ${logLines.length} lines, ${scanRun.result.length} findings`);
+row('plain JS: one RegExp + matchAll + name Map', logMib / (regexRun.ms / 1000), 'MiB/s', '', `${regexRun.ms.toFixed(0)} ms, ${regexRun.result} findings`);
 row('speed-up of scan over the RegExp baseline', regexRun.ms / scanRun.ms, '×', '', `median of ${SCAN_RUNS} runs each`);
 const format = (value) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
-console.log(`\nnode ${process.version}, ${fleet} (${mb.toFixed(1)} MB)\n`);
+console.log(`\nnode ${process.version}, ${fleet} (${mib.toFixed(1)} MiB)\n`);
 console.log('| what | value | target | note |\n|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.what} | ${r.unit === 'yes' || r.unit === 'NO' ? r.unit : `${format(r.value)} ${r.unit}`} | ${r.target} | ${r.note} |`);

@@ -1,7 +1,7 @@
 //! `SortedMap`: a map kept as a vector sorted by key, for the diagnoser's small maps (the codes of an incident or
 //! a burst, a device's lock-lost messages, the token-renewal groups).
 //!
-//! Hand-written instead of `BTreeMap`, whose node code cost ~2 KB gzip of the npm package: these maps hold a
+//! Hand-written instead of `BTreeMap`, whose node code cost ~2 KiB gzip of the npm package: these maps hold a
 //! handful of keys, where a binary search over one vector is as fast, and they iterate in key order just the same.
 
 /// A map with its entries sorted by key (serialized as its list of entries).

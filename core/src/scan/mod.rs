@@ -1216,7 +1216,7 @@ pub(crate) fn fragment_in(text: &str) -> Option<&'static str> {
 }
 
 /// Positions of the non-overlapping occurrences of `needle` (not empty) in `haystack`, left to right: what
-/// `memchr::memmem::find_iter` gives, without its searchers (their code and its panics' formatting cost ~3 KB gzip
+/// `memchr::memmem::find_iter` gives, without its searchers (their code and its panics' formatting cost ~3 KiB gzip
 /// in the npm package for windows of a few kilobytes).
 pub(crate) fn find_all<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
     let mut from = 0;
