@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import {
   lookup, byName, resolve, search, classify, scan, parseErrorBody, Diagnoser, initSync,
-  IotHubError, IotHubTypeError, IotHubRangeError, IotHubStateError, MAX_QUERY_BYTES,
+  IotHubError, IotHubTypeError, IotHubRangeError, IotHubStateError, IotHubLoadError, MAX_QUERY_BYTES,
 } from 'iothub-errors';
 
 function stillWorks() {
@@ -66,10 +66,34 @@ test('one base class catches every error of the package, with kind and its alias
   const finished = new Diagnoser();
   finished.finish();
   thrown.push(() => finished.push('x'));
+  thrown.push(
+    () => lookup(1.5), () => lookup(999999), () => byName(''), () => resolve('NoSuchError'), () => parseErrorBody('x'),
+    () => initSync('x'), () => initSync(new TextEncoder().encode('<!doctype html>')),
+  );
+  // Each kind comes from one class, whichever side (JavaScript or the core) finds it.
+  const classOf = new Map();
   for (const fn of thrown) {
-    assert.throws(fn, (error) => error instanceof IotHubError && typeof error.kind === 'string' && error.code === error.kind);
+    assert.throws(fn, (error) => {
+      assert.ok(error instanceof IotHubError && typeof error.kind === 'string' && error.code === error.kind);
+      const seen = classOf.get(error.kind) ?? error.constructor;
+      assert.equal(seen, error.constructor, `${error.kind} from ${seen.name} and ${error.constructor.name}`);
+      classOf.set(error.kind, seen);
+      return true;
+    });
   }
-  for (const Class of [IotHubTypeError, IotHubRangeError, IotHubStateError]) {
+  assert.deepEqual(Object.fromEntries([...classOf].map(([kind, Class]) => [kind, Class.name]).sort()), {
+    'diagnoser-finished': 'IotHubStateError',
+    'empty-input': 'IotHubError',
+    'input-too-long': 'IotHubError',
+    'invalid-argument': 'IotHubRangeError',
+    'invalid-argument-type': 'IotHubTypeError',
+    'invalid-code': 'IotHubError',
+    'not-an-error-body': 'IotHubError',
+    'not-wasm': 'IotHubLoadError',
+    'unknown-code': 'IotHubError',
+    'unknown-name': 'IotHubError',
+  });
+  for (const Class of [IotHubTypeError, IotHubRangeError, IotHubStateError, IotHubLoadError]) {
     assert.equal(Object.getPrototypeOf(Class.prototype), IotHubError.prototype);
   }
 });

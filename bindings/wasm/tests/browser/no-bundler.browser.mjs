@@ -1,5 +1,6 @@
 // The installed package in Chromium without a bundler: a plain <script type="module"> imports it and calls init();
-// a second page runs the shared hostile inputs (testdata/hostile.tsv) through it.
+// init() is given a web page where the .wasm should be; a last page runs the shared hostile inputs
+// (testdata/hostile.tsv) through it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -42,6 +43,37 @@ test('a page imports the package from its folder and uses it', async () => {
       unknown: 'unknown-code',
     });
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('in Chromium, init() given a web page where the .wasm should be names the fix, then loads the real one', async () => {
+  const server = await serve({ '/pkg/': packageDir, '/': here });
+  const browser = await chromium.launch(CHROMIUM);
+  try {
+    const page = await browser.newPage();
+    // A page of the server's origin that loads nothing, so the package is imported fresh below.
+    await page.goto(`${server.url}/nothing-here`);
+    const result = await page.evaluate(async () => {
+      const pkg = await import('/pkg/index.js');
+      const out = {};
+      try {
+        await pkg.init('/index.html');
+      } catch (error) {
+        out.error = { base: error instanceof pkg.IotHubLoadError, kind: error.kind, url: error.url, message: error.message };
+      }
+      out.initialized = pkg.isInitialized();
+      await pkg.init();
+      out.name = pkg.lookup(404103).name;
+      return out;
+    });
+    assert.deepEqual(result.error && [result.error.base, result.error.kind, result.error.url], [true, 'not-wasm', `${server.url}/index.html`]);
+    assert.match(result.error.message, /is not WebAssembly \(it starts with "<!do"\)/);
+    assert.match(result.error.message, /optimizeDeps: \{ exclude: \['iothub-errors'\] \}/);
+    assert.equal(result.initialized, false);
+    assert.equal(result.name, 'DeviceNotOnline');
   } finally {
     await browser.close();
     await server.close();
