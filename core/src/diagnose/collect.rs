@@ -456,11 +456,6 @@ impl Collector {
         self.pairs.get(stored.pair as usize).and_then(|&(category, _)| self.strings.get(category))
     }
 
-    /// The record's operation.
-    pub fn operation(&self, stored: &Stored) -> Option<&str> {
-        self.pairs.get(stored.pair as usize).and_then(|&(_, operation)| self.strings.get(operation))
-    }
-
     /// The id of a (category, operation) pair, added when new.
     fn pair_id(&mut self, category: StrId, operation: StrId) -> u32 {
         if let Some(&(last_key, last_id)) = self.last_pair.as_ref() {
@@ -631,7 +626,7 @@ pub(super) fn canonical(collector: &Collector, a: &Stored, b: &Stored) -> Orderi
 /// True when two records of one device are the same record delivered twice: equal in time, operation,
 /// category, code, level, message id, delivery count and sequence number (what makes a record distinct).
 pub(super) fn same_record(collector: &Collector, a: &Stored, b: &Stored) -> bool {
-    identity(collector, a, b) == Ordering::Equal
+    a.time == b.time && identity(collector, a, b) == Ordering::Equal
 }
 
 fn identity(collector: &Collector, a: &Stored, b: &Stored) -> Ordering {

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::collect::{Collector, DeviceKey, DeviceLog, canonical, same_record};
+use super::collect::{Collector, DeviceKey, DeviceLog, Stored, canonical, same_record};
 use super::device::{self, DRIFT_MIN_ATTEMPTS, Device, SAS_RECONNECT_MS, Series};
 use super::findings::{self, Draft};
 use super::hub::HubPartial;
@@ -48,9 +48,7 @@ impl Partial {
             let before = events.len();
             events.dedup_by(|later, earlier| same_record(collector, later, earlier));
             partial.summary.duplicates((before - events.len()) as u64);
-            for event in events.iter() {
-                partial.summary.event(event, collector);
-            }
+            partial.summary.events(events, collector);
             let hub = collector.strings.get(log.hub).map(str::to_owned);
             let key = DeviceKey { hub: hub.clone(), name: log.name.to_string() };
             let is_device = !key.name.is_empty();
@@ -391,11 +389,13 @@ impl<'a> HubContext<'a> {
 
 /// Puts a device's records in canonical order. Natively the standard library's stable sort, which runs in
 /// linear time over the long sorted runs logs have; the WebAssembly build keeps the crate's one shared sort.
+/// Times are compared inline; the full comparison runs only for records of the same millisecond.
 fn sort_records(events: &mut [super::collect::Stored], collector: &Collector) {
+    let order = |a: &Stored, b: &Stored| a.time.cmp(&b.time).then_with(|| canonical(collector, a, b));
     #[cfg(not(target_arch = "wasm32"))]
-    events.sort_by(|a, b| canonical(collector, a, b));
+    events.sort_by(order);
     #[cfg(target_arch = "wasm32")]
-    crate::sort::sort_by(events, |a, b| canonical(collector, a, b));
+    crate::sort::sort_by(events, order);
 }
 
 /// Devices by count, most first (ties by name), at most `limit`.
