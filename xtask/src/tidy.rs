@@ -56,8 +56,22 @@ mod tests {
                 let optional = dependencies[*name].get("optional").and_then(|o| o.as_bool());
                 assert_eq!(optional, Some(true), "{path}: dependency {name} must be optional");
             }
-            let default = manifest["features"].get("default").and_then(|d| d.as_array()).map_or(0, Vec::len);
-            assert_eq!(default, 0, "{path} has no default features: bindings build it bare");
+            let features = manifest["features"].as_table().unwrap();
+            let default: Vec<&str> = features
+                .get("default")
+                .and_then(|d| d.as_array())
+                .map_or(Vec::new(), |d| d.iter().filter_map(|f| f.as_str()).collect());
+            for feature in default {
+                assert_eq!(
+                    feature, "diagnosis",
+                    "{path}: the only default feature is `diagnosis`, so bindings build the core without the schema"
+                );
+                let enables = features[feature].as_array().unwrap();
+                assert!(
+                    enables.is_empty(),
+                    "{path}: the default `diagnosis` feature enables no dependency: {enables:?}"
+                );
+            }
         }
     }
 
