@@ -76,9 +76,23 @@ mod tests {
     }
 
     #[test]
+    fn the_catalog_module_builds_the_core_without_diagnosis() {
+        let manifest = manifest("bindings/wasm/catalog/Cargo.toml");
+        let core = &manifest["dependencies"]["iothub-errors"];
+        assert_eq!(
+            core.get("default-features").and_then(|d| d.as_bool()),
+            Some(false),
+            "the npm package's catalog module must leave out the core's `diagnosis` feature"
+        );
+        assert!(core.get("features").is_none(), "the catalog module turns on no core feature: {core}");
+    }
+
+    #[test]
     fn no_binding_turns_the_schema_feature_on() {
         let root = crate::workspace_root();
-        for binding in ["bindings/cli", "bindings/wasm", "bindings/python", "bindings/uniffi"] {
+        for binding in
+            ["bindings/cli", "bindings/wasm", "bindings/wasm/catalog", "bindings/python", "bindings/uniffi"]
+        {
             let manifest = std::fs::read_to_string(root.join(binding).join("Cargo.toml")).unwrap();
             assert!(!manifest.contains("\"schema\""), "{binding} must not enable the core's schema feature");
             assert!(
