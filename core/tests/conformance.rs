@@ -1,9 +1,12 @@
-//! Runs `testdata/conformance.tsv`, the cases every binding runs too, against the core.
+//! Runs `testdata/conformance.tsv`, the cases every binding runs too, against the core. Without the `diagnosis`
+//! feature (the catalog alone, as the npm package's catalog entry builds it) the `scan` cases are left out.
 
 use iothub_errors::{Classification, Entry, Error, MatchKind};
 
 mod cases;
-use cases::{Fields, scan_fields, unescape};
+#[cfg(feature = "diagnosis")]
+use cases::scan_fields;
+use cases::{Fields, unescape};
 
 #[test]
 fn every_conformance_case_passes() {
@@ -14,11 +17,14 @@ fn every_conformance_case_passes() {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        count += 1;
         let columns: Vec<&str> = line.split('\t').collect();
         let [op, input, expected] = columns[..] else {
             panic!("line {}: expected 3 tab-separated columns, got {}", number + 1, columns.len());
         };
+        if op == "scan" && !cfg!(feature = "diagnosis") {
+            continue;
+        }
+        count += 1;
         let input = unescape(input);
         let actual = run(op, &input);
         for pair in expected.split(';') {
@@ -72,6 +78,7 @@ fn run(op: &str, input: &str) -> Fields {
             fields.insert("hits", hits.len().to_string());
             fields
         }),
+        #[cfg(feature = "diagnosis")]
         "scan" => Ok(scan_fields(&iothub_errors::scan(input))),
         other => panic!("unknown op {other:?}"),
     };

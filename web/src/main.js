@@ -1,6 +1,8 @@
 // The portal: search as you type, entry pages with deep links (#401003), "paste anything", and log diagnosis in a
-// worker. All text goes into the page through text nodes (dom.js), never as HTML.
-import { init, search, resolve, lookup, byName, catalog, classify, scan } from 'iothub-errors';
+// worker. All text goes into the page through text nodes (dom.js), never as HTML. Search and entries come from the
+// catalog-only entry of the package, so the first view downloads no scanner or diagnosis; the full module is
+// imported on the first paste, and the diagnosis worker loads it on the first file.
+import { init, search, resolve, lookup, byName, catalog, classify } from 'iothub-errors/catalog';
 import { el, replace, count, bytes, kqlBlock } from './dom.js';
 import { renderReport } from './report.js';
 
@@ -223,7 +225,39 @@ function onHash() {
 
 // ---- paste anything ----
 
-function showScan() {
+/** The full package (for scan) once imported and initialized, and its loading while it is under way. */
+let full = null;
+let fullLoading = null;
+
+/**
+ * Imports the full package on first use (a chunk and its module, fetched then) and tells the service worker to
+ * keep the files of the paste and diagnosis parts for offline use. A failed load is tried again next time.
+ */
+function loadFullPackage() {
+  fullLoading ??= import('iothub-errors').then(
+    async (loaded) => {
+      await loaded.init();
+      full = loaded;
+      keepOnDemandFilesOffline();
+    },
+    (error) => {
+      fullLoading = null;
+      throw error;
+    },
+  );
+  return fullLoading;
+}
+
+/** Asks the service worker to cache the paste and diagnosis files now that they are used (see public/sw.js). */
+function keepOnDemandFilesOffline() {
+  navigator.serviceWorker?.controller?.postMessage({ type: 'cache-on-demand' });
+}
+
+/** Counts the pastes, so that a scan that waited for the package does not overwrite a newer paste's. */
+let pasteSeq = 0;
+
+async function showScan() {
+  const seq = ++pasteSeq;
   const text = paste.value;
   const highlighted = $('highlighted');
   const explanations = $('explanations');
@@ -233,9 +267,19 @@ function showScan() {
     $('paste-count').textContent = '';
     return;
   }
+  if (full === null) {
+    $('paste-count').textContent = 'Loading the scanner…';
+    try {
+      await loadFullPackage();
+    } catch (error) {
+      if (seq === pasteSeq) $('paste-count').textContent = `The scanner could not be loaded: ${error.message}`;
+      return;
+    }
+    if (seq !== pasteSeq) return;
+  }
   let findings;
   try {
-    findings = scan(text);
+    findings = full.scan(text);
   } catch (error) {
     $('paste-count').textContent = error.message;
     return;
@@ -380,6 +424,7 @@ function diagnose(list) {
   if (chosen.length === 0) return;
   if (worker) worker.terminate();
   worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  keepOnDemandFilesOffline();
   const box = $('progress-box');
   const bar = $('progress');
   const text = $('progress-text');

@@ -397,17 +397,85 @@ test('on a phone-sized screen nothing overflows sideways', async (t) => {
   assert.deepEqual(problems, []);
 });
 
-test('once loaded, the portal works offline (service worker)', async (t) => {
+/** precache.json of the built portal: `{ firstView, onDemand }`. */
+function precacheGroups() {
+  return JSON.parse(readFileSync(join(dist, 'precache.json'), 'utf8'));
+}
+
+test('the first view downloads only the catalog module; the full one comes with the first paste', async (t) => {
+  const { onDemand } = precacheGroups();
+  // The build's own account of what waits: the full package's module and chunk, and the diagnosis worker.
+  assert.ok(onDemand.some((file) => /iothub_errors_wasm_bg-[\w-]+\.wasm$/.test(file)), onDemand.join(' '));
+  assert.ok(onDemand.some((file) => /worker-[\w-]+\.js$/.test(file)), onDemand.join(' '));
+  // No service worker here, so every request the page makes reaches the network and is seen.
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, serviceWorkers: 'block' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error}`));
+  const requested = [];
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname.replace(/^\//, '')));
+  await page.goto(`${server.url}/#401003`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.locator('#entry h2', { hasText: '401003 IotHubUnauthorized' }).waitFor();
+  await page.locator('#search').fill('throttling');
+  await page.locator('#results a', { hasText: 'ThrottlingException' }).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  const wasm = (list) => list.filter((path) => path.endsWith('.wasm'));
+  assert.equal(wasm(requested).length, 1, requested.join(' '));
+  assert.match(wasm(requested)[0], /iothub_errors_catalog_bg-[\w-]+\.wasm$/);
+  assert.deepEqual(requested.filter((path) => onDemand.includes(path)), [], 'nothing of the paste and diagnosis parts');
+  await shot(page, 'portal-first-view');
+
+  const firstView = requested.length;
+  await page.locator('#paste').fill('Operation failed with error code 404001');
+  await page.locator('#explanations li[data-code="404001"]').waitFor();
+  const later = requested.slice(firstView);
+  assert.equal(wasm(later).length, 1, later.join(' '));
+  assert.match(wasm(later)[0], /iothub_errors_wasm_bg-[\w-]+\.wasm$/);
+  await page.locator('#files').setInputFiles(join(logs, 'throttling.jsonl'));
+  await page.locator('#findings li[data-kind="throttling-burst"]').waitFor();
+  assert.ok(requested.some((path) => /worker-[\w-]+\.js$/.test(path)), 'the worker came with the first file');
+  assert.deepEqual(problems, []);
+});
+
+/** The paths of the files in the portal's service-worker cache. */
+function cachedFiles(page) {
+  return page.evaluate(async () => {
+    const files = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) files.push(new URL(request.url).pathname.replace(/^\//, ''));
+    }
+    return files;
+  });
+}
+
+test('once loaded, the portal works offline (service worker); paste and diagnosis once used', async (t) => {
   const { page, context, problems } = await open(t);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // The first visit caches the first view only: no diagnosis code until it is used.
+  const { firstView, onDemand } = precacheGroups();
+  const cached = await cachedFiles(page);
+  for (const file of firstView.filter((f) => f !== './')) assert.ok(cached.includes(file), `${file} cached`);
+  assert.deepEqual(cached.filter((file) => onDemand.includes(file)), [], 'no on-demand file cached yet');
+  // A paste loads the full package; the service worker then keeps the paste and diagnosis files.
+  await page.locator('#paste').fill('error code 429001');
+  await page.locator('#explanations li[data-code="429001"]').waitFor();
+  await page.waitForFunction(async (files) => {
+    const cache = await caches.open((await caches.keys())[0]);
+    for (const file of files) if ((await cache.match(file)) === undefined) return false;
+    return true;
+  }, onDemand);
   await context.setOffline(true);
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
   await page.locator('#search').fill('404104');
   await page.locator('#results a', { hasText: 'DeviceConnectionClosedRemotely' }).first().waitFor();
+  await page.locator('#paste').fill('Operation failed with error code 404001');
+  await page.locator('#explanations li[data-code="404001"]').waitFor();
   await page.locator('#files').setInputFiles(join(logs, 'throttling.jsonl'));
   await page.locator('#findings li[data-kind="throttling-burst"]').waitFor();
   await shot(page, 'portal-offline');

@@ -18,6 +18,22 @@ pub fn run(root: &Path) -> Result<(), String> {
     step("clippy -D warnings", || {
         cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
     })?;
+    step("clippy -D warnings, the core without its default features (the catalog alone)", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "-p",
+                "iothub-errors",
+                "--no-default-features",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+    })?;
     step("cargo doc -D warnings (every crate of the workspace)", || {
         let mut command = cargo_command(root);
         command.args(["doc", "--no-deps", "--locked", "--workspace"]).env("RUSTDOCFLAGS", "-D warnings");
@@ -69,6 +85,9 @@ pub fn test_rust(root: &Path) -> Result<(), String> {
                 "xtask",
             ],
         )
+    })?;
+    step("cargo test, the core without its default features (the catalog alone)", || {
+        cargo(root, &["test", "--locked", "-p", "iothub-errors", "--no-default-features"])
     })
 }
 

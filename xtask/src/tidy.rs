@@ -56,15 +56,43 @@ mod tests {
                 let optional = dependencies[*name].get("optional").and_then(|o| o.as_bool());
                 assert_eq!(optional, Some(true), "{path}: dependency {name} must be optional");
             }
-            let default = manifest["features"].get("default").and_then(|d| d.as_array()).map_or(0, Vec::len);
-            assert_eq!(default, 0, "{path} has no default features: bindings build it bare");
+            let features = manifest["features"].as_table().unwrap();
+            let default: Vec<&str> = features
+                .get("default")
+                .and_then(|d| d.as_array())
+                .map_or(Vec::new(), |d| d.iter().filter_map(|f| f.as_str()).collect());
+            for feature in default {
+                assert_eq!(
+                    feature, "diagnosis",
+                    "{path}: the only default feature is `diagnosis`, so bindings build the core without the schema"
+                );
+                let enables = features[feature].as_array().unwrap();
+                assert!(
+                    enables.is_empty(),
+                    "{path}: the default `diagnosis` feature enables no dependency: {enables:?}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn the_catalog_module_builds_the_core_without_diagnosis() {
+        let manifest = manifest("bindings/wasm/catalog/Cargo.toml");
+        let core = &manifest["dependencies"]["iothub-errors"];
+        assert_eq!(
+            core.get("default-features").and_then(|d| d.as_bool()),
+            Some(false),
+            "the npm package's catalog module must leave out the core's `diagnosis` feature"
+        );
+        assert!(core.get("features").is_none(), "the catalog module turns on no core feature: {core}");
     }
 
     #[test]
     fn no_binding_turns_the_schema_feature_on() {
         let root = crate::workspace_root();
-        for binding in ["bindings/cli", "bindings/wasm", "bindings/python", "bindings/uniffi"] {
+        for binding in
+            ["bindings/cli", "bindings/wasm", "bindings/wasm/catalog", "bindings/python", "bindings/uniffi"]
+        {
             let manifest = std::fs::read_to_string(root.join(binding).join("Cargo.toml")).unwrap();
             assert!(!manifest.contains("\"schema\""), "{binding} must not enable the core's schema feature");
             assert!(

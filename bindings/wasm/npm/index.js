@@ -1,309 +1,42 @@
-// iothub-errors: every Azure IoT Hub error code, for JavaScript. The typed wrapper over the wasm exports.
+// iothub-errors: every Azure IoT Hub error code, for JavaScript. The typed wrapper over the full module's exports.
 //
-// This layer checks argument types (and what a u32 cannot hold) before anything reaches WebAssembly, turns the
-// core's errors into IotHubError objects, and keeps catalog entries as frozen objects so that lookup() is a
-// binary search in wasm plus an array read. Types: index.d.ts and the generated types.d.ts.
+// This layer checks argument types (and what a u32 cannot hold) before anything reaches WebAssembly and turns the
+// core's errors into IotHubError objects. The catalog functions, the error classes, loading and the argument
+// checks are shared with the catalog-only entry (catalog.js) through common.js. Types: index.d.ts, catalog.d.ts
+// and the generated types.d.ts.
 
-import initWasm, {
-  initSync as initWasmSync,
-  entry_count,
-  entry_at,
-  lookup_index,
-  by_name_index,
-  resolve as rawResolve,
-  search_indexes,
-  classify as rawClassify,
-  scan as rawScan,
-  parse_error_body,
-  resolve_error,
-  Diagnoser as RawDiagnoser,
-} from './iothub_errors_wasm.js';
-import { ERROR_KINDS } from './names.js';
+import * as wasm from './iothub_errors_wasm.js';
+import {
+  MAX_TEXT_LENGTH,
+  IotHubTypeError,
+  IotHubRangeError,
+  IotHubStateError,
+  loader,
+  catalogFunctions,
+  describe,
+  stringArg,
+  tooLong,
+  core,
+} from './common.js';
 
-/** Longest query (UTF-8 bytes) that resolve, byName and search accept: the core's MAX_QUERY_LEN (it checks). */
-export const MAX_QUERY_BYTES = 4096;
-/** Longest text (UTF-16 code units) that scan, parseErrorBody and one Diagnoser.push accept: 64 Mi. */
-export const MAX_TEXT_LENGTH = 64 * 1024 * 1024;
+export {
+  MAX_QUERY_BYTES,
+  MAX_TEXT_LENGTH,
+  IotHubError,
+  IotHubTypeError,
+  IotHubRangeError,
+  IotHubStateError,
+  IotHubLoadError,
+} from './common.js';
 
-/**
- * Every error of the package. `kind` says which: a core ErrorKind (`detail` is then the core's error: kind,
- * message and fields), or the package's own (`invalid-argument-type`, `invalid-argument`, `not-initialized`,
- * `diagnoser-finished`; `detail` null). `code` is an alias of `kind`.
- */
-export class IotHubError extends Error {
-  constructor(detail, kind = detail.kind, message = detail.message) {
-    super(message);
-    this.kind = kind;
-    this.detail = detail === null ? null : Object.freeze(detail);
-  }
+const { init, initSync, isInitialized, ensureReady } = loader(
+  wasm.default,
+  wasm.initSync,
+  () => new URL('iothub_errors_wasm_bg.wasm', import.meta.url),
+);
+export { init, initSync, isInitialized };
 
-  get code() {
-    return this.kind;
-  }
-}
-
-/** An argument of the wrong type (a string where a number is expected, null, undefined, ...). */
-export class IotHubTypeError extends IotHubError {
-  constructor(message) {
-    super(null, 'invalid-argument-type', message);
-  }
-}
-
-/** A number outside what the function accepts, other than a code (an httpStatus that is not a u16). */
-export class IotHubRangeError extends IotHubError {
-  constructor(message) {
-    super(null, 'invalid-argument', message);
-  }
-}
-
-/** A call at the wrong time: before init(), or on a finished Diagnoser. */
-export class IotHubStateError extends IotHubError {
-  constructor(kind, message) {
-    super(null, kind, message);
-  }
-}
-
-/**
- * The WebAssembly module could not be loaded: `not-wasm` (what was fetched or given does not start with the
- * WebAssembly magic bytes, usually a web page) or `wasm-load-failed` (the fetch failed, or the module did not
- * compile or link; `cause` is the original error). `url` is the address fetched, when there was one.
- */
-export class IotHubLoadError extends IotHubError {
-  constructor(kind, message, url, cause) {
-    super(null, kind, message);
-    this.url = url;
-    if (cause !== undefined) this.cause = cause;
-  }
-}
-
-// Names on the prototypes (as Error.prototype.name), spelled out so that minifiers cannot rename them.
-for (const [Class, name] of [
-  [IotHubError, 'IotHubError'],
-  [IotHubTypeError, 'IotHubTypeError'],
-  [IotHubRangeError, 'IotHubRangeError'],
-  [IotHubStateError, 'IotHubStateError'],
-  [IotHubLoadError, 'IotHubLoadError'],
-]) {
-  Object.defineProperty(Class.prototype, 'name', { value: name, writable: true, configurable: true });
-}
-
-let ready = false;
-let loading = null;
-
-/**
- * Loads the WebAssembly module (browsers, bundlers, workers). `source` is optional: a URL, a Request, a Response
- * (or a promise of one), bytes or a compiled WebAssembly.Module; by default the .wasm file beside this module is
- * fetched. Calling it again is free. Failures are IotHubLoadErrors.
- */
-export async function init(source) {
-  if (ready) return;
-  loading ??= load(source).then(
-    () => {
-      ready = true;
-    },
-    (error) => {
-      loading = null;
-      throw error;
-    },
-  );
-  await loading;
-}
-
-/** Fetches `source` when it is an address, instantiates it, and says why when it is not WebAssembly at all. */
-async function load(source) {
-  let url = null;
-  let copy = null;
-  try {
-    source = await (source ?? new URL('iothub_errors_wasm_bg.wasm', import.meta.url));
-    if (typeof source === 'string' || source instanceof URL || source instanceof Request) {
-      url = String(source.url ?? source);
-      source = await fetch(source);
-    }
-    if (source instanceof Response) {
-      url = source.url || url;
-      // Read only when compiling fails, so that the module itself still streams into the compiler.
-      copy = source.clone();
-    } else if (!(source instanceof WebAssembly.Module)) {
-      checkMagic('init', wasmBytes('init', source), url);
-    }
-    await initWasm({ module_or_path: source });
-  } catch (error) {
-    if (error instanceof IotHubError) throw error;
-    if (copy?.ok) await copy.arrayBuffer().then((bytes) => checkMagic('init', new Uint8Array(bytes), url), () => {});
-    throw loadFailed('init', url, error);
-  }
-}
-
-/** The bytes of a BufferSource; anything else is an IotHubTypeError. */
-function wasmBytes(fn, source) {
-  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  throw new IotHubTypeError(`${fn}: expected the .wasm's URL, bytes or module, got ${describe(source)}`);
-}
-
-/**
- * Throws `not-wasm` unless `bytes` start with the WebAssembly magic bytes (`\0asm`). A bundler's dev server that
- * cannot find the .wasm answers with its HTML page, which the engine would only call a bad "magic word".
- */
-function checkMagic(fn, bytes, url) {
-  if ([0, 0x61, 0x73, 0x6d].every((byte, i) => bytes[i] === byte)) return;
-  const start = JSON.stringify(String.fromCharCode(...bytes.subarray(0, 4)));
-  throw new IotHubLoadError(
-    'not-wasm',
-    `${fn}: ${url ?? 'the module'} is not WebAssembly (it starts with ${start}). In Vite, set` +
-      " optimizeDeps: { exclude: ['iothub-errors'] }, or pass the .wasm's URL or bytes to init()",
-    url,
-  );
-}
-
-/** The error of a module that could not be fetched, compiled or linked. */
-function loadFailed(fn, url, cause) {
-  return new IotHubLoadError('wasm-load-failed', `${fn}: could not load ${url ?? 'the module'}: ${cause}`, url, cause);
-}
-
-/** Instantiates the module synchronously from its bytes or a compiled WebAssembly.Module. */
-export function initSync(source) {
-  if (!(source instanceof WebAssembly.Module)) checkMagic('initSync', wasmBytes('initSync', source), null);
-  if (ready) return;
-  try {
-    initWasmSync({ module: source });
-  } catch (error) {
-    throw loadFailed('initSync', null, error);
-  }
-  ready = true;
-}
-
-/** True once init() or initSync() has completed. */
-export function isInitialized() {
-  return ready;
-}
-
-function ensureReady(fn) {
-  if (!ready) {
-    throw new IotHubStateError(
-      'not-initialized',
-      `${fn}: iothub-errors is not initialized; await init() first (in Node.js, importing the package does it)`,
-    );
-  }
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return value.length > 40 ? `a string of length ${value.length}` : `the string ${JSON.stringify(value)}`;
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  return `${typeof value} ${String(value)}`;
-}
-
-/**
- * A code argument: a whole number from 0 to 4294967295 (the core's u32; the core checks the six digits). Any
- * other number is the core's `invalid-code`, with the core's fields, whichever side finds it.
- */
-function codeArg(fn, value) {
-  if (typeof value !== 'number') {
-    throw new IotHubTypeError(`${fn}: the code must be a number, got ${describe(value)}`);
-  }
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    const input = Object.is(value, -0) ? '-0' : String(value);
-    const reason = 'codes are whole six-digit numbers';
-    throw new IotHubError({ kind: 'invalid-code', message: `"${input}" is not an IoT Hub error code: ${reason}`, input, reason });
-  }
-  return value;
-}
-
-/** A string argument; `max` (code units) for the texts that are read whole; the core checks query lengths. */
-function stringArg(fn, value, max = Infinity) {
-  if (typeof value !== 'string') {
-    throw new IotHubTypeError(`${fn}: expected a string, got ${describe(value)}`);
-  }
-  if (value.length > max) tooLong(fn, value.length, 'characters');
-  return value;
-}
-
-function tooLong(fn, len, unit) {
-  const message = `${fn}: the input is ${len} ${unit} long; at most ${MAX_TEXT_LENGTH} are accepted (split it, or use a Diagnoser)`;
-  throw new IotHubError({ kind: 'input-too-long', message, len, max: MAX_TEXT_LENGTH });
-}
-
-/** Calls a wasm export, rethrowing the core's errors as IotHubError and anything else unchanged. */
-function core(fn, ...args) {
-  try {
-    return fn(...args);
-  } catch (thrown) {
-    if (thrown !== null && typeof thrown === 'object' && !(thrown instanceof Error) && ERROR_KINDS.includes(thrown.kind)) {
-      throw new IotHubError(thrown);
-    }
-    throw thrown;
-  }
-}
-
-function deepFreeze(value) {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const key of Object.keys(value)) deepFreeze(value[key]);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Catalog entries by index, serialized once and frozen. */
-let entries = [];
-
-function entryAt(index) {
-  let entry = entries[index];
-  if (entry === undefined) {
-    if (entries.length === 0) entries = new Array(entry_count());
-    entry = deepFreeze(entry_at(index));
-    entries[index] = entry;
-  }
-  return entry;
-}
-
-/** The catalog entry of a six-digit code (alias codes included: 404102 gives DeviceNotOnline 404103). */
-export function lookup(code) {
-  ensureReady('lookup');
-  return entryAt(core(lookup_index, codeArg('lookup', code)));
-}
-
-/** The catalog entry with this name or alias, ignoring case and surrounding space. */
-export function byName(name) {
-  ensureReady('byName');
-  return entryAt(core(by_name_index, stringArg('byName', name)));
-}
-
-/** Resolves what people type or paste: a code, a name, an alias, "Error 401003", aka.ms/iothub404103, ... */
-export function resolve(text) {
-  ensureReady('resolve');
-  const raw = core(rawResolve, stringArg('resolve', text));
-  return {
-    matched_by: raw.matched_by,
-    entry: raw.entry_index === null ? null : entryAt(raw.entry_index),
-    classification: raw.classification,
-  };
-}
-
-/** Ranked full-text search over names, aliases and prose; best first. */
-export function search(query) {
-  ensureReady('search');
-  const pairs = core(search_indexes, stringArg('search', query));
-  const hits = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) hits.push({ entry: entryAt(pairs[i]), score: pairs[i + 1] });
-  return hits;
-}
-
-/** Classifies any six-digit code, listed or not: class, family, transience, retry advice, who acts. */
-export function classify(code) {
-  ensureReady('classify');
-  return core(rawClassify, codeArg('classify', code));
-}
-
-/** Every catalog entry, in catalog order (numbered codes ascending, then the code-less rows). */
-export function catalog() {
-  ensureReady('catalog');
-  const count = entry_count();
-  const all = new Array(count);
-  for (let i = 0; i < count; i++) all[i] = entryAt(i);
-  return all;
-}
+export const { lookup, byName, resolve, search, classify, catalog } = catalogFunctions(wasm, ensureReady);
 
 /**
  * Finds every IoT Hub (and DPS) error in any text, in order of position. `start`/`end` are indexes into the
@@ -311,7 +44,7 @@ export function catalog() {
  */
 export function scan(text) {
   ensureReady('scan');
-  const findings = core(rawScan, stringArg('scan', text, MAX_TEXT_LENGTH));
+  const findings = core(wasm.scan, stringArg('scan', text, MAX_TEXT_LENGTH));
   for (const finding of findings) {
     // The core's confidence is a 32-bit float; give the value it was written as (0.9, not 0.8999999761581421).
     finding.confidence = Number(finding.confidence.toPrecision(6));
@@ -333,7 +66,7 @@ export function parseErrorBody(body, httpStatus) {
       );
     }
   }
-  return core(parse_error_body, body, httpStatus ?? undefined);
+  return core(wasm.parse_error_body, body, httpStatus ?? undefined);
 }
 
 // fromError: the facts an SDK error object carries, read property by property (never serialized whole: errors
@@ -492,7 +225,7 @@ export function fromError(error) {
     .concat(chain.flatMap((link) => [link.name, link.message]), f.frames ?? [])
     .map((text) => (text ?? '').replaceAll('\0', ' '))
     .join('\0');
-  const finding = core(resolve_error, strings, chain.length, f.http_status, f.connack_code);
+  const finding = core(wasm.resolve_error, strings, chain.length, f.http_status, f.connack_code);
   if (finding !== null) finding.confidence = Number(finding.confidence.toPrecision(6));
   return finding;
 }
@@ -508,7 +241,7 @@ export class Diagnoser {
 
   constructor() {
     ensureReady('Diagnoser');
-    this.#raw = new RawDiagnoser();
+    this.#raw = new wasm.Diagnoser();
   }
 
   #live(fn) {

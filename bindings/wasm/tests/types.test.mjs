@@ -109,9 +109,10 @@ function diagnose(bytes) {
   return diagnoser.finish();
 }
 
-test('the declared return types are those of index.d.ts', () => {
+test('the declared return types are those of index.d.ts and the catalog.d.ts it re-exports', () => {
   const require = createRequire(import.meta.url);
-  const declarations = readFileSync(join(dirname(require.resolve('iothub-errors/package.json')), 'index.d.ts'), 'utf8');
+  const folder = dirname(require.resolve('iothub-errors/package.json'));
+  const declarations = ['index.d.ts', 'catalog.d.ts'].map((file) => readFileSync(join(folder, file), 'utf8')).join('\n');
   const declared = {};
   for (const [, name, type] of declarations.matchAll(/^\s*(?:export declare function )?(\w+)\([^)]*\): (\w+(?:\[\])?);$/gm)) {
     if (types[type.replace('[]', '')]) declared[name] = type;

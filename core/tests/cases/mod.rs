@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "diagnosis")]
 use iothub_errors::ScanFinding;
 
 /// A result as the case files write it: key → value.
@@ -31,6 +32,7 @@ pub fn unescape(input: &str) -> String {
 
 /// `count`, and of the first finding `code`, `name`, `evidence`, `service` (JSON names), `alternatives` (codes
 /// joined by `|`), `device_id`, `tracking_id` and `gateway`; `none` where there is nothing.
+#[cfg(feature = "diagnosis")]
 pub fn scan_fields(findings: &[ScanFinding]) -> Fields {
     let first = findings.first();
     let json = |value: Option<serde_json::Value>| match value {

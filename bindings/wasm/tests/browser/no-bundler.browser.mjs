@@ -1,6 +1,6 @@
-// The installed package in Chromium without a bundler: a plain <script type="module"> imports it and calls init();
-// init() is given a web page where the .wasm should be; a last page runs the shared hostile inputs
-// (testdata/hostile.tsv) through it.
+// The installed package in Chromium without a bundler: a plain <script type="module"> imports both entries and
+// calls init() on each; init() is given a web page where the .wasm should be; a last page runs the shared hostile
+// inputs (testdata/hostile.tsv) through it.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -36,6 +36,8 @@ test('a page imports the package from its folder and uses it', async () => {
     await page.screenshot({ path: join(screenshots, 'wasm-no-bundler.png') });
     assert.equal(await page.locator('#out').getAttribute('data-done'), 'ok', result);
     assert.deepEqual(JSON.parse(result), {
+      catalogName: 'IotHubUnauthorized',
+      catalogUnknown: 'unknown-code',
       name: 'IotHubUnauthorized',
       resolved: 404103,
       scanned: 404001,
