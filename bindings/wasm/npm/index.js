@@ -13,7 +13,8 @@ import initWasm, {
   resolve as rawResolve,
   search_indexes,
   classify as rawClassify,
-  scan as rawScan,
+  input_buffer,
+  scan_input,
   parse_error_body,
   resolve_error,
   Diagnoser as RawDiagnoser,
@@ -89,6 +90,8 @@ for (const [Class, name] of [
 
 let ready = false;
 let loading = null;
+/** The module's exports once loaded: its memory holds the input buffer that texts and chunks are written into. */
+let wasm = null;
 
 /**
  * Loads the WebAssembly module (browsers, bundlers, workers). `source` is optional: a URL, a Request, a Response
@@ -126,7 +129,7 @@ async function load(source) {
     } else if (!(source instanceof WebAssembly.Module)) {
       checkMagic('init', wasmBytes('init', source), url);
     }
-    await initWasm({ module_or_path: source });
+    wasm = await initWasm({ module_or_path: source });
   } catch (error) {
     if (error instanceof IotHubError) throw error;
     if (copy?.ok) await copy.arrayBuffer().then((bytes) => checkMagic('init', new Uint8Array(bytes), url), () => {});
@@ -166,7 +169,7 @@ export function initSync(source) {
   if (!(source instanceof WebAssembly.Module)) checkMagic('initSync', wasmBytes('initSync', source), null);
   if (ready) return;
   try {
-    initWasmSync({ module: source });
+    wasm = initWasmSync({ module: source });
   } catch (error) {
     throw loadFailed('initSync', null, error);
   }
@@ -223,6 +226,27 @@ function stringArg(fn, value, max = Infinity) {
 function tooLong(fn, len, unit) {
   const message = `${fn}: the input is ${len} ${unit} long; at most ${MAX_TEXT_LENGTH} are accepted (split it, or use a Diagnoser)`;
   throw new IotHubError({ kind: 'input-too-long', message, len, max: MAX_TEXT_LENGTH });
+}
+
+// Inputs cross into WebAssembly through one reused buffer in its memory (Rust's `input_buffer`): bytes are
+// copied in with one `set`, texts encoded in place with `TextEncoder.encodeInto`. Nothing is allocated per call,
+// and no JavaScript loop touches each character.
+
+/** Bytes written into the input buffer per push: longer chunks and texts are pushed in parts of this size. */
+const INPUT_BYTES = 1 << 20;
+const encoder = new TextEncoder();
+
+/** The input buffer resized to `capacity` bytes, as a view of WebAssembly memory (valid until the next call). */
+function inputView(capacity) {
+  const address = input_buffer(capacity); // first: making room may grow the memory and detach its old buffer
+  return new Uint8Array(wasm.memory.buffer, address, capacity);
+}
+
+/** Writes all of `text` into the input buffer as UTF-8; returns the number of bytes written. */
+function writeText(text) {
+  const ascii = encoder.encodeInto(text, inputView(text.length));
+  // Not all ASCII: again, with room for three bytes per code unit.
+  return ascii.read === text.length ? ascii.written : encoder.encodeInto(text, inputView(3 * text.length)).written;
 }
 
 /** Calls a wasm export, rethrowing the core's errors as IotHubError and anything else unchanged. */
@@ -311,7 +335,7 @@ export function catalog() {
  */
 export function scan(text) {
   ensureReady('scan');
-  const findings = core(rawScan, stringArg('scan', text, MAX_TEXT_LENGTH));
+  const findings = core(scan_input, writeText(stringArg('scan', text, MAX_TEXT_LENGTH)));
   for (const finding of findings) {
     // The core's confidence is a 32-bit float; give the value it was written as (0.9, not 0.8999999761581421).
     finding.confidence = Number(finding.confidence.toPrecision(6));
@@ -521,18 +545,25 @@ export class Diagnoser {
   /** Feeds the next chunk: a string, or bytes (Uint8Array, any ArrayBufferView, ArrayBuffer). */
   push(chunk) {
     const raw = this.#live('push');
-    if (typeof chunk === 'string') {
-      raw.push_text(stringArg('Diagnoser.push', chunk, MAX_TEXT_LENGTH));
-      this.#bytes += chunk.length;
-      return;
+    let bytes = chunk;
+    if (typeof chunk === 'string') stringArg('Diagnoser.push', chunk, MAX_TEXT_LENGTH);
+    else {
+      if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
+      else throw new IotHubTypeError(`Diagnoser.push: expected a string or bytes, got ${describe(chunk)}`);
+      if (bytes.length > MAX_TEXT_LENGTH) tooLong('Diagnoser.push', bytes.length, 'bytes');
     }
-    let bytes;
-    if (chunk instanceof Uint8Array) bytes = chunk;
-    else if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
-    else throw new IotHubTypeError(`Diagnoser.push: expected a string or bytes, got ${describe(chunk)}`);
-    if (bytes.length > MAX_TEXT_LENGTH) tooLong('Diagnoser.push', bytes.length, 'bytes');
-    raw.push_bytes(bytes);
+    // Part by part through the input buffer: bytes copied, text encoded in place (encodeInto never splits a
+    // character; the decoder takes any chunking).
+    for (let at = 0; at < bytes.length; ) {
+      const view = inputView(INPUT_BYTES);
+      let read = Math.min(bytes.length - at, INPUT_BYTES);
+      let written = read;
+      if (typeof bytes === 'string') ({ read, written } = encoder.encodeInto(bytes.substring(at), view));
+      else view.set(bytes.subarray(at, at + read));
+      raw.push_input(written);
+      at += read;
+    }
     this.#bytes += bytes.length;
   }
 
