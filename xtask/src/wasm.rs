@@ -448,7 +448,9 @@ pub(crate) fn install_tools(root: &Path) -> Result<(), String> {
     npm_ci(&Paths::new(root).tools)
 }
 
-/// `cargo xtask bench js`: instantiate time, `lookup` from JS, streaming diagnosis against a plain-JS baseline.
+/// `cargo xtask bench js`: instantiate time, calls from JS, streaming diagnosis on every documented path (bytes in
+/// 1 MiB slices, the Node stream example, strings, a `File.stream()` through the portal's worker in Chromium) against
+/// a plain-JS baseline fed the same way, and `scan` against a plain `RegExp` pass.
 pub fn bench(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
@@ -478,11 +480,14 @@ pub fn bench(root: &Path) -> Result<(), String> {
             ],
         )
     })?;
+    // The Chromium row drives the portal's worker with playwright-core from the tools folder.
+    ensure_chromium()?;
     step("node bench", || {
         run(Command::new("node")
             .arg(paths.crate_dir.join("bench/bench.mjs"))
             .arg(&fleet)
-            .env("IOTHUB_ERRORS_PKG", &paths.pkg))
+            .env("IOTHUB_ERRORS_PKG", &paths.pkg)
+            .env("IOTHUB_ERRORS_TOOLS", &paths.tools))
     })
 }
 
