@@ -25,7 +25,7 @@ use crate::tools::{cargo, ensure_apt, ensure_rust_target, output, run, skipped, 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The package's name on npm.
 const PACKAGE: &str = "iothub-errors";
-/// The full entry's size ceiling, `.wasm` + JavaScript, gzip -9, in bytes (188 KiB; 1 KiB = 1,024 bytes). Issue #14
+/// The full entry's size ceiling, `.wasm` + JavaScript, gzip -9, in bytes (189 KiB; 1 KiB = 1,024 bytes). Issue #14
 /// set 180 KiB for the full package; issue #13's order-independent diagnosis (+7 KiB) and fleet-wide grouping of
 /// findings (+5 KiB) took it to 186.8 KiB, and the smaller wasm-opt pipeline below brought it back to 185.4 KiB;
 /// records appended in read order and handed to their devices at `finish` (single-thread diagnosis about 20 %
@@ -33,9 +33,10 @@ const PACKAGE: &str = "iothub-errors";
 /// loading and error classes with the catalog entry (`common.js`) costs 0.6 KiB of JavaScript, of which
 /// `--strip-target-features` wins back 0.1 KiB. What else was measured (BENCHMARKS.md, npm package): the record
 /// reader at opt-level "z" saves 3.0 KiB but makes diagnosis 2.2× slower; no SIMD saves 0.4 KiB; JSON strings
-/// instead of serde-wasm-bindgen add 3.0 KiB (float formatting). Pages that only explain codes load the catalog
-/// entry.
-const FULL_CEILING_GZIP: u64 = 188 * 1024;
+/// instead of serde-wasm-bindgen add 3.0 KiB (float formatting). The input buffer and the scanner's word hash
+/// (strings as fast as bytes, `scan` 2× faster) with the usability fixes and the shared `common.js` make 188.2 KiB,
+/// so the ceiling is 189 KiB. Pages that only explain codes load the catalog entry (96.7 KiB).
+const FULL_CEILING_GZIP: u64 = 189 * 1024;
 /// The catalog entry's size ceiling (issue #14, 100 KiB), measured the same way.
 const CATALOG_CEILING_GZIP: u64 = 100 * 1024;
 
@@ -525,7 +526,9 @@ pub(crate) fn install_tools(root: &Path) -> Result<(), String> {
     npm_ci(&Paths::new(root).tools)
 }
 
-/// `cargo xtask bench js`: instantiate time, `lookup` from JS, streaming diagnosis against a plain-JS baseline.
+/// `cargo xtask bench js`: instantiate time, calls from JS, streaming diagnosis on every documented path (bytes in
+/// 1 MiB slices, the Node stream example, strings, a `File.stream()` through the portal's worker in Chromium) against
+/// a plain-JS baseline fed the same way, and `scan` against a plain `RegExp` pass.
 pub fn bench(root: &Path) -> Result<(), String> {
     build(root)?;
     let paths = Paths::new(root);
@@ -555,11 +558,14 @@ pub fn bench(root: &Path) -> Result<(), String> {
             ],
         )
     })?;
+    // The Chromium row drives the portal's worker with playwright-core from the tools folder.
+    ensure_chromium()?;
     step("node bench", || {
         run(Command::new("node")
             .arg(paths.crate_dir.join("bench/bench.mjs"))
             .arg(&fleet)
-            .env("IOTHUB_ERRORS_PKG", &paths.pkg))
+            .env("IOTHUB_ERRORS_PKG", &paths.pkg)
+            .env("IOTHUB_ERRORS_TOOLS", &paths.tools))
     })
 }
 

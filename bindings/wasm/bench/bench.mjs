@@ -1,14 +1,19 @@
-// `cargo xtask bench js`: instantiate time, lookup from JS, and streaming diagnosis against a plain-JS baseline
-// (JSON.parse per line and Map lookups computing the same summary) on the same simulated fleet file.
-// Usage: IOTHUB_ERRORS_PKG=<package folder> node bench.mjs <fleet.jsonl>
+// `cargo xtask bench js`: instantiate time, calls from JS, streaming diagnosis on every documented path (bytes, the
+// Node stream example, strings, a File in Chromium through the portal's worker) against a plain-JS baseline (JSON.parse
+// per line and Maps computing the same summary) fed the same way, and scan against a plain RegExp pass.
+// Usage: IOTHUB_ERRORS_PKG=<package folder> IOTHUB_ERRORS_TOOLS=<bindings/wasm/tools> node bench.mjs <fleet.jsonl>
 import { execFileSync } from 'node:child_process';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const pkgDir = process.env.IOTHUB_ERRORS_PKG;
+const toolsDir = process.env.IOTHUB_ERRORS_TOOLS;
 const fleet = process.argv[2];
-if (!pkgDir || !fleet) throw new Error('usage: IOTHUB_ERRORS_PKG=<package folder> node bench.mjs <fleet.jsonl>');
+if (!pkgDir || !toolsDir || !fleet) {
+  throw new Error('usage: IOTHUB_ERRORS_PKG=<package folder> IOTHUB_ERRORS_TOOLS=<npm tools folder> node bench.mjs <fleet.jsonl>');
+}
 const indexUrl = pathToFileURL(join(pkgDir, 'index.js')).href;
 const wasmPath = join(pkgDir, 'iothub_errors_wasm_bg.wasm');
 
@@ -56,18 +61,17 @@ row('resolve("Error 401003")', perCall(() => api.resolve('Error 401003'), 50_000
 row('search("file upload limit")', perCall(() => api.search('file upload limit'), 5_000) / 1000, 'µs', '');
 row('scan(error body, 160 B)', perCall(() => api.scan('{"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:abc-G:0-TimeStamp:12/14/2016 03:15:17"}'), 50_000) / 1000, 'µs', '');
 
-// 3. Streaming diagnosis vs the plain-JS baseline, same file, same 1 MiB chunks.
+// 3. Streaming diagnosis on every documented path, each against the plain-JS baseline fed the same way: bytes in
+// 1 MiB slices of one Uint8Array, the README's Node example (createReadStream, 64 KiB chunks), strings in 1 Mi-character
+// slices (what a page gets from file.text() or a textarea), and a File.stream() in Chromium through the portal's worker.
 const size = statSync(fleet).size;
-const CHUNK = 1 << 20;
+const mib = size / 1024 / 1024;
+const MIB = 1 << 20;
+const fleetBytes = readFileSync(fleet);
+const fleetText = fleetBytes.toString('utf8');
 
-async function wasmDiagnose() {
-  const diagnoser = new api.Diagnoser();
-  for await (const chunk of createReadStream(fleet, { highWaterMark: CHUNK })) diagnoser.push(chunk);
-  return diagnoser.finish();
-}
-
-/** The summary computed the plain way: split lines, JSON.parse each record and its properties, count in Maps. */
-async function baseline() {
+/** The plain-JS baseline: split lines, JSON.parse each record and its properties, count the summary in Maps. */
+function plainJs() {
   const byCode = new Map();
   const byCategory = new Map();
   const byOperation = new Map();
@@ -115,43 +119,167 @@ async function baseline() {
     }
   };
   const decoder = new TextDecoder();
-  for await (const chunk of createReadStream(fleet, { highWaterMark: CHUNK })) {
-    const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+  const text = (chunk) => {
+    const lines = (rest + chunk).split('\n');
     rest = lines.pop();
     for (const line of lines) handle(line);
-  }
-  handle(rest + decoder.decode());
-  const sorted = (map) => [...map].sort((a, b) => b[1] - a[1]);
+  };
   return {
-    records_read: records, records_skipped: skipped, errors, devices: devices.size,
-    first: new Date(first).toISOString(), last: new Date(last).toISOString(),
-    by_code: sorted(byCode), by_category: sorted(byCategory), by_operation: sorted(byOperation),
-    by_hour: [...byHour].sort((a, b) => a[0] - b[0]), by_device: sorted(byDevice).slice(0, 1000),
+    push: (chunk) => text(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true })),
+    finish() {
+      handle(rest + decoder.decode());
+      const sorted = (map) => [...map].sort((a, b) => b[1] - a[1]);
+      return {
+        summary: {
+          records_read: records, records_skipped: skipped, errors, devices: devices.size,
+          first: new Date(first).toISOString(), last: new Date(last).toISOString(),
+          by_code: sorted(byCode), by_category: sorted(byCategory), by_operation: sorted(byOperation),
+          by_hour: [...byHour].sort((a, b) => a[0] - b[0]), by_device: sorted(byDevice).slice(0, 1000),
+        },
+      };
+    },
   };
 }
 
-async function timed(fn, runs) {
-  const times = [];
-  let result;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    result = await fn();
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), result };
+/** Feeders of one documented path: each pushes the whole fleet log into `sink` ({push}). */
+const PATHS = [
+  {
+    name: 'bytes, 1 MiB slices of one Uint8Array',
+    feed: async (sink) => {
+      for (let at = 0; at < fleetBytes.length; at += MIB) sink.push(fleetBytes.subarray(at, at + MIB));
+    },
+  },
+  {
+    name: 'Node stream (README example: createReadStream, 64 KiB chunks)',
+    feed: async (sink) => {
+      for await (const chunk of createReadStream(fleet)) sink.push(chunk);
+    },
+  },
+  {
+    name: 'strings, 1 Mi-character slices',
+    feed: async (sink) => {
+      for (let at = 0; at < fleetText.length; at += MIB) sink.push(fleetText.slice(at, at + MIB));
+    },
+  },
+];
+
+const wasmSink = () => new api.Diagnoser();
+
+async function timedRun(makeSink, feed) {
+  const t0 = performance.now();
+  const sink = makeSink();
+  await feed(sink);
+  const result = sink.finish();
+  return { ms: performance.now() - t0, result };
 }
 
+// Runs interleaved (wasm, baseline, wasm, ...) so that a busy moment of the machine hits both.
 const RUNS = 3;
-const wasmRun = await timed(wasmDiagnose, RUNS);
-const jsRun = await timed(baseline, RUNS);
-const mib = size / 1024 / 1024;
-row('Diagnoser: full diagnosis, streamed', mib / (wasmRun.ms / 1000), 'MiB/s', '', `${(wasmRun.ms / 1000).toFixed(2)} s for ${mib.toFixed(0)} MiB, ${wasmRun.result.summary.records_read} records, ${wasmRun.result.findings.length} findings`);
-row('plain JS: JSON.parse per line + Maps (summary only)', mib / (jsRun.ms / 1000), 'MiB/s', '', `${(jsRun.ms / 1000).toFixed(2)} s, ${jsRun.result.records_read} records`);
-row('speed-up of the Diagnoser over the baseline', jsRun.ms / wasmRun.ms, '×', '≥ 2×', 'median of 3 runs each');
-const ws = wasmRun.result.summary;
-const same = ws.records_read === jsRun.result.records_read;
-row('both read every record', same ? 1 : 0, same ? 'yes' : 'NO', '',
-  `${ws.records_read} records; errors: Diagnoser ${ws.errors} (${ws.duplicates} duplicate records left out), baseline ${jsRun.result.errors} (duplicates counted)`);
+const pathResults = [];
+for (const path of PATHS) {
+  const wasm = [];
+  const js = [];
+  let report;
+  let summary;
+  for (let i = 0; i < RUNS; i++) {
+    const w = await timedRun(wasmSink, path.feed);
+    const j = await timedRun(plainJs, path.feed);
+    wasm.push(w.ms);
+    js.push(j.ms);
+    report = w.result;
+    summary = j.result.summary;
+  }
+  pathResults.push({ name: path.name, wasm: median(wasm), js: median(js), report, summary });
+  const ratios = wasm.map((ms, i) => js[i] / ms);
+  row(`Diagnoser, ${path.name}`, mib / (median(wasm) / 1000), 'MiB/s', '', `${(median(wasm) / 1000).toFixed(2)} s; runs ${wasm.map((t) => t.toFixed(0)).join(' / ')} ms`);
+  row(`  plain JS fed the same way`, mib / (median(js) / 1000), 'MiB/s', '', `runs ${js.map((t) => t.toFixed(0)).join(' / ')} ms`);
+  row(`  speed-up over plain JS`, median(js) / median(wasm), '×', '≥ 2.5×', `per run ${ratios.map((r) => r.toFixed(2)).join(' / ')}`);
+}
+const [bytesPath, streamPath, stringPath] = pathResults;
+row('Node stream time ÷ bytes time', streamPath.wasm / bytesPath.wasm, '×', '≤ 1.1×', 'small chunks cost nothing extra');
+row('strings time ÷ bytes time', stringPath.wasm / bytesPath.wasm, '×', '≤ 1.1×', 'strings as fast as bytes');
+const ioOnly = [];
+for (let i = 0; i < RUNS; i++) {
+  const t0 = performance.now();
+  for await (const chunk of createReadStream(fleet)) void chunk;
+  ioOnly.push(performance.now() - t0);
+}
+row('  reading the stream alone (64 KiB chunks, no work)', median(ioOnly), 'ms', '', `runs ${ioOnly.map((t) => t.toFixed(0)).join(' / ')} ms`);
+for (const path of pathResults) {
+  const same = path.report.summary.records_read === path.summary.records_read && path.report.summary.records_read === bytesPath.report.summary.records_read;
+  if (!same) row(`records read differ on ${path.name}`, 0, 'NO', '', `${path.report.summary.records_read} against ${path.summary.records_read}`);
+}
+const ws = bytesPath.report.summary;
+row('every path read every record', 1, 'yes', '',
+  `${ws.records_read} records, ${bytesPath.report.findings.length} findings; errors: Diagnoser ${ws.errors} (${ws.duplicates} duplicate records left out), baseline ${bytesPath.summary.errors} (duplicates counted)`);
+
+// 3b. Chromium: the portal's worker (web/src/worker.js, its import pointed at the package folder) diagnosing a File
+// made from the fleet log, against a worker running the same plain-JS baseline over File.stream().
+const browser = await browserPath();
+if (browser !== null) {
+  row('Chromium: portal worker, File.stream()', mib / browser.wasm, 'MiB/s', '', `${browser.wasm.toFixed(2)} s; runs ${browser.wasmRuns.map((t) => t.toFixed(2)).join(' / ')} s`);
+  row('  plain JS in a worker, same File.stream()', mib / browser.js, 'MiB/s', '', `runs ${browser.jsRuns.map((t) => t.toFixed(2)).join(' / ')} s`);
+  row('  speed-up over plain JS', browser.js / browser.wasm, '×', '≥ 2.5×', `${browser.records} records in both`);
+}
+
+async function browserPath() {
+  const { chromium } = await import(pathToFileURL(join(toolsDir, 'node_modules/playwright-core/index.mjs')).href);
+  const { serve } = await import(new URL('../tests/browser/static-server.mjs', import.meta.url).href);
+  const dir = mkdtempSync(join(tmpdir(), 'iothub-errors-bench-'));
+  const worker = readFileSync(new URL('../../../web/src/worker.js', import.meta.url), 'utf8');
+  if (!worker.includes("from 'iothub-errors'")) throw new Error('web/src/worker.js no longer imports iothub-errors');
+  writeFileSync(join(dir, 'worker.js'), worker.replace("from 'iothub-errors'", "from '/pkg/index.js'"));
+  writeFileSync(join(dir, 'baseline-worker.js'), `${plainJs.toString()}
+self.onmessage = async ({ data: file }) => {
+  const t0 = performance.now();
+  const sink = plainJs();
+  const reader = file.stream().getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) sink.push(chunk.value);
+  const { summary } = sink.finish();
+  self.postMessage({ seconds: (performance.now() - t0) / 1000, records: summary.records_read });
+};`);
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bench</title>');
+  const server = await serve({ '/pkg/': pkgDir, '/data/': dirname(fleet), '/': dir });
+  const launched = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await launched.newPage();
+    await page.goto(`${server.url}/index.html`);
+    return await page.evaluate(async ({ name, runs }) => {
+      const blob = await (await fetch(`/data/${name}`)).blob();
+      const file = new File([blob], name);
+      const portal = new Worker('/worker.js', { type: 'module' });
+      const baseline = new Worker('/baseline-worker.js');
+      const ask = (worker, message, done) => new Promise((resolve, reject) => {
+        worker.onmessage = ({ data }) => {
+          if (data.type === 'error') reject(new Error(data.message));
+          else if (done(data)) resolve(data);
+        };
+        worker.postMessage(message);
+      });
+      const wasmRuns = [];
+      const jsRuns = [];
+      let records = 0;
+      for (let i = 0; i < runs; i++) {
+        const report = await ask(portal, { type: 'diagnose', files: [file] }, (data) => data.type === 'done');
+        wasmRuns.push(report.seconds);
+        const plain = await ask(baseline, file, () => true);
+        jsRuns.push(plain.seconds);
+        if (plain.records !== report.report.summary.records_read) throw new Error(`records: ${plain.records} against ${report.report.summary.records_read}`);
+        records = plain.records;
+      }
+      const mid = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      return { wasm: mid(wasmRuns), js: mid(jsRuns), wasmRuns, jsRuns, records };
+    }, { name: basename(fleet), runs: RUNS });
+  } finally {
+    await launched.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // 4. scan over ~8 MiB of application log text (an IoT Hub error about once every 500 lines) vs a plain-JS baseline:
 // one global RegExp for six-digit 4xxxxx/5xxxxx codes and `ErrorCode:Name;`, a name → code Map from catalog(), matchAll.
 const LOG_BYTES = 8 * 1024 * 1024;
@@ -202,11 +330,23 @@ function regexBaseline(text) {
 }
 
 const SCAN_RUNS = 5;
-const scanRun = await timed(() => api.scan(logText), SCAN_RUNS);
-const regexRun = await timed(() => regexBaseline(logText), SCAN_RUNS);
-row(`scan(log text, ${logMib.toFixed(0)} MiB)`, logMib / (scanRun.ms / 1000), 'MiB/s', '', `${scanRun.ms.toFixed(0)} ms for ${logLines.length} lines, ${scanRun.result.length} findings`);
-row('plain JS: one RegExp + matchAll + name Map', logMib / (regexRun.ms / 1000), 'MiB/s', '', `${regexRun.ms.toFixed(0)} ms, ${regexRun.result} findings`);
-row('speed-up of scan over the RegExp baseline', regexRun.ms / scanRun.ms, '×', '', `median of ${SCAN_RUNS} runs each`);
+const scanTimes = [];
+const regexTimes = [];
+let scanned;
+let regexFound;
+for (let i = 0; i < SCAN_RUNS; i++) {
+  let t0 = performance.now();
+  scanned = api.scan(logText);
+  scanTimes.push(performance.now() - t0);
+  t0 = performance.now();
+  regexFound = regexBaseline(logText);
+  regexTimes.push(performance.now() - t0);
+}
+const scanMs = median(scanTimes);
+const regexMs = median(regexTimes);
+row(`scan(log text, ${logMib.toFixed(0)} MiB)`, logMib / (scanMs / 1000), 'MiB/s', '', `${scanMs.toFixed(0)} ms for ${logLines.length} lines, ${scanned.length} findings; runs ${scanTimes.map((t) => t.toFixed(0)).join(' / ')} ms`);
+row('plain JS: one RegExp + matchAll + name Map', logMib / (regexMs / 1000), 'MiB/s', '', `${regexMs.toFixed(0)} ms, ${regexFound} findings; runs ${regexTimes.map((t) => t.toFixed(0)).join(' / ')} ms`);
+row('speed-up of scan over the RegExp baseline', regexMs / scanMs, '×', '≥ 1×', `median of ${SCAN_RUNS} runs each; scan also finds exception classes, bodies, statuses, AMQP and MQTT evidence`);
 const format = (value) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 console.log(`\nnode ${process.version}, ${fleet} (${mib.toFixed(1)} MiB)\n`);
 console.log('| what | value | target | note |\n|---|---|---|---|');

@@ -80,6 +80,8 @@ for (const [Class, name] of [
 export function loader(initWasm, initWasmSync, defaultSource) {
   let ready = false;
   let loading = null;
+  /** The module's raw exports once loaded (its `memory` holds the full entry's input buffer). */
+  let exports = null;
 
   /**
    * Loads the WebAssembly module (browsers, bundlers, workers). `source` is optional: a URL, a Request, a
@@ -89,7 +91,8 @@ export function loader(initWasm, initWasmSync, defaultSource) {
   async function init(source) {
     if (ready) return;
     loading ??= load(initWasm, source, defaultSource).then(
-      () => {
+      (loaded) => {
+        exports = loaded;
         ready = true;
       },
       (error) => {
@@ -105,7 +108,7 @@ export function loader(initWasm, initWasmSync, defaultSource) {
     if (!(source instanceof WebAssembly.Module)) checkMagic('initSync', wasmBytes('initSync', source), null);
     if (ready) return;
     try {
-      initWasmSync({ module: source });
+      exports = initWasmSync({ module: source });
     } catch (error) {
       throw loadFailed('initSync', null, error);
     }
@@ -126,7 +129,12 @@ export function loader(initWasm, initWasmSync, defaultSource) {
     }
   }
 
-  return { init, initSync, isInitialized, ensureReady };
+  /** The WebAssembly memory of the loaded module. */
+  function memory() {
+    return exports.memory;
+  }
+
+  return { init, initSync, isInitialized, ensureReady, memory };
 }
 
 /**
@@ -149,7 +157,7 @@ async function load(initWasm, source, defaultSource) {
     } else if (!(source instanceof WebAssembly.Module)) {
       checkMagic('init', wasmBytes('init', source), url);
     }
-    await initWasm({ module_or_path: source });
+    return await initWasm({ module_or_path: source });
   } catch (error) {
     if (error instanceof IotHubError) throw error;
     if (copy?.ok) await copy.arrayBuffer().then((bytes) => checkMagic('init', new Uint8Array(bytes), url), () => {});

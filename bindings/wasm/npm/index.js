@@ -29,7 +29,7 @@ export {
   IotHubLoadError,
 } from './common.js';
 
-const { init, initSync, isInitialized, ensureReady } = loader(
+const { init, initSync, isInitialized, ensureReady, memory } = loader(
   wasm.default,
   wasm.initSync,
   () => new URL('iothub_errors_wasm_bg.wasm', import.meta.url),
@@ -38,13 +38,34 @@ export { init, initSync, isInitialized };
 
 export const { lookup, byName, resolve, search, classify, catalog } = catalogFunctions(wasm, ensureReady);
 
+// Inputs cross into WebAssembly through one reused buffer in its memory (Rust's `input_buffer`): bytes are
+// copied in with one `set`, texts encoded in place with `TextEncoder.encodeInto`. Nothing is allocated per call,
+// and no JavaScript loop touches each character.
+
+/** Bytes written into the input buffer per push: longer chunks and texts are pushed in parts of this size. */
+const INPUT_BYTES = 1 << 20;
+const encoder = new TextEncoder();
+
+/** The input buffer resized to `capacity` bytes, as a view of WebAssembly memory (valid until the next call). */
+function inputView(capacity) {
+  const address = wasm.input_buffer(capacity); // first: making room may grow the memory and detach its old buffer
+  return new Uint8Array(memory().buffer, address, capacity);
+}
+
+/** Writes all of `text` into the input buffer as UTF-8; returns the number of bytes written. */
+function writeText(text) {
+  const ascii = encoder.encodeInto(text, inputView(text.length));
+  // Not all ASCII: again, with room for three bytes per code unit.
+  return ascii.read === text.length ? ascii.written : encoder.encodeInto(text, inputView(3 * text.length)).written;
+}
+
 /**
  * Finds every IoT Hub (and DPS) error in any text, in order of position. `start`/`end` are indexes into the
  * string given, so `text.slice(finding.start, finding.end)` is the evidence.
  */
 export function scan(text) {
   ensureReady('scan');
-  const findings = core(wasm.scan, stringArg('scan', text, MAX_TEXT_LENGTH));
+  const findings = core(wasm.scan_input, writeText(stringArg('scan', text, MAX_TEXT_LENGTH)));
   for (const finding of findings) {
     // The core's confidence is a 32-bit float; give the value it was written as (0.9, not 0.8999999761581421).
     finding.confidence = Number(finding.confidence.toPrecision(6));
@@ -254,18 +275,25 @@ export class Diagnoser {
   /** Feeds the next chunk: a string, or bytes (Uint8Array, any ArrayBufferView, ArrayBuffer). */
   push(chunk) {
     const raw = this.#live('push');
-    if (typeof chunk === 'string') {
-      raw.push_text(stringArg('Diagnoser.push', chunk, MAX_TEXT_LENGTH));
-      this.#bytes += chunk.length;
-      return;
+    let bytes = chunk;
+    if (typeof chunk === 'string') stringArg('Diagnoser.push', chunk, MAX_TEXT_LENGTH);
+    else {
+      if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
+      else throw new IotHubTypeError(`Diagnoser.push: expected a string or bytes, got ${describe(chunk)}`);
+      if (bytes.length > MAX_TEXT_LENGTH) tooLong('Diagnoser.push', bytes.length, 'bytes');
     }
-    let bytes;
-    if (chunk instanceof Uint8Array) bytes = chunk;
-    else if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    else if (chunk instanceof ArrayBuffer) bytes = new Uint8Array(chunk);
-    else throw new IotHubTypeError(`Diagnoser.push: expected a string or bytes, got ${describe(chunk)}`);
-    if (bytes.length > MAX_TEXT_LENGTH) tooLong('Diagnoser.push', bytes.length, 'bytes');
-    raw.push_bytes(bytes);
+    // Part by part through the input buffer: bytes copied, text encoded in place (encodeInto never splits a
+    // character; the decoder takes any chunking).
+    for (let at = 0; at < bytes.length; ) {
+      const view = inputView(INPUT_BYTES);
+      let read = Math.min(bytes.length - at, INPUT_BYTES);
+      let written = read;
+      if (typeof bytes === 'string') ({ read, written } = encoder.encodeInto(bytes.substring(at), view));
+      else view.set(bytes.subarray(at, at + read));
+      raw.push_input(written);
+      at += read;
+    }
     this.#bytes += bytes.length;
   }
 

@@ -15,19 +15,56 @@ mod catalog;
 use catalog::{error_value, to_js};
 use iothub_errors::diagnose::Diagnoser as CoreDiagnoser;
 use iothub_errors::{ErrorFacts, ErrorLink, StringIndexes, StringUnit};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-/// Every IoT Hub error found in a text, in order of position, with `start`/`end` as indexes into the
-/// JavaScript string (UTF-16 code units), so that `text.slice(start, end)` is the evidence.
+thread_local! {
+    /// The one input buffer: the wrapper writes a text (with `TextEncoder.encodeInto`) or a chunk of bytes
+    /// straight into it, then calls [`scan_input`] or [`Diagnoser::push_input`]. Reused from call to call, so an
+    /// input crosses into WebAssembly with one copy and no allocation (wasm-bindgen's own string passing
+    /// allocates per call and copies ASCII one character at a time in JavaScript).
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Bytes the input buffer keeps between calls; a larger request (a long text to scan) is released by the next
+/// smaller one.
+const KEPT_INPUT_BYTES: usize = 1 << 20;
+
+/// The address of the input buffer in WebAssembly memory, made to hold `capacity` bytes (at least
+/// [`KEPT_INPUT_BYTES`]; a buffer of another size is replaced, its bytes dropped). Any later call may move it:
+/// ask again before each write.
 #[wasm_bindgen]
-pub fn scan(text: &str) -> Result<JsValue, JsValue> {
-    let mut findings = iothub_errors::scan(text);
-    let mut indexes = StringIndexes::new(text, StringUnit::Utf16);
-    for finding in &mut findings {
-        finding.start = indexes.index_of(finding.start);
-        finding.end = indexes.index_of(finding.end);
-    }
-    to_js(&findings)
+pub fn input_buffer(capacity: usize) -> *mut u8 {
+    INPUT.with_borrow_mut(|input| {
+        let size = capacity.max(KEPT_INPUT_BYTES);
+        if input.len() != size {
+            *input = vec![0; size];
+        }
+        input.as_mut_ptr()
+    })
+}
+
+/// Runs `read` on the first `len` bytes of the input buffer (all of it when `len` is larger).
+fn with_input<T>(len: usize, read: impl FnOnce(&[u8]) -> T) -> T {
+    INPUT.with_borrow(|input| read(input.get(..len).unwrap_or(input)))
+}
+
+/// Every IoT Hub error found in the first `len` bytes of the input buffer (a text the wrapper wrote there as
+/// UTF-8), in order of position, with `start`/`end` as indexes into the JavaScript string (UTF-16 code units),
+/// so that `text.slice(start, end)` is the evidence.
+#[wasm_bindgen]
+pub fn scan_input(len: usize) -> Result<JsValue, JsValue> {
+    with_input(len, |bytes| {
+        // `encodeInto` writes valid UTF-8; anything else is the wrapper's mistake, reported, never scanned.
+        let text = std::str::from_utf8(bytes).map_err(|_| JsValue::NULL)?;
+        let mut findings = iothub_errors::scan(text);
+        let mut indexes = StringIndexes::new(text, StringUnit::Utf16);
+        for finding in &mut findings {
+            finding.start = indexes.index_of(finding.start);
+            finding.end = indexes.index_of(finding.end);
+        }
+        to_js(&findings)
+    })
 }
 
 /// The finding an SDK error object stands for, from the facts the wrapper read off it, or `null`. The facts
@@ -93,20 +130,11 @@ impl Diagnoser {
         Diagnoser { inner: Some(CoreDiagnoser::new()) }
     }
 
-    /// Feeds text (its UTF-8 bytes); returns false when the diagnoser is finished.
-    pub fn push_text(&mut self, chunk: &str) -> bool {
-        self.push_bytes(chunk.as_bytes())
-    }
-
-    /// Feeds raw bytes in any chunking; returns false when the diagnoser is finished.
-    pub fn push_bytes(&mut self, chunk: &[u8]) -> bool {
-        match self.inner.as_mut() {
-            Some(diagnoser) => {
-                diagnoser.push_bytes(chunk);
-                true
-            }
-            None => false,
-        }
+    /// Feeds the first `len` bytes of the input buffer (any chunking); returns false when the diagnoser is
+    /// finished.
+    pub fn push_input(&mut self, len: usize) -> bool {
+        let diagnoser = self.inner.as_mut();
+        diagnoser.map(|diagnoser| with_input(len, |chunk| diagnoser.push_bytes(chunk))).is_some()
     }
 
     /// Starts the next input (file); returns false when the diagnoser is finished.

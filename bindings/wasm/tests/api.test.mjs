@@ -98,6 +98,17 @@ test('scan offsets index the JavaScript string, also after non-ASCII text', () =
   assert.equal(ascii.slice(finding.start, finding.end).includes('404001'), true);
 });
 
+test('scan of a long non-ASCII text, then of a short one, indexes each string', () => {
+  // Over a mebibyte of two-, three- and four-byte characters: the text is encoded again with room for all of them,
+  // and the next, short text gets a buffer of its own size.
+  const text = 'é€😀 '.repeat(300_000) + 'then error code 404001';
+  const [long] = scan(text);
+  assert.equal(text.slice(long.start, long.end).includes('404001'), true);
+  assert.ok(long.start > 1_500_000);
+  const [short] = scan('code 429001 ✓');
+  assert.equal('code 429001 ✓'.slice(short.start, short.end).includes('429001'), true);
+});
+
 test('parseErrorBody reads the service shapes', () => {
   const body = parseErrorBody('{"Message":"ErrorCode:DeviceNotFound;Device d1 not registered","ExceptionMessage":"Tracking ID:abc-G:0-TimeStamp:12/14/2016 03:15:17"}', 404);
   assert.equal(body.code, 404001);
@@ -118,6 +129,25 @@ test('a diagnoser fed one byte at a time gives the same report as one push', () 
   assert.equal(trickle.bytesPushed, bytes.length);
   assert.deepEqual(trickle.finish(), expected);
   assert.equal(expected.summary.records_read, 4);
+});
+
+test('a string longer than the input buffer reads as its UTF-8 bytes', () => {
+  // Three mebibytes of records whose device ids hold two-, three- and four-byte characters: the string is encoded
+  // part by part, and parts end wherever the buffer is full, inside records and between characters.
+  const lines = readFileSync(new URL('./fixtures/tiny.jsonl', import.meta.url), 'utf8').trimEnd().split('\n');
+  let text = '';
+  for (let i = 0; text.length < 3 * 1024 * 1024; i++) {
+    text += lines.map((line) => line.replaceAll('é-device-', `é€😀-${i}-device-`)).join('\n') + '\n';
+  }
+  const asText = new Diagnoser();
+  asText.push(text);
+  const asBytes = new Diagnoser();
+  asBytes.push(new TextEncoder().encode(text));
+  assert.equal(asText.bytesPushed, text.length);
+  const report = asText.finish();
+  assert.deepEqual(report, asBytes.finish());
+  assert.equal(report.summary.records_read, (text.match(/\n/g) ?? []).length);
+  assert.equal(report.summary.records_skipped, 0);
 });
 
 test('a second input continues the same diagnosis; repeated records count as duplicates', () => {

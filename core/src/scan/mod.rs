@@ -15,6 +15,7 @@ mod evidence_generated;
 mod facts;
 mod indexes;
 mod patterns;
+mod word_hash;
 
 use serde::{Serialize, Serializer};
 
@@ -289,7 +290,7 @@ impl<'a> Scanner<'a> {
                 SEP => pos += 1,
                 BRACE => pos = self.on_brace(pos).unwrap_or(pos + 1),
                 _ => {
-                    // One word: find its end first; only words the pattern tables could hold are hashed.
+                    // One word: find its end first.
                     let start = pos;
                     let mut classes = 0;
                     while let Some(&b) = bytes.get(pos) {
@@ -303,13 +304,7 @@ impl<'a> Scanner<'a> {
                     let next = if classes == DIGIT {
                         self.on_number(start, pos)
                     } else {
-                        let word = bytes.get(start..pos).unwrap_or_default();
-                        let hash = if (3..=patterns::MAX_WORD).contains(&word.len()) {
-                            patterns::hash_word(word)
-                        } else {
-                            0
-                        };
-                        let next = self.on_word(start, pos, hash);
+                        let next = self.on_word(start, pos, classes & UNDERSCORE != 0);
                         self.prev_word = Some((start, pos));
                         next
                     };
@@ -389,23 +384,26 @@ impl<'a> Scanner<'a> {
         (!text.is_empty()).then(|| text.to_owned())
     }
 
-    fn on_word(&mut self, start: usize, end: usize, hash: u64) -> usize {
+    /// A word holding a letter: only words the pattern tables could hold are hashed, and only those that the
+    /// bloom filter lets through are normalized and looked up.
+    fn on_word(&mut self, start: usize, end: usize, underscores: bool) -> usize {
         let Some(word) = self.bytes.get(start..end) else { return end };
         if word.len() == 12 && word.get(..6).is_some_and(|w| w.eq_ignore_ascii_case(b"iothub")) {
             return self.on_doc_link(start, end);
         }
-        if word.len() < 3 || word.len() > patterns::MAX_WORD || !self.tables.may_contain(hash) {
+        if word.len() < 3 || word.len() > patterns::MAX_WORD {
             return end;
         }
         let mut buffer = [0u8; patterns::MAX_WORD];
-        let mut len = 0;
-        for &b in word.iter().filter(|&&b| b != b'_') {
-            if let Some(slot) = buffer.get_mut(len) {
-                *slot = b.to_ascii_lowercase();
-                len += 1;
-            }
+        let hash = if underscores {
+            patterns::hash(patterns::normalize_into(word, &mut buffer))
+        } else {
+            word_hash::hash(word)
+        };
+        if !self.tables.may_contain(hash) {
+            return end;
         }
-        let normalized = buffer.get(..len).unwrap_or_default();
+        let normalized = patterns::normalize_into(word, &mut buffer);
         match self.tables.word(hash, normalized) {
             Some(Word::Sdk(target)) => {
                 let ident = Ident::target(target);
@@ -434,7 +432,7 @@ impl<'a> Scanner<'a> {
                 self.push_mqtt(start, end, code);
                 end
             }
-            Some(Word::MessageStart) => self.on_message(start, end),
+            Some(Word::MessageStart) => self.on_message(start, end, hash),
             Some(Word::Key(key)) => self.on_key(key, start, end),
             None => {
                 let Some(entry) = self.text.get(start..end).and_then(catalog::find_name) else { return end };
@@ -934,14 +932,13 @@ impl<'a> Scanner<'a> {
     }
 
     /// A catalog service message starting at this word.
-    fn on_message(&mut self, start: usize, end: usize) -> usize {
+    fn on_message(&mut self, start: usize, end: usize, hash: u64) -> usize {
         let tables = self.tables;
-        let word = self.bytes.get(start..end).unwrap_or_default();
-        for fragment in &tables.fragments {
-            let first_word = fragment.text.as_bytes().get(..fragment.first_word).unwrap_or_default();
-            if !first_word.eq_ignore_ascii_case(word) {
-                continue;
-            }
+        // A fragment's first piece begins with its first word, and `match_fragment` compares that piece: a word
+        // of the same hash and length matches there or nowhere.
+        let candidates =
+            tables.fragments.iter().filter(|f| f.first_hash == hash && f.first_word == end - start);
+        for fragment in candidates {
             let Some(matched) = match_fragment(self.bytes, start, fragment.text) else { continue };
             let Some(entry) = catalog::find_name(fragment.name) else { continue };
             self.push(start, matched, Evidence::ServiceMessage, 0.8, Ident::entry(entry));
@@ -1182,13 +1179,14 @@ fn is_context_word(word: &[u8]) -> bool {
 
 /// Matches a service-message fragment (`*` = up to 160 bytes of one line) at `pos`; the end of the match.
 fn match_fragment(bytes: &[u8], pos: usize, fragment: &str) -> Option<usize> {
-    let mut pieces = fragment.split('*');
-    let first = pieces.next()?.as_bytes();
+    // The first piece is compared before anything is split: most candidates fail there.
+    let first_len = memchr::memchr(b'*', fragment.as_bytes()).unwrap_or(fragment.len());
+    let first = fragment.as_bytes().get(..first_len)?;
     if !bytes.get(pos..pos + first.len())?.eq_ignore_ascii_case(first) {
         return None;
     }
     let mut end = pos + first.len();
-    for piece in pieces.filter(|p| !p.is_empty()) {
+    for piece in fragment.get(first_len..)?.split('*').filter(|p| !p.is_empty()) {
         let window = bytes.get(end..(end + 160 + piece.len()).min(bytes.len()))?;
         let at = find_ci_bytes(window, piece.as_bytes())?;
         if window.get(..at)?.contains(&b'\n') {

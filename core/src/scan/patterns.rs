@@ -376,6 +376,8 @@ pub(crate) struct Fragment {
     pub(crate) text: &'static str,
     /// Length of the fragment's first word.
     pub(crate) first_word: usize,
+    /// The [`hash`] of the fragment's first word (normalized), to skip fragments that start with another word.
+    pub(crate) first_hash: u64,
 }
 
 /// The tables built once from the constants above and the catalog.
@@ -399,7 +401,7 @@ pub(crate) fn tables() -> &'static Tables {
 fn build() -> Tables {
     let mut tables = Tables { bloom: [0; BLOOM_WORDS], words: Vec::new(), fragments: Vec::new() };
     let mut add = |key: &str, word: Word| {
-        let key = normalize(key.as_bytes());
+        let key = normalize_into(key.as_bytes(), &mut [0; MAX_WORD]).to_vec();
         tables.words.push((hash(&key), key.into_boxed_slice(), word));
     };
     for &(name, target) in SDK {
@@ -437,7 +439,13 @@ fn build() -> Tables {
             let first: String = text.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             if first.len() >= 3 {
                 add(&first, Word::MessageStart);
-                tables.fragments.push(Fragment { name: entry.name, text, first_word: first.len() });
+                let first_hash = hash(normalize_into(first.as_bytes(), &mut [0; MAX_WORD]));
+                tables.fragments.push(Fragment {
+                    name: entry.name,
+                    text,
+                    first_word: first.len(),
+                    first_hash,
+                });
             }
         }
     }
@@ -450,42 +458,27 @@ fn build() -> Tables {
     }
     for entry in catalog::entries() {
         for name in std::iter::once(entry.name).chain(entry.aliases) {
-            set_bloom(&mut tables.bloom, hash(&normalize(name.as_bytes())));
+            set_bloom(&mut tables.bloom, hash(normalize_into(name.as_bytes(), &mut [0; MAX_WORD])));
         }
     }
     tables
 }
 
-/// ASCII lowercase without underscores, at most [`MAX_WORD`] bytes kept.
-pub(crate) fn normalize(word: &[u8]) -> Vec<u8> {
-    word.iter().filter(|&&b| b != b'_').map(u8::to_ascii_lowercase).take(MAX_WORD).collect()
-}
-
-/// The hash of a normalized word: [`HASH_SEED`], one [`hash_step`] per byte, then [`hash_finish`].
+/// The hash of a normalized word (see [`super::word_hash::hash`]).
 pub(crate) fn hash(normalized: &[u8]) -> u64 {
-    hash_finish(normalized.iter().fold(HASH_SEED, |h, &b| hash_step(h, b)))
+    super::word_hash::hash(normalized)
 }
 
-/// [`hash`] of a word as the scanner reads it (`[A-Za-z0-9_]+`), without building its normalized form:
-/// underscores dropped, letters lowercased with `| 0x20` (exact for letters and digits).
-pub(crate) fn hash_word(word: &[u8]) -> u64 {
-    hash_finish(word.iter().filter(|&&b| b != b'_').fold(HASH_SEED, |h, &b| hash_step(h, b | 0x20)))
-}
-
-/// Start value of [`hash`].
-const HASH_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// One byte of [`hash`]: cheap enough to run on every byte of every word.
-#[inline]
-fn hash_step(hash: u64, lowercase: u8) -> u64 {
-    hash.rotate_left(7) ^ u64::from(lowercase)
-}
-
-/// Mixes the bits of a finished [`hash`].
-#[inline]
-fn hash_finish(hash: u64) -> u64 {
-    let hash = hash.wrapping_mul(0x2545_F491_4F6C_DD1D);
-    hash ^ (hash >> 29)
+/// `word` normalized into `buffer`: ASCII lowercase without underscores, at most [`MAX_WORD`] bytes kept.
+pub(crate) fn normalize_into<'b>(word: &[u8], buffer: &'b mut [u8; MAX_WORD]) -> &'b [u8] {
+    let mut len = 0;
+    for &b in word.iter().filter(|&&b| b != b'_') {
+        if let Some(slot) = buffer.get_mut(len) {
+            *slot = b.to_ascii_lowercase();
+            len += 1;
+        }
+    }
+    buffer.get(..len).unwrap_or_default()
 }
 
 fn bloom_bits(hash: u64) -> [usize; 2] {
@@ -534,6 +527,10 @@ mod tests {
         }
     }
 
+    fn normalize(word: &[u8]) -> Vec<u8> {
+        normalize_into(word, &mut [0; MAX_WORD]).to_vec()
+    }
+
     #[test]
     fn tables_hold_every_word_and_fragment() {
         let tables = tables();
@@ -544,7 +541,11 @@ mod tests {
         }
         assert!(tables.may_contain(hash(&normalize(b"DeviceConnectionClosedRemotely"))));
         assert_eq!(
-            hash_word(b"Device_Connection_ClosedRemotely404"),
+            hash(normalize_into(b"Device_Connection_ClosedRemotely404", &mut [0; MAX_WORD])),
+            hash(&normalize(b"DeviceConnectionClosedRemotely404"))
+        );
+        assert_eq!(
+            super::super::word_hash::hash(b"DeviceConnectionClosedRemotely404"),
             hash(&normalize(b"DeviceConnectionClosedRemotely404"))
         );
         assert!(tables.fragments.iter().any(|f| f.text.starts_with("Number of active file upload")));
