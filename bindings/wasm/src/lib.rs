@@ -31,7 +31,7 @@ thread_local! {
 const KEPT_INPUT_BYTES: usize = 1 << 20;
 
 /// The address of the input buffer in WebAssembly memory, made to hold `capacity` bytes (at least
-/// [`KEPT_INPUT_BYTES`]; a buffer of another size is replaced, its bytes dropped). Any later call may move it:
+/// `KEPT_INPUT_BYTES`; a buffer of another size is replaced, its bytes dropped). Any later call may move it:
 /// ask again before each write.
 #[wasm_bindgen]
 pub fn input_buffer(capacity: usize) -> *mut u8 {
