@@ -298,19 +298,13 @@ struct Block {
 
 impl Pending {
     fn push(&mut self, log: u32, stored: Stored) {
-        let block = match self.blocks.last_mut() {
-            Some(block) if block.records.len() < BLOCK => block,
-            _ => {
-                self.blocks
-                    .push(Block { logs: Vec::with_capacity(BLOCK), records: Vec::with_capacity(BLOCK) });
-                match self.blocks.last_mut() {
-                    Some(block) => block,
-                    None => return,
-                }
-            }
-        };
-        block.logs.push(log);
-        block.records.push(stored);
+        if self.blocks.last().is_none_or(|block| block.records.len() >= BLOCK) {
+            self.blocks.push(Block { logs: Vec::with_capacity(BLOCK), records: Vec::with_capacity(BLOCK) });
+        }
+        if let Some(block) = self.blocks.last_mut() {
+            block.logs.push(log);
+            block.records.push(stored);
+        }
     }
 }
 
