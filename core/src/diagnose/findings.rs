@@ -167,7 +167,7 @@ fn finding(draft: Draft, names: &[String]) -> FleetFinding {
         count: draft.count,
         evidence: draft.evidence,
         explanation,
-        actions: actions.into_iter().map(|action| with_device(action, &device)).collect(),
+        actions: actions.iter().map(|action| with_device(action, &device)).collect(),
         entries,
         details: draft.details,
         timeline,
@@ -183,7 +183,7 @@ struct Wording {
     severity: Severity,
     title: String,
     explanation: String,
-    actions: Vec<&'static str>,
+    actions: &'static [&'static str],
 }
 
 /// The wording of each kind, filled with the draft's facts. A per-device kind grouped over several devices has
@@ -242,7 +242,7 @@ impl<'a> Words<'a> {
                 ),
             )
         };
-        let actions = vec![
+        let actions = &[
             "No action needed: leave these cycles out of alerts (alert on a 404104 that has no 401003 just before it, or on devices that stay disconnected).",
             "If the reconnects are too frequent, lengthen the SDK's token lifetime where it is configurable, or use AMQP, which renews tokens without dropping the connection.",
         ];
@@ -284,7 +284,7 @@ impl<'a> Words<'a> {
                  application crashing or restarting.{back}"
             )
         };
-        let actions = vec![
+        let actions = &[
             "Check the device's network at those times (signal, gateway, firewall or NAT idle timeouts) and its application logs for crashes or restarts.",
             "Run a current Azure IoT SDK: older versions had reconnect bugs that end in abrupt socket closes.",
             "Keep the MQTT keep-alive at its default on unreliable networks; a longer one only delays detection.",
@@ -322,7 +322,7 @@ impl<'a> Words<'a> {
              inside IoT Hub, such as a node restarting or failing over.{failed}{back}",
             self.first()
         );
-        let actions = vec![
+        let actions = &[
             "Change nothing on the devices: SDK retries with exponential backoff and jitter bring them back. Make sure your devices add jitter so they do not reconnect in lockstep.",
             "Check the hub's Resource Health and the Azure status page for an incident at that time; expect a dip in the Connected devices metric.",
             "If it recurs or lasts, open a support case with these times and the tracking IDs; for long regional outages consider manual failover.",
@@ -355,7 +355,7 @@ impl<'a> Words<'a> {
                          link with 409002 LinkCreationConflict. The root cause is {cause_words}; 409002 itself needs no \
                          action."
                     ),
-                    actions: vec![
+                    actions: &[
                         "Follow the finding of the root cause instead of this one.",
                         "Do not alert on 409002 that comes right after a disconnect.",
                     ],
@@ -368,7 +368,7 @@ impl<'a> Words<'a> {
                  came first. The device code probably connects again while its first connection is still open, or a \
                  second client uses the identity."
                     .to_owned(),
-                actions: vec![
+                actions: &[
                     "Open a new connection only after the current one has really dropped (watch the SDK's connection status callback).",
                     "Make sure only one client instance runs per device identity; look for 400027 on {device}.",
                 ],
@@ -394,7 +394,7 @@ impl<'a> Words<'a> {
                  identity the current connection is closed with 400027 ConnectionForcefullyClosedOnNewConnection, and \
                  two clients keep pushing each other off.{from}"
             ),
-            actions: vec![
+            actions: &[
                 "Find the second client: compare the masked IP addresses and sdkVersion of the connects, and look for cloned images, copied credentials or a test tool using the production identity.",
                 "Give every client its own device or module identity (az iot hub device-identity create).",
                 "Renew the identity's keys (az iot hub device-identity renew-key) so that only the rightful client can connect.",
@@ -421,7 +421,7 @@ impl<'a> Words<'a> {
                 self.first(),
                 self.draft.count
             ),
-            actions: vec![
+            actions: &[
                 "Sync the device clock with NTP, or reboot the device if it sets its clock at boot.",
                 "Schedule a periodic NTP sync (daily to monthly, depending on how fast the clock drifts), or a periodic reboot where NTP is not available.",
                 "If the clock is right, compare the device's key or certificate with the registry (az iot hub device-identity show) and check that the identity is enabled.",
@@ -465,7 +465,7 @@ impl<'a> Words<'a> {
             severity: Severity::Warning,
             title,
             explanation,
-            actions: vec![
+            actions: &[
                 "Slow down or batch the top offenders' sends (several readings per message) and spread traffic over time.",
                 "Compare the Telemetry message send attempts metric with your tier's limit; only 429001 has a metric (Number of throttling errors), the other 429xxx codes show only in logs.",
                 "If the load is legitimate, add units or move the hub to a higher tier.",
@@ -481,7 +481,7 @@ impl<'a> Words<'a> {
             explanation: "The hub used up its daily message allowance, so it refuses messages and many other operations until the \
              quota resets at 00:00 UTC. The portal's device list may not load meanwhile."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "To restore service now, add units or move the hub to a higher tier; otherwise wait for 00:00 UTC.",
                 "Find what consumed the quota: the devices listed as top offenders, chatty twin queries or direct methods (each counts as messages).",
                 "Set an alert on the Total number of messages used metric well below the daily limit.",
@@ -500,7 +500,7 @@ impl<'a> Words<'a> {
              completion notification or its SAS URI expires, so a device that starts uploads without notifying \
              completion (often after network failures) runs into the limit."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Always send the file-upload completion notification, with a failure status when the upload failed.",
                 "Shorten the file-upload SAS TTL of the hub so abandoned uploads expire sooner.",
                 "Queue uploads on the device and keep fewer than 10 in flight.",
@@ -535,7 +535,7 @@ impl<'a> Words<'a> {
                  had expired, so the hub had already put it back in the queue and delivered it again.{deliveries} The \
                  one-minute lock cannot be changed."
             ),
-            actions: vec![
+            actions: &[
                 "Complete, reject or abandon each C2D message within a minute of receiving it; persist it first and do long work afterwards.",
                 "Make message handling idempotent: the same message can arrive more than once.",
             ],
@@ -552,7 +552,7 @@ impl<'a> Words<'a> {
             explanation: "A device's cloud-to-device queue holds at most 50 messages; further sends fail until the device takes \
              messages off it. Usually the device polls rarely over HTTPS, is offline, or never completes messages."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Receive C2D messages over MQTT or AMQP so they are delivered as they arrive.",
                 "Complete, reject or abandon messages promptly on the device.",
                 "Send fewer C2D messages or give them a shorter expiry; purge a stale queue (az iot device c2d-message purge).",
@@ -570,7 +570,7 @@ impl<'a> Words<'a> {
             explanation: "The last connection event of this device is a disconnect, and no connect follows in the data. If the \
              device should be online, it needs attention."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Check the device's power, network and application (a crash loop or a hung process).",
                 "Find the reason of the last disconnect in the Connections resource logs: 404104 points at the network or a crash, 401003 at credentials or the clock.",
                 "Alert on devices that stay disconnected longer than their normal reconnect time.",
@@ -588,7 +588,7 @@ impl<'a> Words<'a> {
             explanation: "The back end invoked direct methods while the device was not connected, or while it was connected but had \
              not subscribed to direct methods."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
                 "On the device, register the direct-method handler right after connecting.",
                 "Retry with backoff only to ride out short disconnects; do not retry for long.",
@@ -669,7 +669,7 @@ impl Words<'_> {
                 ),
             )
         };
-        let actions = vec![
+        let actions = &[
             "Start with {device}: check its network at those times (signal, gateway, firewall or NAT idle timeouts) and its application logs for crashes or restarts.",
             "When the disconnects spread over many devices with one or two each, look at what they share (a site's network, a gateway, a cellular carrier, a firmware version) before the devices one by one.",
             "Run a current Azure IoT SDK: older versions had reconnect bugs that end in abrupt socket closes.",
@@ -701,7 +701,7 @@ impl Words<'_> {
                          old link with 409002 LinkCreationConflict. The root cause is {cause_words}; 409002 itself needs \
                          no action."
                     ),
-                    actions: vec![
+                    actions: &[
                         "Follow the finding of the root cause instead of this one.",
                         "Do not alert on 409002 that comes right after a disconnect.",
                     ],
@@ -715,7 +715,7 @@ impl Words<'_> {
                      client using the identity, does this; across many devices, suspect the reconnect logic of the \
                      firmware they share."
                     .to_owned(),
-                actions: vec![
+                actions: &[
                     "Open a new connection only after the current one has really dropped (watch the SDK's connection status callback).",
                     "Make sure only one client instance runs per device identity; look for 400027 on these devices, starting with {device}.",
                 ],
@@ -732,7 +732,7 @@ impl Words<'_> {
                  keep pushing each other off. Many identities at once usually means devices cloned from one image with \
                  its credentials, or a tool or test rig running with production identities."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Find the second clients, starting with {device}: compare the masked IP addresses and sdkVersion of the connects, and look for cloned images, copied credentials or a test tool using production identities.",
                 "Give every client its own device or module identity (az iot hub device-identity create).",
                 "Renew the identities' keys (az iot hub device-identity renew-key) so that only the rightful clients can connect.",
@@ -756,7 +756,7 @@ impl Words<'_> {
                  rule them out.",
                 self.draft.count
             ),
-            actions: vec![
+            actions: &[
                 "Sync the clocks of these devices with NTP, starting with {device}, or reboot them if they set their clock at boot.",
                 "Check that the devices reach their NTP server, and schedule a periodic sync (daily to monthly, depending on how fast the clocks drift), or a periodic reboot where NTP is not available.",
                 "If the clocks are right, compare the devices' keys or certificates with the registry (az iot hub device-identity show) and check that the identities are enabled.",
@@ -773,7 +773,7 @@ impl Words<'_> {
                  completion (often after network failures) run into the limit; across many devices, the upload code \
                  they share misses the notification."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Always send the file-upload completion notification, with a failure status when the upload failed.",
                 "Shorten the file-upload SAS TTL of the hub so abandoned uploads expire sooner.",
                 "Queue uploads on the devices and keep fewer than 10 in flight per device.",
@@ -800,7 +800,7 @@ impl Words<'_> {
                  {deliveries} The one-minute lock cannot be changed; when many devices miss it, the message handler \
                  they share does long work before completing."
             ),
-            actions: vec![
+            actions: &[
                 "Complete, reject or abandon each C2D message within a minute of receiving it; persist it first and do long work afterwards.",
                 "Make message handling idempotent: the same message can arrive more than once.",
             ],
@@ -815,7 +815,7 @@ impl Words<'_> {
                  messages off it. Usually the devices poll rarely over HTTPS, are offline, or never complete messages; \
                  across many devices, the back end often keeps sending to devices that are offline."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Receive C2D messages over MQTT or AMQP so they are delivered as they arrive.",
                 "Complete, reject or abandon messages promptly on the devices.",
                 "Send fewer C2D messages or give them a shorter expiry; purge stale queues (az iot device c2d-message purge), starting with {device}.",
@@ -843,7 +843,7 @@ impl Words<'_> {
                  or network, a gateway, a firmware or configuration rollout, revoked credentials); devices that drop \
                  one by one need attention each."
             ),
-            actions: vec![
+            actions: &[
                 "Look first at what these devices share: a site's power or network, a gateway, a recent firmware or configuration rollout, revoked credentials.",
                 "Then check single devices, such as {device}: power, network and application (a crash loop or a hung process).",
                 "Find the reason of the last disconnects in the Connections resource logs: 404104 points at the network or a crash, 401003 at credentials or the clock.",
@@ -860,7 +860,7 @@ impl Words<'_> {
                  connected but had not subscribed to direct methods. Across many devices, the back end most likely \
                  calls devices without checking their connection state."
                 .to_owned(),
-            actions: vec![
+            actions: &[
                 "Check the connection state (Event Grid or the device twin's connectionState) before invoking, and use desired properties or jobs for devices that connect only now and then.",
                 "On the devices, register the direct-method handler right after connecting.",
                 "Retry with backoff only to ride out short disconnects; do not retry for long.",
