@@ -10,6 +10,7 @@
 //! line number, never dropped silently and never fatal.
 
 mod decoder;
+mod key_table;
 mod normalize;
 
 use std::borrow::Cow;

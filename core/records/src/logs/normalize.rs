@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use crate::json::{Kind, Value};
 use crate::time;
 
+use super::key_table::KeyTable;
 use super::{Format, Level, LogRecord, RecordRef, SkipReason};
 
 /// The shape a JSON record was recognised as.
@@ -157,7 +158,7 @@ enum Member {
 impl Member {
     /// The member a key names.
     fn of(key: &str) -> Member {
-        const MEMBERS: [(&str, Member); 27] = [
+        static MEMBERS: KeyTable<Member, 27, 64> = KeyTable::new(&[
             ("time", Member::Time),
             ("Time", Member::Time),
             ("timestamp", Member::Time),
@@ -185,21 +186,9 @@ impl Member {
             ("Properties", Member::Properties),
             ("eventType", Member::EventType),
             ("type", Member::EventType),
-        ];
-        by_key(key, &MEMBERS).unwrap_or_else(|| Wanted::of(key).map_or(Member::Other, Member::Flat))
+        ]);
+        MEMBERS.get(key).unwrap_or_else(|| Wanted::of(key).map_or(Member::Other, Member::Flat))
     }
-}
-
-/// The value `table` pairs with `key`. Lengths are compared before bytes, so a key costs one byte comparison
-/// at most per entry of its length: record keys are matched for every member of every record, and a `match`
-/// on strings compiles to a call per arm in the size-optimised wasm build.
-fn by_key<T: Copy>(key: &str, table: &[(&str, T)]) -> Option<T> {
-    table
-        .iter()
-        .find(|(name, _)| {
-            name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key
-        })
-        .map(|&(_, value)| value)
 }
 
 /// What a column of an `AzureDiagnostics` CSV export holds, decided once from its header name.
@@ -220,7 +209,7 @@ pub(super) enum CsvColumn {
 impl CsvColumn {
     /// The column a header cell names.
     pub(super) fn of(name: &str) -> CsvColumn {
-        const COLUMNS: [(&str, CsvColumn); 21] = [
+        static COLUMNS: KeyTable<CsvColumn, 21, 32> = KeyTable::new(&[
             ("TimeGenerated [UTC]", CsvColumn::Time),
             ("TimeGenerated", CsvColumn::Time),
             ("time", CsvColumn::Time),
@@ -242,8 +231,8 @@ impl CsvColumn {
             ("_ResourceId", CsvColumn::Resource),
             ("resourceId", CsvColumn::Resource),
             ("Resource", CsvColumn::Resource),
-        ];
-        by_key(name, &COLUMNS).unwrap_or(CsvColumn::Other)
+        ]);
+        COLUMNS.get(name).unwrap_or(CsvColumn::Other)
     }
 }
 
@@ -328,7 +317,7 @@ enum Wanted {
 impl Wanted {
     /// The member a key names, in any of the spellings the export shapes use.
     fn of(key: &str) -> Option<Wanted> {
-        const WANTED: [(&str, Wanted); 19] = [
+        static WANTED: KeyTable<Wanted, 19, 64> = KeyTable::new(&[
             ("deviceId", Wanted::DeviceId),
             ("DeviceId", Wanted::DeviceId),
             ("moduleId", Wanted::ModuleId),
@@ -348,8 +337,8 @@ impl Wanted {
             ("errorMessage", Wanted::ErrorMessage),
             ("details", Wanted::ErrorMessage),
             ("statusCode", Wanted::StatusCode),
-        ];
-        by_key(key, &WANTED)
+        ]);
+        WANTED.get(key)
     }
 }
 
