@@ -10,7 +10,7 @@ use crate::json::{Kind, Value};
 use crate::time;
 
 use super::key_table::KeyTable;
-use super::{Format, Level, LogRecord, RecordRef, SkipReason};
+use super::{Format, Level, LogRecord, RecordRef, SkipReason, is_named};
 
 /// The shape a JSON record was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -642,21 +642,21 @@ fn parse_status(text: &str) -> Option<u16> {
 }
 
 fn parse_level(level: Option<&str>) -> Level {
-    match level.map(str::trim_ascii) {
-        Some(l) if l.eq_ignore_ascii_case("Information") || l.eq_ignore_ascii_case("Informational") => {
-            Level::Information
-        }
-        Some(l) if l.eq_ignore_ascii_case("Warning") => Level::Warning,
-        Some(l) if l.eq_ignore_ascii_case("Error") => Level::Error,
-        Some(l) if l.eq_ignore_ascii_case("Critical") => Level::Critical,
-        _ => Level::Unknown,
-    }
+    const LEVELS: [(&str, Level); 5] = [
+        ("Information", Level::Information),
+        ("Informational", Level::Information),
+        ("Warning", Level::Warning),
+        ("Error", Level::Error),
+        ("Critical", Level::Critical),
+    ];
+    let level = level.map(str::trim_ascii).unwrap_or_default();
+    LEVELS.iter().find(|(name, _)| is_named(level, name)).map_or(Level::Unknown, |&(_, level)| level)
 }
 
 /// Current category names for the legacy operations-monitoring ones (`fileUpload`, `routes`, ...).
 fn canonical_category(category: &str) -> Cow<'static, str> {
     let category = category.trim_ascii();
-    if let Some(name) = CATEGORIES.iter().find(|name| name.eq_ignore_ascii_case(category)) {
+    if let Some(name) = CATEGORIES.iter().find(|name| is_named(category, name)) {
         return Cow::Borrowed(name);
     }
     match category.to_ascii_lowercase().as_str() {
