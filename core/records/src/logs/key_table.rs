@@ -1,54 +1,58 @@
 //! Member names looked up by hashing: every member of every record is looked up, so a lookup costs one hash of a
 //! few bytes and, usually, one comparison, where a scan of the names cost a comparison of lengths per name.
 
-/// `N` names and the values they stand for, with an open-addressing index of `SLOTS` slots built by the compiler.
-pub(super) struct KeyTable<T: 'static, const N: usize, const SLOTS: usize> {
-    names: [&'static str; N],
-    values: [T; N],
-    /// For each slot, 1 + the index of the name placed there (0: empty). A name sits at the slot its hash points
-    /// to or, when that is taken, at the next free one after it.
-    slots: [u8; SLOTS],
+/// Names and the values they stand for, placed by the compiler in an open-addressing table of `SLOTS` slots.
+pub(super) struct KeyTable<T: 'static, const SLOTS: usize> {
+    /// Each name sits at the slot its hash points to or, when that is taken, at the next free one after it; an
+    /// empty name marks a free slot.
+    names: [&'static str; SLOTS],
+    /// The value of the name in the same slot.
+    values: [T; SLOTS],
 }
 
-impl<T: Copy, const N: usize, const SLOTS: usize> KeyTable<T, N, SLOTS> {
-    /// Indexes `entries` (names distinct, fewer than `SLOTS` and 255), at compile time: the tables are `static`.
+impl<T: Copy, const SLOTS: usize> KeyTable<T, SLOTS> {
+    /// Places `entries` (names distinct and not empty, fewer than `SLOTS`), at compile time: the tables are
+    /// `static`.
     // Indexing is safe to use here: this runs in the compiler only, where an index out of range fails the build.
     #[allow(clippy::indexing_slicing)]
-    pub(super) const fn new(entries: &[(&'static str, T); N]) -> Self {
-        assert!(0 < N && N < SLOTS && N < 255 && SLOTS.is_power_of_two());
-        let (mut names, mut values, mut slots) = ([""; N], [entries[0].1; N], [0u8; SLOTS]);
+    pub(super) const fn new(entries: &[(&'static str, T)]) -> Self {
+        assert!(!entries.is_empty() && entries.len() < SLOTS && SLOTS.is_power_of_two());
+        let (mut names, mut values) = ([""; SLOTS], [entries[0].1; SLOTS]);
         let mut index = 0;
-        while index < N {
+        while index < entries.len() {
             let (name, value) = entries[index];
+            assert!(!name.is_empty());
             let mut slot = home(name.as_bytes(), SLOTS);
-            while slots[slot] != 0 {
+            while !names[slot].is_empty() {
                 slot = (slot + 1) % SLOTS;
             }
-            slots[slot] = index as u8 + 1;
-            (names[index], values[index]) = (name, value);
+            (names[slot], values[slot]) = (name, value);
             index += 1;
         }
-        KeyTable { names, values, slots }
+        KeyTable { names, values }
     }
 
     /// The value paired with `key` (exact case).
     #[inline]
     pub(super) fn get(&self, key: &str) -> Option<T> {
-        self.values.get(index_of(&self.names, &self.slots, key)?).copied()
+        self.values.get(slot_of(&self.names, key)?).copied()
     }
 }
 
-/// The index in `names` of `key`, found through `slots` (see [`KeyTable`]; their length is a power of two).
-/// Not generic, so that the tables of every value type share its code.
-fn index_of(names: &[&str], slots: &[u8], key: &str) -> Option<usize> {
-    let mut slot = home(key.as_bytes(), slots.len());
-    // Ends at an empty slot at the latest: there are fewer names than slots.
+/// The slot of `key` among `names` (see [`KeyTable`]; their number is a power of two). Not generic, so that the
+/// tables of every value type share its code.
+fn slot_of(names: &[&str], key: &str) -> Option<usize> {
+    let mut slot = home(key.as_bytes(), names.len());
+    // Ends at a free slot at the latest: there are fewer names than slots.
     loop {
-        let index = usize::from(*slots.get(slot)?).checked_sub(1)?;
-        if names.get(index).is_some_and(|name| same_bytes(name.as_bytes(), key.as_bytes())) {
-            return Some(index);
+        let name = names.get(slot)?;
+        if name.is_empty() {
+            return None;
         }
-        slot = (slot + 1) & (slots.len() - 1);
+        if same_bytes(name.as_bytes(), key.as_bytes()) {
+            return Some(slot);
+        }
+        slot = (slot + 1) & (names.len() - 1);
     }
 }
 
@@ -73,16 +77,14 @@ fn same_words(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The slot where a search for `key` starts among `slots`: a multiplicative hash of its length
-/// and of its first, last and next-to-last bytes (names that differ only elsewhere share a run of slots).
+/// The slot where a search for `key` starts among `slots`: a multiplicative hash of its length and of its first
+/// and last bytes (names that differ only elsewhere share a run of slots).
 const fn home(key: &[u8], slots: usize) -> usize {
-    let (first, last, before_last) = match (key.first(), key.split_last()) {
-        (Some(&first), Some((&last, rest))) => {
-            (first, last, if let Some(&byte) = rest.last() { byte } else { 0 })
-        }
-        _ => (0, 0, 0),
+    let (first, last) = match (key.first(), key.last()) {
+        (Some(&first), Some(&last)) => (first, last),
+        _ => (0, 0),
     };
-    let word = (key.len() as u32) ^ (first as u32) << 8 ^ (last as u32) << 16 ^ (before_last as u32) << 24;
+    let word = (key.len() as u32) ^ (first as u32) << 8 ^ (last as u32) << 16;
     // Scaled into `0..slots` by the product's high bits, which depend on every bit of the word.
     ((word.wrapping_mul(0x9E37_79B1) as u64).wrapping_mul(slots as u64) >> 32) as usize
 }
@@ -93,12 +95,12 @@ mod tests {
 
     #[test]
     fn finds_every_name_and_nothing_else() {
-        static TABLE: KeyTable<u8, 7, 8> =
-            KeyTable::new(&[("a", 1), ("ab", 2), ("ba", 3), ("abc", 4), ("", 5), ("cab", 6), ("acb", 7)]);
-        for (name, value) in [("a", 1), ("ab", 2), ("ba", 3), ("abc", 4), ("", 5), ("cab", 6), ("acb", 7)] {
+        static TABLE: KeyTable<u8, 8> =
+            KeyTable::new(&[("a", 1), ("ab", 2), ("ba", 3), ("abc", 4), ("bc", 5), ("cab", 6), ("acb", 7)]);
+        for (name, value) in [("a", 1), ("ab", 2), ("ba", 3), ("abc", 4), ("bc", 5), ("cab", 6), ("acb", 7)] {
             assert_eq!(TABLE.get(name), Some(value), "{name}");
         }
-        for other in ["b", "abd", "A", "abcd", "bca", "x"] {
+        for other in ["", "b", "abd", "A", "abcd", "bca", "x"] {
             assert_eq!(TABLE.get(other), None, "{other}");
         }
     }

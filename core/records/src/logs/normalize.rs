@@ -158,7 +158,7 @@ enum Member {
 impl Member {
     /// The member a key names.
     fn of(key: &str) -> Member {
-        static MEMBERS: KeyTable<Member, 27, 64> = KeyTable::new(&[
+        static MEMBERS: KeyTable<Member, 64> = KeyTable::new(&[
             ("time", Member::Time),
             ("Time", Member::Time),
             ("timestamp", Member::Time),
@@ -209,7 +209,7 @@ pub(super) enum CsvColumn {
 impl CsvColumn {
     /// The column a header cell names.
     pub(super) fn of(name: &str) -> CsvColumn {
-        static COLUMNS: KeyTable<CsvColumn, 21, 32> = KeyTable::new(&[
+        static COLUMNS: KeyTable<CsvColumn, 32> = KeyTable::new(&[
             ("TimeGenerated [UTC]", CsvColumn::Time),
             ("TimeGenerated", CsvColumn::Time),
             ("time", CsvColumn::Time),
@@ -317,7 +317,7 @@ enum Wanted {
 impl Wanted {
     /// The member a key names, in any of the spellings the export shapes use.
     fn of(key: &str) -> Option<Wanted> {
-        static WANTED: KeyTable<Wanted, 19, 64> = KeyTable::new(&[
+        static WANTED: KeyTable<Wanted, 64> = KeyTable::new(&[
             ("deviceId", Wanted::DeviceId),
             ("DeviceId", Wanted::DeviceId),
             ("moduleId", Wanted::ModuleId),
@@ -351,7 +351,6 @@ impl<'p> Properties<'p> {
 
     /// Takes one member given as text (`None` for null, objects and arrays).
     fn take_text(&mut self, member: Wanted, text: Option<Cow<'p, str>>) {
-        let number = || text.as_deref().and_then(|t| t.trim_ascii().parse::<u64>().ok());
         let slot = match member {
             Wanted::DeviceId => &mut self.device_id,
             Wanted::ModuleId => &mut self.module_id,
@@ -362,12 +361,14 @@ impl<'p> Properties<'p> {
             Wanted::Endpoint => &mut self.endpoint,
             Wanted::ErrorMessage => &mut self.error_message,
             Wanted::StatusCode => &mut self.status_code,
-            Wanted::DeliveryCount => {
-                self.delivery_count = number().and_then(|n| u32::try_from(n).ok());
-                return;
-            }
-            Wanted::SizeBytes => {
-                self.size_bytes = number();
+            Wanted::DeliveryCount | Wanted::SizeBytes => {
+                // One parse serves both numbers: the npm package carries one inlined copy of it, not two.
+                let number = text.as_deref().and_then(|t| t.trim_ascii().parse::<u64>().ok());
+                if member == Wanted::DeliveryCount {
+                    self.delivery_count = number.and_then(|n| u32::try_from(n).ok());
+                } else {
+                    self.size_bytes = number;
+                }
                 return;
             }
         };
