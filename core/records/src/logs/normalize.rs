@@ -131,7 +131,7 @@ pub(super) fn from_json(
         }
     }
     properties.fill_from(flat);
-    build(draft, properties, source, out);
+    build(&draft, &properties, source, out);
     Ok(shape)
 }
 
@@ -277,7 +277,7 @@ pub(super) fn from_csv_row(
         }
     }
     properties.fill_from(flat);
-    build(draft, properties, source, out);
+    build(&draft, &properties, source, out);
     out.format = Format::AzureDiagnosticsCsv;
     true
 }
@@ -494,7 +494,7 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(Wanted, Option
 }
 
 /// Writes the record gathered in `draft` and `properties` into `out`, reusing its strings' buffers.
-fn build(draft: Draft<'_>, properties: Properties<'_>, source: RecordRef, out: &mut LogRecord) {
+fn build(draft: &Draft<'_>, properties: &Properties<'_>, source: RecordRef, out: &mut LogRecord) {
     let result = draft.result_type.as_deref().map(str::trim_ascii).unwrap_or_default();
     let digits = result.bytes().all(|b| b.is_ascii_digit());
     let code = (digits && result.len() == 6).then(|| result.parse().ok()).flatten();
