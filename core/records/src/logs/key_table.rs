@@ -13,7 +13,7 @@ pub(super) struct KeyTable<T: 'static, const SLOTS: usize> {
 impl<T: Copy, const SLOTS: usize> KeyTable<T, SLOTS> {
     /// Places `entries` (names distinct and not empty, fewer than `SLOTS`), at compile time: the tables are
     /// `static`.
-    // Indexing is safe to use here: this runs in the compiler only, where an index out of range fails the build.
+    // Indexing is allowed here: this runs in the compiler only, where an index out of range fails the build.
     #[allow(clippy::indexing_slicing)]
     pub(super) const fn new(entries: &[(&'static str, T)]) -> Self {
         assert!(!entries.is_empty() && entries.len() < SLOTS && SLOTS.is_power_of_two());
