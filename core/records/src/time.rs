@@ -20,18 +20,20 @@ pub fn format(millis: Millis) -> String {
 }
 
 fn parse_iso(text: &str) -> Option<Millis> {
-    let mut cursor = Cursor::new(text);
-    let year = cursor.number(4)?;
-    cursor.expect(b'-')?;
-    let month = cursor.number(2)?;
-    cursor.expect(b'-')?;
-    let day = cursor.number(2)?;
-    cursor.expect_any(b"T ")?;
-    let hour = cursor.number(2)?;
-    cursor.expect(b':')?;
-    let minute = cursor.number(2)?;
-    cursor.expect(b':')?;
-    let second = cursor.number(2)?;
+    // `YYYY-MM-DDTHH:MM:SS` (or a space for the `T`) is read at fixed places, then the optional fraction and offset.
+    let head: &[u8; 19] = text.as_bytes().first_chunk()?;
+    if (head[4], head[7], head[13], head[16]) != (b'-', b'-', b':', b':') || !matches!(head[10], b'T' | b' ')
+    {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits
+            .iter()
+            .try_fold(0, |value, &digit| digit.is_ascii_digit().then(|| value * 10 + u32::from(digit - b'0')))
+    };
+    let (year, month, day) = (number(&head[..4])?, number(&head[5..7])?, number(&head[8..10])?);
+    let (hour, minute, second) = (number(&head[11..13])?, number(&head[14..16])?, number(&head[17..])?);
+    let mut cursor = Cursor { bytes: text.as_bytes(), pos: head.len() };
     let millis = cursor.fraction();
     let offset_minutes = match cursor.next() {
         None | Some(b'Z' | b'z') => 0,
@@ -151,10 +153,6 @@ impl<'a> Cursor<'a> {
         (self.next()? == byte).then_some(())
     }
 
-    fn expect_any(&mut self, bytes: &[u8]) -> Option<()> {
-        bytes.contains(&self.next()?).then_some(())
-    }
-
     fn expect_optional(&mut self, byte: u8) {
         if self.bytes.get(self.pos) == Some(&byte) {
             self.pos += 1;
@@ -244,6 +242,13 @@ mod tests {
             "2024-05-13T25:00:00Z",
             "5/13/2024, 13:01:10.000 PM",
             "é",
+            "2024-05-13X22:01:10Z",
+            "2024-5-13T22:01:10Z",
+            "2024-05-13T22:01:1Z",
+            "2024-05-13T22:01",
+            "2024-05-13T22-01:10Z",
+            "2024-0a-13T22:01:10Z",
+            "2024-05-13T22:01:10Q",
         ] {
             assert_eq!(parse(text), None, "{text}");
         }

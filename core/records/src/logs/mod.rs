@@ -10,6 +10,7 @@
 //! line number, never dropped silently and never fatal.
 
 mod decoder;
+mod key_table;
 mod normalize;
 
 use std::borrow::Cow;
@@ -147,12 +148,12 @@ impl LogRecord {
 
     /// True for a device connect (successful or not).
     pub fn is_connect(&self) -> bool {
-        self.operation.eq_ignore_ascii_case("deviceConnect")
+        is_named(&self.operation, "deviceConnect")
     }
 
     /// True for a device disconnect.
     pub fn is_disconnect(&self) -> bool {
-        self.operation.eq_ignore_ascii_case("deviceDisconnect")
+        is_named(&self.operation, "deviceDisconnect")
     }
 
     /// Identifies the record for duplicate detection: a hash of its time, hub, device, module, operation,
@@ -320,4 +321,10 @@ pub fn read_text(text: &str) -> Vec<ReadItem> {
     decoder.push(text.as_bytes(), &mut |item| items.push(item));
     decoder.finish(&mut |item| items.push(item));
     items
+}
+
+/// `text` is `name` ignoring ASCII case. The exact spelling, which exports use, is tried first: a plain comparison
+/// of bytes costs less than folding the case of each.
+pub(crate) fn is_named(text: &str, name: &str) -> bool {
+    text == name || text.eq_ignore_ascii_case(name)
 }

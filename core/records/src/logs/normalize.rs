@@ -9,7 +9,8 @@ use std::borrow::Cow;
 use crate::json::{Kind, Value};
 use crate::time;
 
-use super::{Format, Level, LogRecord, RecordRef, SkipReason};
+use super::key_table::KeyTable;
+use super::{Format, Level, LogRecord, RecordRef, SkipReason, is_named};
 
 /// The shape a JSON record was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +131,7 @@ pub(super) fn from_json(
         }
     }
     properties.fill_from(flat);
-    build(draft, properties, source, out);
+    build(&draft, &properties, source, out);
     Ok(shape)
 }
 
@@ -157,7 +158,7 @@ enum Member {
 impl Member {
     /// The member a key names.
     fn of(key: &str) -> Member {
-        const MEMBERS: [(&str, Member); 27] = [
+        static MEMBERS: KeyTable<Member, 64> = KeyTable::new(&[
             ("time", Member::Time),
             ("Time", Member::Time),
             ("timestamp", Member::Time),
@@ -185,21 +186,9 @@ impl Member {
             ("Properties", Member::Properties),
             ("eventType", Member::EventType),
             ("type", Member::EventType),
-        ];
-        by_key(key, &MEMBERS).unwrap_or_else(|| Wanted::of(key).map_or(Member::Other, Member::Flat))
+        ]);
+        MEMBERS.get(key).unwrap_or_else(|| Wanted::of(key).map_or(Member::Other, Member::Flat))
     }
-}
-
-/// The value `table` pairs with `key`. Lengths are compared before bytes, so a key costs one byte comparison
-/// at most per entry of its length: record keys are matched for every member of every record, and a `match`
-/// on strings compiles to a call per arm in the size-optimised wasm build.
-fn by_key<T: Copy>(key: &str, table: &[(&str, T)]) -> Option<T> {
-    table
-        .iter()
-        .find(|(name, _)| {
-            name.len() == key.len() && name.as_bytes().first() == key.as_bytes().first() && *name == key
-        })
-        .map(|&(_, value)| value)
 }
 
 /// What a column of an `AzureDiagnostics` CSV export holds, decided once from its header name.
@@ -220,7 +209,7 @@ pub(super) enum CsvColumn {
 impl CsvColumn {
     /// The column a header cell names.
     pub(super) fn of(name: &str) -> CsvColumn {
-        const COLUMNS: [(&str, CsvColumn); 21] = [
+        static COLUMNS: KeyTable<CsvColumn, 32> = KeyTable::new(&[
             ("TimeGenerated [UTC]", CsvColumn::Time),
             ("TimeGenerated", CsvColumn::Time),
             ("time", CsvColumn::Time),
@@ -242,8 +231,8 @@ impl CsvColumn {
             ("_ResourceId", CsvColumn::Resource),
             ("resourceId", CsvColumn::Resource),
             ("Resource", CsvColumn::Resource),
-        ];
-        by_key(name, &COLUMNS).unwrap_or(CsvColumn::Other)
+        ]);
+        COLUMNS.get(name).unwrap_or(CsvColumn::Other)
     }
 }
 
@@ -288,7 +277,7 @@ pub(super) fn from_csv_row(
         }
     }
     properties.fill_from(flat);
-    build(draft, properties, source, out);
+    build(&draft, &properties, source, out);
     out.format = Format::AzureDiagnosticsCsv;
     true
 }
@@ -328,7 +317,7 @@ enum Wanted {
 impl Wanted {
     /// The member a key names, in any of the spellings the export shapes use.
     fn of(key: &str) -> Option<Wanted> {
-        const WANTED: [(&str, Wanted); 19] = [
+        static WANTED: KeyTable<Wanted, 64> = KeyTable::new(&[
             ("deviceId", Wanted::DeviceId),
             ("DeviceId", Wanted::DeviceId),
             ("moduleId", Wanted::ModuleId),
@@ -348,8 +337,8 @@ impl Wanted {
             ("errorMessage", Wanted::ErrorMessage),
             ("details", Wanted::ErrorMessage),
             ("statusCode", Wanted::StatusCode),
-        ];
-        by_key(key, &WANTED)
+        ]);
+        WANTED.get(key)
     }
 }
 
@@ -362,7 +351,6 @@ impl<'p> Properties<'p> {
 
     /// Takes one member given as text (`None` for null, objects and arrays).
     fn take_text(&mut self, member: Wanted, text: Option<Cow<'p, str>>) {
-        let number = || text.as_deref().and_then(|t| t.trim_ascii().parse::<u64>().ok());
         let slot = match member {
             Wanted::DeviceId => &mut self.device_id,
             Wanted::ModuleId => &mut self.module_id,
@@ -373,12 +361,14 @@ impl<'p> Properties<'p> {
             Wanted::Endpoint => &mut self.endpoint,
             Wanted::ErrorMessage => &mut self.error_message,
             Wanted::StatusCode => &mut self.status_code,
-            Wanted::DeliveryCount => {
-                self.delivery_count = number().and_then(|n| u32::try_from(n).ok());
-                return;
-            }
-            Wanted::SizeBytes => {
-                self.size_bytes = number();
+            Wanted::DeliveryCount | Wanted::SizeBytes => {
+                // One parse serves both numbers: the npm package carries one inlined copy of it, not two.
+                let number = text.as_deref().and_then(|t| t.trim_ascii().parse::<u64>().ok());
+                if member == Wanted::DeliveryCount {
+                    self.delivery_count = number.and_then(|n| u32::try_from(n).ok());
+                } else {
+                    self.size_bytes = number;
+                }
                 return;
             }
         };
@@ -504,7 +494,7 @@ fn escaped_object_len<'e>(escaped: &'e str, visit: &mut dyn FnMut(Wanted, Option
 }
 
 /// Writes the record gathered in `draft` and `properties` into `out`, reusing its strings' buffers.
-fn build(draft: Draft<'_>, properties: Properties<'_>, source: RecordRef, out: &mut LogRecord) {
+fn build(draft: &Draft<'_>, properties: &Properties<'_>, source: RecordRef, out: &mut LogRecord) {
     let result = draft.result_type.as_deref().map(str::trim_ascii).unwrap_or_default();
     let digits = result.bytes().all(|b| b.is_ascii_digit());
     let code = (digits && result.len() == 6).then(|| result.parse().ok()).flatten();
@@ -653,21 +643,21 @@ fn parse_status(text: &str) -> Option<u16> {
 }
 
 fn parse_level(level: Option<&str>) -> Level {
-    match level.map(str::trim_ascii) {
-        Some(l) if l.eq_ignore_ascii_case("Information") || l.eq_ignore_ascii_case("Informational") => {
-            Level::Information
-        }
-        Some(l) if l.eq_ignore_ascii_case("Warning") => Level::Warning,
-        Some(l) if l.eq_ignore_ascii_case("Error") => Level::Error,
-        Some(l) if l.eq_ignore_ascii_case("Critical") => Level::Critical,
-        _ => Level::Unknown,
-    }
+    const LEVELS: [(&str, Level); 5] = [
+        ("Information", Level::Information),
+        ("Informational", Level::Information),
+        ("Warning", Level::Warning),
+        ("Error", Level::Error),
+        ("Critical", Level::Critical),
+    ];
+    let level = level.map(str::trim_ascii).unwrap_or_default();
+    LEVELS.iter().find(|(name, _)| is_named(level, name)).map_or(Level::Unknown, |&(_, level)| level)
 }
 
 /// Current category names for the legacy operations-monitoring ones (`fileUpload`, `routes`, ...).
 fn canonical_category(category: &str) -> Cow<'static, str> {
     let category = category.trim_ascii();
-    if let Some(name) = CATEGORIES.iter().find(|name| name.eq_ignore_ascii_case(category)) {
+    if let Some(name) = CATEGORIES.iter().find(|name| is_named(category, name)) {
         return Cow::Borrowed(name);
     }
     match category.to_ascii_lowercase().as_str() {
